@@ -1,0 +1,40 @@
+import { ApplicationCancelled, ApplicationRequeued, ApplicationWaitlisted } from './catalogue/application-events';
+import { ApplicationSubmitted } from './catalogue/application-submitted';
+import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentOffered } from './catalogue/assignment-events';
+import { EligibilityAssessed } from './catalogue/eligibility-assessed';
+import { SubsidyApproved, SubsidyRejected } from './catalogue/subsidy-decided';
+import type { EventDefinition } from './define';
+
+export * from './define';
+export {
+  ApplicationCancelled,
+  ApplicationRequeued,
+  ApplicationSubmitted,
+  ApplicationWaitlisted,
+  AssignmentAccepted,
+  AssignmentCompleted,
+  AssignmentDeclined,
+  AssignmentOffered,
+  EligibilityAssessed,
+  SubsidyApproved,
+  SubsidyRejected,
+};
+
+/** The catalogue: every detail-type this system publishes. */
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [
+  ApplicationSubmitted,
+  EligibilityAssessed,
+  SubsidyApproved,
+  SubsidyRejected,
+  AssignmentOffered,
+  AssignmentAccepted,
+  AssignmentDeclined,
+  AssignmentCompleted,
+  ApplicationWaitlisted,
+  ApplicationRequeued,
+  ApplicationCancelled,
+];
+
+export function findEventDefinition(detailType: string): EventDefinition | undefined {
+  return EVENT_CATALOGUE.find((e) => e.detailType === detailType);
+}

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './entities';
+export * from './model';
+export * from './store';
+export * from './table';

@@ -1,0 +1,362 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type ApplicationRecord,
+  Applications,
+  type AssignmentRecord,
+  Assignments,
+  LowIncomeRegistry,
+  Outbox,
+  type ProviderRecord,
+  Providers,
+  type SubmissionRecord,
+  Submissions,
+  type SubsidyRecord,
+  Subsidies,
+} from './entities';
+import type { Entity } from './model';
+import type { IndexName } from './table';
+
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** An event to publish through the outbox, in the same transaction as the change it announces. */
+export interface OutboxEvent {
+  eventId: string;
+  source: string;
+  detailType: string;
+  detail: unknown;
+}
+
+/** One write in a transaction, labelled so a cancellation says which condition failed. */
+export interface TxOp {
+  label: string;
+  item: TxItem;
+}
+
+export class TransactionConflictError extends Error {
+  constructor(readonly failed: string[]) {
+    super(`Transaction cancelled by condition: ${failed.join(', ')}`);
+    this.name = 'TransactionConflictError';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
+
+export function hashIdNumber(idNumber: string): string {
+  return createHash('sha256').update(`huimin:${idNumber.toUpperCase()}`).digest('hex');
+}
+
+function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+  if (!token) return undefined;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new InvalidPageTokenError();
+}
+
+export class InvalidPageTokenError extends Error {
+  constructor() {
+    super('nextToken is not one this API issued');
+    this.name = 'InvalidPageTokenError';
+  }
+}
+
+/**
+ * Data access for the whole service: one method per access pattern (README's key-design table),
+ * plus builders for the writes that use cases combine into one transaction.
+ */
+export class Store {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  private async get<T extends object>(entity: Entity<T>, key: Partial<T>, consistent = true): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: entity.key(key), ConsistentRead: consistent }));
+    return out.Item ? entity.fromItem(out.Item) : undefined;
+  }
+
+  private async query<T extends object>(
+    entity: Entity<T>,
+    index: IndexName,
+    pkValues: Partial<T>,
+    opts: { skPrefix?: Partial<T>; limit?: number; nextToken?: string; forward?: boolean; filter?: Partial<T> } = {},
+  ): Promise<Page<T>> {
+    const names: Record<string, string> = { '#pk': `${index}pk` };
+    const values: Record<string, unknown> = { ':pk': entity.indexPk(index, pkValues) };
+    let condition = '#pk = :pk';
+    const prefix = opts.skPrefix ? entity.indexSkPrefix(index, opts.skPrefix) : undefined;
+    if (prefix) {
+      names['#sk'] = `${index}sk`;
+      values[':sk'] = prefix;
+      condition += ' AND begins_with(#sk, :sk)';
+    }
+    const filters: string[] = [];
+    for (const [k, v] of Object.entries(opts.filter ?? {})) {
+      if (v === undefined) continue;
+      names[`#f_${k}`] = k;
+      values[`:f_${k}`] = v;
+      filters.push(`#f_${k} = :f_${k}`);
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index,
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: opts.forward ?? false,
+      Limit: opts.limit,
+      ExclusiveStartKey: decodeToken(opts.nextToken),
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    };
+    const out = await this.doc.send(new QueryCommand(input));
+    const page: Page<T> = { items: (out.Items ?? []).map((i) => entity.fromItem(i)) };
+    const next = encodeToken(out.LastEvaluatedKey);
+    if (next) page.nextToken = next;
+    return page;
+  }
+
+  /** Follows pages to the end; for bounded sets (a district's providers of one kind). */
+  private async queryAll<T extends object>(entity: Entity<T>, index: IndexName, pkValues: Partial<T>, forward = true): Promise<T[]> {
+    const all: T[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.query(entity, index, pkValues, { nextToken, forward });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  getApplication(id: string) {
+    return this.get(Applications, { id });
+  }
+  getSubsidy(id: string) {
+    return this.get(Subsidies, { id });
+  }
+  getAssignment(id: string) {
+    return this.get(Assignments, { id });
+  }
+  getProvider(id: string) {
+    return this.get(Providers, { id });
+  }
+  getSubmission(ownerSub: string, idempotencyKey: string) {
+    return this.get(Submissions, { ownerSub, idempotencyKey });
+  }
+
+  listApplicationsByOwner(ownerSub: string, f: { status?: string; type?: string; limit?: number; nextToken?: string }) {
+    return this.query(Applications, 'gsi1', { ownerSub }, { limit: f.limit, nextToken: f.nextToken, filter: pickFilter(f) });
+  }
+
+  listApplicationsByDistrict(district: string, f: { status?: string; type?: string; limit?: number; nextToken?: string }) {
+    return this.query(Applications, 'gsi2', { district }, { limit: f.limit, nextToken: f.nextToken, filter: pickFilter(f) });
+  }
+
+  /** Oldest first: the waitlist is served in the order people joined it. */
+  listApplicationsByDistrictTypeStatus(
+    district: string,
+    type: ApplicationRecord['type'],
+    status: ApplicationRecord['status'],
+    opts: { limit?: number; nextToken?: string } = {},
+  ) {
+    return this.query(Applications, 'gsi3', { district, type, status }, { ...opts, forward: true });
+  }
+
+  listSubsidiesByDistrict(district: string, f: { status?: SubsidyRecord['status']; limit?: number; nextToken?: string }) {
+    return this.query(Subsidies, 'gsi2', { district }, { skPrefix: { status: f.status }, limit: f.limit, nextToken: f.nextToken });
+  }
+
+  listAssignmentsByProvider(providerId: string, f: { status?: AssignmentRecord['status']; limit?: number; nextToken?: string }) {
+    return f.status
+      ? this.query(Assignments, 'gsi2', { providerId, status: f.status }, { limit: f.limit, nextToken: f.nextToken })
+      : this.query(Assignments, 'gsi1', { providerId }, { limit: f.limit, nextToken: f.nextToken });
+  }
+
+  /** Open offers whose deadline is before `before`, earliest first. */
+  listOffersExpiringBefore(before: string, limit = 100) {
+    return this.query(Assignments, 'gsi3', { status: 'OFFERED' }, { forward: true, limit }).then((p) => ({
+      ...p,
+      items: p.items.filter((a) => a.expiresAt < before),
+    }));
+  }
+
+  listProvidersByDistrict(district: string, kind: ProviderRecord['kind'], opts: { limit?: number; nextToken?: string } = {}) {
+    return this.query(Providers, 'gsi2', { district, kind }, { ...opts, forward: true });
+  }
+
+  listAllProvidersByDistrict(district: string, kind: ProviderRecord['kind']) {
+    return this.queryAll(Providers, 'gsi2', { district, kind });
+  }
+
+  async isOnLowIncomeRegistry(district: string, idNumber: string): Promise<boolean> {
+    return (await this.get(LowIncomeRegistry, { district, idHash: hashIdNumber(idNumber) })) !== undefined;
+  }
+
+  // ---- writes --------------------------------------------------------------------------
+
+  /** Registers the ID numbers of a district's low-income registry (stored hashed). */
+  async importLowIncomeRegistry(district: string, idNumbers: readonly string[], source: string): Promise<number> {
+    const importedAt = new Date().toISOString();
+    for (let i = 0; i < idNumbers.length; i += 25) {
+      const chunk = idNumbers.slice(i, i + 25);
+      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+        [this.tableName]: chunk.map((id) => ({
+          PutRequest: { Item: LowIncomeRegistry.toItem({ district, idHash: hashIdNumber(id), importedAt, source }) },
+        })),
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+        request = out.UnprocessedItems as typeof request;
+      }
+    }
+    return idNumbers.length;
+  }
+
+  async putProvider(provider: ProviderRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: Providers.toItem(provider),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** Changes capacity without touching `reserved`; refuses to go below the places already held. */
+  async setProviderCapacity(id: string, capacity: number): Promise<ProviderRecord> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Providers.key({ id }),
+        UpdateExpression: 'SET #c = :c',
+        ConditionExpression: 'attribute_exists(pk) AND #r <= :c',
+        ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved' },
+        ExpressionAttributeValues: { ':c': capacity },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Providers.fromItem(out.Attributes ?? {});
+  }
+
+  /** Creates a record that must not exist yet. */
+  create<T extends object>(label: string, entity: Entity<T>, record: T): TxOp {
+    return {
+      label,
+      item: { Put: { TableName: this.tableName, Item: entity.toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    };
+  }
+
+  /** Replaces a versioned record, only if nobody wrote it since it was read. */
+  replace<T extends { version: number }>(label: string, entity: Entity<T>, record: T, readVersion: number): TxOp {
+    return {
+      label,
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: entity.toItem({ ...record, version: readVersion + 1 }),
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': readVersion },
+        },
+      },
+    };
+  }
+
+  /** Takes one place, atomically: fails the transaction when none is left. */
+  reservePlace(providerId: string): TxOp {
+    return {
+      label: `reserve:${providerId}`,
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: Providers.key({ id: providerId }),
+          UpdateExpression: 'SET #r = #r + :one',
+          ConditionExpression: 'attribute_exists(pk) AND #r < #c',
+          ExpressionAttributeNames: { '#r': 'reserved', '#c': 'capacity' },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    };
+  }
+
+  releasePlace(providerId: string): TxOp {
+    return {
+      label: `release:${providerId}`,
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: Providers.key({ id: providerId }),
+          UpdateExpression: 'SET #r = #r - :one',
+          ConditionExpression: 'attribute_exists(pk) AND #r > :zero',
+          ExpressionAttributeNames: { '#r': 'reserved' },
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+        },
+      },
+    };
+  }
+
+  outbox(event: OutboxEvent, now: Date): TxOp {
+    return this.create(`outbox:${event.detailType}`, Outbox, {
+      eventId: event.eventId,
+      source: event.source,
+      detailType: event.detailType,
+      detail: JSON.stringify(event.detail),
+      createdAt: now.toISOString(),
+      ttl: Math.floor(now.getTime() / 1000) + OUTBOX_TTL_SECONDS,
+    });
+  }
+
+  submission(record: SubmissionRecord): TxOp {
+    return this.create('submission', Submissions, record);
+  }
+
+  /** Writes all ops and their events at once, or nothing (a transaction holds at most 100 items). */
+  async commit(ops: TxOp[], events: OutboxEvent[] = [], now = new Date()): Promise<void> {
+    const all = [...ops, ...events.map((e) => this.outbox(e, now))];
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({ TransactItems: all.map((o) => o.item), ClientRequestToken: randomUUID() }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') {
+        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+        const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [all[i]?.label ?? `#${i}`] : []));
+        if (failed.length > 0) throw new TransactionConflictError(failed);
+      }
+      throw err;
+    }
+  }
+}
+
+function pickFilter(f: { status?: string; type?: string }): Partial<ApplicationRecord> {
+  const out: Partial<ApplicationRecord> = {};
+  if (f.status) out.status = f.status as ApplicationRecord['status'];
+  if (f.type) out.type = f.type as ApplicationRecord['type'];
+  return out;
+}
