@@ -1,6 +1,13 @@
 import { ApplicationCancelled, ApplicationRequeued, ApplicationWaitlisted } from './catalogue/application-events';
 import { ApplicationSubmitted } from './catalogue/application-submitted';
-import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentOffered } from './catalogue/assignment-events';
+import {
+  AssignmentAccepted,
+  AssignmentCompleted,
+  AssignmentDeclined,
+  AssignmentExpired,
+  AssignmentOffered,
+} from './catalogue/assignment-events';
+import { CapacityDeclared } from './catalogue/capacity-declared';
 import { EligibilityAssessed } from './catalogue/eligibility-assessed';
 import { SubsidyApproved, SubsidyRejected } from './catalogue/subsidy-decided';
 import type { EventDefinition } from './define';
@@ -14,7 +21,9 @@ export {
   AssignmentAccepted,
   AssignmentCompleted,
   AssignmentDeclined,
+  AssignmentExpired,
   AssignmentOffered,
+  CapacityDeclared,
   EligibilityAssessed,
   SubsidyApproved,
   SubsidyRejected,
@@ -30,9 +39,11 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   AssignmentAccepted,
   AssignmentDeclined,
   AssignmentCompleted,
+  AssignmentExpired,
   ApplicationWaitlisted,
   ApplicationRequeued,
   ApplicationCancelled,
+  CapacityDeclared,
 ];
 
 export function findEventDefinition(detailType: string): EventDefinition | undefined {

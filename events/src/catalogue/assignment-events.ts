@@ -43,3 +43,11 @@ export const AssignmentCompleted = defineEvent({
   data: base.extend(released),
   exampleData: { ...exampleBase, releasedProviderId: 'p-xl-01', applicationStatus: 'COMPLETED' },
 });
+
+export const AssignmentExpired = defineEvent({
+  detailType: 'AssignmentExpired',
+  version: 1,
+  description: 'The provider did not answer before the deadline; the place is released and the next candidate is tried.',
+  data: base.extend(released),
+  exampleData: { ...exampleBase, releasedProviderId: 'p-xl-01', applicationStatus: 'MATCHING' },
+});

@@ -126,6 +126,13 @@ export interface OutboxRecord {
   ttl: number;
 }
 
+/** Marks an event as handled by a consumer, written in the same transaction as the effect. */
+export interface ConsumedRecord {
+  consumer: string;
+  eventId: string;
+  ttl: number;
+}
+
 export const Applications = new Entity<ApplicationRecord>({
   prefix: 'APP',
   pk: ['id'],
@@ -164,3 +171,5 @@ export const LowIncomeRegistry = new Entity<LowIncomeRecord>({ prefix: 'LOWINCOM
 export const Submissions = new Entity<SubmissionRecord>({ prefix: 'SUBMISSION', pk: ['ownerSub', 'idempotencyKey'] });
 
 export const Outbox = new Entity<OutboxRecord>({ prefix: 'OUTBOX', pk: ['eventId'], sk: [] });
+
+export const Consumed = new Entity<ConsumedRecord>({ prefix: 'CONSUMED', pk: ['consumer', 'eventId'] });

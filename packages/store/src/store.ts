@@ -16,6 +16,7 @@ import {
   Applications,
   type AssignmentRecord,
   Assignments,
+  Consumed,
   LowIncomeRegistry,
   Outbox,
   type ProviderRecord,
@@ -249,23 +250,24 @@ export class Store {
   }
 
   /** Changes capacity without touching `reserved`; refuses to go below the places already held. */
-  async setProviderCapacity(id: string, capacity: number): Promise<ProviderRecord> {
-    const out = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: Providers.key({ id }),
-        UpdateExpression: 'SET #c = :c',
-        ConditionExpression: 'attribute_exists(pk) AND #r <= :c',
-        ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved' },
-        ExpressionAttributeValues: { ':c': capacity },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Providers.fromItem(out.Attributes ?? {});
+  setCapacity(providerId: string, capacity: number): TxOp {
+    return {
+      label: `capacity:${providerId}`,
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: Providers.key({ id: providerId }),
+          UpdateExpression: 'SET #c = :c',
+          ConditionExpression: 'attribute_exists(pk) AND #r <= :c',
+          ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved' },
+          ExpressionAttributeValues: { ':c': capacity },
+        },
+      },
+    };
   }
 
   /** Creates a record that must not exist yet. */
-  create<T extends object>(label: string, entity: Entity<T>, record: T): TxOp {
+  create<T extends object>(label: string, entity: Entity<T>, record: NoInfer<T>): TxOp {
     return {
       label,
       item: { Put: { TableName: this.tableName, Item: entity.toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -273,7 +275,7 @@ export class Store {
   }
 
   /** Replaces a versioned record, only if nobody wrote it since it was read. */
-  replace<T extends { version: number }>(label: string, entity: Entity<T>, record: T, readVersion: number): TxOp {
+  replace<T extends { version: number }>(label: string, entity: Entity<T>, record: NoInfer<T>, readVersion: number): TxOp {
     return {
       label,
       item: {
@@ -330,6 +332,11 @@ export class Store {
       createdAt: now.toISOString(),
       ttl: Math.floor(now.getTime() / 1000) + OUTBOX_TTL_SECONDS,
     });
+  }
+
+  /** Makes a consumer's effect exactly-once: a redelivered event fails this condition. */
+  consumed(consumer: string, eventId: string, now: Date): TxOp {
+    return this.create('consumed', Consumed, { consumer, eventId, ttl: Math.floor(now.getTime() / 1000) + OUTBOX_TTL_SECONDS });
   }
 
   submission(record: SubmissionRecord): TxOp {

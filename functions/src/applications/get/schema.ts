@@ -1,0 +1,3 @@
+import { idPathSchema } from '@huimin/domain';
+
+export const request = { path: idPathSchema };

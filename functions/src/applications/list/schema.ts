@@ -1,0 +1,3 @@
+import { applicationListQuerySchema } from '@huimin/domain';
+
+export const request = { query: applicationListQuerySchema };

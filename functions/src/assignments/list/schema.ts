@@ -1,0 +1,3 @@
+import { assignmentListQuerySchema } from '@huimin/domain';
+
+export const request = { query: assignmentListQuerySchema };

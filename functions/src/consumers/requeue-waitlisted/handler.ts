@@ -1,0 +1,8 @@
+import { causeOf, eventConsumer } from '../../lib/consumer';
+import { requeueWaitlisted } from '../../use-cases/waitlist';
+import { subscriptionData } from './schema';
+
+export const handler = eventConsumer('requeueWaitlisted', (event, deps) => {
+  const { releasedProviderId } = subscriptionData.parse(event.data);
+  return requeueWaitlisted(deps, releasedProviderId, causeOf(event));
+});

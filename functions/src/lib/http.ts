@@ -1,0 +1,154 @@
+import {
+  AppError,
+  MalformedRequestError,
+  PayloadTooLargeError,
+  parseWith,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '@huimin/domain';
+import { InvalidPageTokenError } from '@huimin/store';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, type HttpRoute, type Role, routeKeyOf } from '../wiring';
+import { type Actor, actorFrom } from './actor';
+import { type Deps, getDeps } from './config';
+import { logger } from './logger';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/** CONTRACT.md's error body. Below 500 the message is the error's; at 500 it says nothing inside. */
+export function errorResponse(err: unknown, requestId: string): HttpResponse {
+  const known = err instanceof AppError ? err : err instanceof InvalidPageTokenError ? new ValidationError([{ path: 'nextToken', message: '分页令牌无效 / nextToken is not valid' }]) : undefined;
+  if (!known) {
+    logger.error('Unhandled error', { requestId, error: err as Error });
+    return {
+      statusCode: 500,
+      headers: JSON_HEADERS,
+      body: JSON.stringify({
+        error: { code: 'INTERNAL', message: 'Something went wrong on our side', messageZh: '系统内部错误，请稍后再试', requestId },
+      }),
+    };
+  }
+  return {
+    statusCode: known.status,
+    headers: JSON_HEADERS,
+    body: JSON.stringify({
+      error: {
+        code: known.code,
+        message: known.message,
+        messageZh: known.messageZh,
+        ...(known.issues ? { issues: known.issues } : {}),
+        requestId,
+      },
+    }),
+  };
+}
+
+/** The one error middleware: every failure leaves as CONTRACT.md's body. */
+export const httpErrors = (): MiddlewareObj<HttpEvent, HttpResponse> => ({
+  onError: (request) => {
+    request.response = errorResponse(request.error, request.event.requestContext?.requestId ?? 'unknown');
+  },
+});
+
+export interface HttpRequest<B, Q, P> {
+  actor: Actor;
+  body: B;
+  query: Q;
+  path: P;
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+}
+
+function routeFor(fn: FunctionName, routeKey: string): HttpRoute {
+  const spec: FunctionSpec = FUNCTIONS[fn];
+  const routes = spec.http ?? [];
+  const route = routes.find((r) => routeKeyOf(r) === routeKey) ?? routes[0];
+  if (!route) throw new Error(`${fn} has no HTTP route in the wiring`);
+  return route;
+}
+
+function readBody(event: HttpEvent): { raw: string; json: unknown } {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (raw.trim() === '') return { raw, json: undefined };
+  const type = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type.trim())) throw new UnsupportedMediaTypeError();
+  try {
+    return { raw, json: JSON.parse(raw) };
+  } catch {
+    throw new MalformedRequestError('The body is not valid JSON', '请求内容不是有效的 JSON');
+  }
+}
+
+function parsePart<S extends z.ZodType>(schema: S | undefined, input: unknown, where: string): z.output<S> | undefined {
+  if (!schema) return undefined;
+  const parsed = parseWith(schema, input ?? {});
+  if (!parsed.ok) {
+    throw new ValidationError(parsed.issues.map((i) => ({ ...i, path: where === 'body' ? i.path : `${where}.${i.path}` })));
+  }
+  return parsed.value;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * A thin HTTP handler: the wiring says who may call it; the schemas say what it takes. `run` gets
+ * parsed, authorised input and the module-scope dependencies, and returns a status and a body.
+ */
+export function httpHandler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+  fn: FunctionName,
+  schemas: { body?: B; query?: Q; path?: P },
+  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, deps: Deps) => Promise<HttpResult>,
+) {
+  return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(httpErrors())
+    .handler(async (event) => {
+      const route = routeFor(fn, event.routeKey);
+      const requestId = event.requestContext?.requestId ?? 'unknown';
+      const roles = route.roles as readonly Role[];
+      const actor = actorFrom(event.requestContext?.authorizer?.jwt?.claims, roles);
+      const { raw, json } = readBody(event);
+      const req: HttpRequest<Out<B>, Out<Q>, Out<P>> = {
+        actor,
+        body: parsePart(schemas.body, json, 'body') as Out<B>,
+        query: parsePart(schemas.query, event.queryStringParameters, 'query') as Out<Q>,
+        path: parsePart(schemas.path, event.pathParameters, 'path') as Out<P>,
+        rawBody: raw,
+        headers: lowerCaseKeys(event.headers ?? {}),
+        requestId,
+      };
+      const result = await run(req, getDeps());
+      return {
+        statusCode: result.status,
+        headers: JSON_HEADERS,
+        ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+      };
+    });
+}
+
+/** Routes that carry no token (health, the OpenAPI document). */
+export function publicHandler(run: () => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(httpErrors())
+    .handler(async () => {
+      const result = await run();
+      return { statusCode: result.status, headers: JSON_HEADERS, body: JSON.stringify(result.body) };
+    });
+}
+
+function lowerCaseKeys(h: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}

@@ -1,0 +1,7 @@
+import { httpHandler } from '../../lib/http';
+import { declareCapacity } from '../../use-cases/providers';
+import { request } from './schema';
+
+export const handler = httpHandler('setProviderCapacity', request, async ({ actor, path, body, requestId }, deps) => {
+  return { status: 200, body: await declareCapacity(deps, actor, path.id, body.capacity, requestId) };
+});

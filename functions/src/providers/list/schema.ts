@@ -1,0 +1,3 @@
+import { providerListQuerySchema } from '@huimin/domain';
+
+export const request = { query: providerListQuerySchema };

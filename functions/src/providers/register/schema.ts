@@ -1,0 +1,3 @@
+import { providerInputSchema } from '@huimin/domain';
+
+export const request = { body: providerInputSchema };

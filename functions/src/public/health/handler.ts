@@ -1,0 +1,3 @@
+import { publicHandler } from '../../lib/http';
+
+export const handler = publicHandler(async () => ({ status: 200, body: { status: 'ok' } }));

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { FUNCTION_SPECS, type HttpRoute } from '../../wiring';
+import { REQUEST_SCHEMAS } from './schema';
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    messageZh: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string(),
+  }),
+});
+
+const jsonSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+
+const ERROR_RESPONSES = {
+  '400': 'Bad input; `issues` names each field / 输入有误',
+  '401': 'No or bad token / 未认证',
+  '403': "Wrong role or another district's data / 无权限",
+  '404': 'Not found or not yours / 未找到',
+  '409': 'Conflicting state change / 状态冲突',
+  '413': 'Body over 64 KiB / 请求过大',
+  '422': 'Idempotency-Key reused with another body / 幂等键冲突',
+};
+
+/** The OpenAPI 3.1 document, derived from the wiring table and the request schemas. */
+export function buildOpenApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, spec] of FUNCTION_SPECS) {
+    for (const route of (spec.http ?? []) as readonly HttpRoute[]) {
+      const schemas = (REQUEST_SCHEMAS as Record<string, { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType }>)[name] ?? {};
+      const parameters: unknown[] = [];
+      for (const where of ['path', 'query'] as const) {
+        const s = schemas[where];
+        if (!s) continue;
+        const js = jsonSchema(s) as { properties?: Record<string, unknown>; required?: string[] };
+        for (const [pname, pschema] of Object.entries(js.properties ?? {})) {
+          parameters.push({ name: pname, in: where, required: where === 'path' || (js.required ?? []).includes(pname), schema: pschema });
+        }
+      }
+      if (name === 'submitApplication') {
+        parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } });
+      }
+      paths[route.path] ??= {};
+      paths[route.path]![route.method.toLowerCase()] = {
+        operationId: name,
+        summary: spec.description,
+        ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
+        ...(parameters.length ? { parameters } : {}),
+        ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
+        responses: {
+          [name === 'submitApplication' ? '202' : name === 'registerProvider' ? '201' : '200']: { description: 'OK' },
+          ...(route.roles === 'public'
+            ? {}
+            : Object.fromEntries(
+                Object.entries(ERROR_RESPONSES).map(([code, description]) => [
+                  code,
+                  { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+                ]),
+              )),
+        },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Huimin 惠民 — care service matching API', version: '1.0.0' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: jsonSchema(errorBody) },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

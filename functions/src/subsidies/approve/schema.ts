@@ -1,0 +1,3 @@
+import { idPathSchema, noteInputSchema } from '@huimin/domain';
+
+export const request = { path: idPathSchema, body: noteInputSchema };

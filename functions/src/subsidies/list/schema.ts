@@ -1,0 +1,3 @@
+import { subsidyListQuerySchema } from '@huimin/domain';
+
+export const request = { query: subsidyListQuerySchema };

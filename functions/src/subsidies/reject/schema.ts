@@ -1,0 +1,3 @@
+import { idPathSchema, reasonInputSchema } from '@huimin/domain';
+
+export const request = { path: idPathSchema, body: reasonInputSchema };

@@ -1,0 +1,225 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type ApplicationInput,
+  evaluateMealEligibility,
+  ForbiddenError,
+  IdempotencyConflictError,
+  isTerminal,
+  APPLICATION_MACHINE,
+  maskIdNumber,
+  NotFoundError,
+  OPEN_APPLICATION_TYPES,
+  parseIdNumber,
+  ValidationError,
+  ageOn,
+} from '@huimin/domain';
+import { ApplicationCancelled, ApplicationSubmitted } from '@huimin/events';
+import {
+  type ApplicationRecord,
+  Applications,
+  Assignments,
+  Subsidies,
+  type Store,
+  TransactionConflictError,
+  type TxOp,
+} from '@huimin/store';
+import type { Actor } from '../lib/actor';
+import type { Deps } from '../lib/config';
+import { newEvent } from '../lib/events';
+import { moveApplication } from './history';
+
+const SUBMISSION_TTL_SECONDS = 24 * 3600;
+
+export interface Submitted {
+  id: string;
+  status: ApplicationRecord['status'];
+}
+
+function bodyHash(input: ApplicationInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+/** The same key with the same body answers as the first time; with another body, 422. */
+async function replayed(store: Store, ownerSub: string, key: string, hash: string): Promise<Submitted | undefined> {
+  const prior = await store.getSubmission(ownerSub, key);
+  if (!prior) return undefined;
+  if (prior.bodyHash !== hash) throw new IdempotencyConflictError();
+  const app = await store.getApplication(prior.applicationId);
+  return { id: prior.applicationId, status: app?.status ?? 'SUBMITTED' };
+}
+
+export async function submitApplication(
+  { store, now }: Deps,
+  actor: Extract<Actor, { role: 'family' }>,
+  input: ApplicationInput,
+  idempotencyKey: string | undefined,
+  requestId: string,
+): Promise<Submitted> {
+  if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
+    throw new ValidationError([{ path: 'headers.idempotency-key', message: '幂等键应为1至128个可见ASCII字符 / Idempotency-Key must be 1–128 visible ASCII characters' }]);
+  }
+  if (!OPEN_APPLICATION_TYPES.includes(input.type)) {
+    throw new ValidationError([{ path: 'type', message: `该服务暂未开放在线申请 / Applications for ${input.type} are not open yet` }]);
+  }
+  const hash = bodyHash(input);
+  if (idempotencyKey) {
+    const earlier = await replayed(store, actor.sub, idempotencyKey, hash);
+    if (earlier) return earlier;
+  }
+  const at = now();
+  // The schema has already checked the ID number; parse again for the facts it carries.
+  const id = parseIdNumber(input.subject.idNumber);
+  if (!id.ok) throw new ValidationError([{ path: 'subject.idNumber', message: '身份证号码无效 / ID number is not valid' }]);
+  // Rules that need no stored data are refused now, as bad input, rather than after a round trip.
+  const preview = evaluateMealEligibility({ birthDate: id.value.birthDate, district: input.subject.address.district, lowIncome: false }, at);
+  const ageProblem = preview.reasons.find((r) => r.rule === 'age' && r.field);
+  if (ageProblem) throw new ValidationError([{ path: 'subject.idNumber', message: `${ageProblem.messageZh} / ${ageProblem.message}` }]);
+
+  const appId = randomUUID();
+  const iso = at.toISOString();
+  const record: ApplicationRecord = {
+    id: appId,
+    type: input.type,
+    status: 'SUBMITTED',
+    ownerSub: actor.sub,
+    district: input.subject.address.district,
+    street: input.subject.address.street,
+    createdAt: iso,
+    updatedAt: iso,
+    version: 1,
+    correlationId: appId,
+    applicant: input.applicant,
+    subject: { ...input.subject, birthDate: id.value.birthDate, sex: id.value.sex },
+    needs: input.needs,
+    excludedProviderIds: [],
+    history: [{ at: iso, status: 'SUBMITTED', note: 'Application submitted', noteZh: '已提交申请', by: actor.sub }],
+  };
+  const ops: TxOp[] = [store.create('application', Applications, record)];
+  if (idempotencyKey) {
+    ops.push(
+      store.submission({
+        ownerSub: actor.sub,
+        idempotencyKey,
+        bodyHash: hash,
+        applicationId: appId,
+        createdAt: iso,
+        ttl: Math.floor(at.getTime() / 1000) + SUBMISSION_TTL_SECONDS,
+      }),
+    );
+  }
+  const event = newEvent(
+    ApplicationSubmitted,
+    { applicationId: appId, type: record.type, district: record.district, applicationStatus: 'SUBMITTED' },
+    { correlationId: appId, causationId: requestId },
+    `${appId}:1`,
+    at,
+  );
+  try {
+    await store.commit(ops, [event], at);
+  } catch (err) {
+    // Two requests with one key raced: the loser answers as a replay (or 422).
+    if (idempotencyKey && err instanceof TransactionConflictError && err.failed.includes('submission')) {
+      const earlier = await replayed(store, actor.sub, idempotencyKey, hash);
+      if (earlier) return earlier;
+    }
+    throw err;
+  }
+  return { id: appId, status: 'SUBMITTED' };
+}
+
+/** Families see their own; staff their district's. Anyone else's is "not found" or forbidden. */
+export async function loadApplicationFor(store: Store, actor: Actor, id: string): Promise<ApplicationRecord> {
+  const app = await store.getApplication(id);
+  if (!app) throw new NotFoundError('Application', '该申请');
+  if (actor.role === 'family' && app.ownerSub !== actor.sub) throw new NotFoundError('Application', '该申请');
+  if (actor.role === 'staff' && app.district !== actor.district) {
+    throw new ForbiddenError('This application belongs to another district', '该申请属于其他区县');
+  }
+  if (actor.role === 'provider') throw new ForbiddenError();
+  return app;
+}
+
+/** What GET /applications/{id} answers: no raw ID number, no applicant phone for staff lists. */
+export function applicationView(app: ApplicationRecord, now: Date) {
+  return {
+    id: app.id,
+    type: app.type,
+    status: app.status,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+    applicant: app.applicant,
+    subject: {
+      name: app.subject.name,
+      idNumberMasked: maskIdNumber(app.subject.idNumber),
+      age: ageOn(app.subject.birthDate, now),
+      sex: app.subject.sex,
+      address: app.subject.address,
+    },
+    needs: app.needs,
+    eligibility: app.eligibility ?? null,
+    subsidy: app.subsidy ? { ...app.subsidy, currency: 'CNY', unit: 'meal' } : null,
+    assignment: app.assignment ?? null,
+    history: app.history,
+  };
+}
+
+export function applicationSummary(app: ApplicationRecord) {
+  return {
+    id: app.id,
+    type: app.type,
+    status: app.status,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+    district: app.district,
+    street: app.street,
+    subject: { name: app.subject.name },
+    subsidy: app.subsidy ?? null,
+    assignment: app.assignment ? { id: app.assignment.id, providerName: app.assignment.providerName, status: app.assignment.status } : null,
+  };
+}
+
+export async function cancelApplication({ store, now }: Deps, actor: Actor, id: string, requestId: string) {
+  const app = await loadApplicationFor(store, actor, id);
+  if (isTerminal(APPLICATION_MACHINE, app.status)) {
+    // Already cancelled: answering the same again makes the call safe to retry.
+    if (app.status === 'CANCELLED') return app;
+  }
+  const at = now();
+  const ops: TxOp[] = [];
+  let releasedProviderId: string | undefined;
+  let assignmentSummary = app.assignment;
+  if (app.assignment && (app.assignment.status === 'OFFERED' || app.assignment.status === 'ACCEPTED')) {
+    const assignment = await store.getAssignment(app.assignment.id);
+    if (assignment && (assignment.status === 'OFFERED' || assignment.status === 'ACCEPTED')) {
+      ops.push(store.replace('assignment', Assignments, { ...assignment, status: 'CANCELLED', updatedAt: at.toISOString() }, assignment.version));
+      ops.push(store.releasePlace(assignment.providerId));
+      releasedProviderId = assignment.providerId;
+      assignmentSummary = { ...app.assignment, status: 'CANCELLED' };
+    }
+  }
+  let subsidySummary = app.subsidy;
+  if (app.subsidy && (app.subsidy.status === 'PENDING' || app.subsidy.status === 'APPROVED')) {
+    const subsidy = await store.getSubsidy(app.subsidy.id);
+    if (subsidy && (subsidy.status === 'PENDING' || subsidy.status === 'APPROVED')) {
+      ops.push(store.replace('subsidy', Subsidies, { ...subsidy, status: 'CANCELLED', updatedAt: at.toISOString() }, subsidy.version));
+      subsidySummary = { ...app.subsidy, status: 'CANCELLED' };
+    }
+  }
+  const next = moveApplication(
+    app,
+    'CANCELLED',
+    at,
+    { ...(assignmentSummary ? { assignment: assignmentSummary } : {}), ...(subsidySummary ? { subsidy: subsidySummary } : {}) },
+    { note: 'Cancelled by the applicant', noteZh: '申请人已撤销申请', by: actor.sub },
+  );
+  ops.unshift(store.replace('application', Applications, next, app.version));
+  const event = newEvent(
+    ApplicationCancelled,
+    { applicationId: app.id, type: app.type, district: app.district, applicationStatus: 'CANCELLED', ...(releasedProviderId ? { releasedProviderId } : {}) },
+    { correlationId: app.correlationId, causationId: requestId },
+    `${app.id}:${app.version + 1}`,
+    at,
+  );
+  await store.commit(ops, [event], at);
+  return { ...next, version: app.version + 1 };
+}

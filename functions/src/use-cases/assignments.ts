@@ -1,0 +1,192 @@
+import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, NotFoundError, transition } from '@huimin/domain';
+import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired } from '@huimin/events';
+import { type ApplicationRecord, Applications, type AssignmentRecord, Assignments, type Store, type TxOp } from '@huimin/store';
+import type { Actor } from '../lib/actor';
+import type { Deps } from '../lib/config';
+import { type Cause, newEvent } from '../lib/events';
+import { moveApplication } from './history';
+
+export class OfferExpiredError extends ConflictError {
+  override readonly code = 'OFFER_EXPIRED';
+  constructor() {
+    super('The offer expired before it was accepted', '该派单已超过确认时限，无法接单');
+  }
+}
+
+/** A provider's own assignment; another provider's is "not found". */
+export async function loadAssignmentFor(store: Store, actor: Extract<Actor, { role: 'provider' }>, id: string): Promise<AssignmentRecord> {
+  const a = await store.getAssignment(id);
+  if (!a || a.providerId !== actor.providerId) throw new NotFoundError('Assignment', '该派单');
+  return a;
+}
+
+export function assignmentView(a: AssignmentRecord) {
+  const { version: _v, ...view } = a;
+  return view;
+}
+
+interface Change {
+  assignment: AssignmentRecord;
+  app: ApplicationRecord;
+  to: AssignmentStatus;
+  appTo: ApplicationRecord['status'];
+  release: boolean;
+  note: { note: string; noteZh: string; by?: string };
+  extra?: Partial<AssignmentRecord>;
+}
+
+/** One assignment move: the assignment, its application, the place (if released), all in one transaction. */
+function changeOps(store: Store, c: Change, at: Date): { ops: TxOp[]; nextApp: ApplicationRecord; nextAssignment: AssignmentRecord } {
+  transition('assignment', ASSIGNMENT_MACHINE, c.assignment.status, c.to);
+  const nextAssignment: AssignmentRecord = { ...c.assignment, ...c.extra, status: c.to, updatedAt: at.toISOString() };
+  const backToMatching = c.appTo === 'MATCHING';
+  const nextApp = moveApplication(
+    c.app,
+    c.appTo,
+    at,
+    {
+      ...(c.app.assignment ? { assignment: { ...c.app.assignment, status: c.to } } : {}),
+      ...(backToMatching ? { excludedProviderIds: [...c.app.excludedProviderIds, c.assignment.providerId] } : {}),
+    },
+    c.note,
+  );
+  const ops = [
+    store.replace('assignment', Assignments, nextAssignment, c.assignment.version),
+    store.replace('application', Applications, nextApp, c.app.version),
+  ];
+  if (c.release) ops.push(store.releasePlace(c.assignment.providerId));
+  return { ops, nextApp, nextAssignment };
+}
+
+async function applicationOf(store: Store, a: AssignmentRecord): Promise<ApplicationRecord> {
+  const app = await store.getApplication(a.applicationId);
+  if (!app) throw new Error(`Assignment ${a.id} points at missing application ${a.applicationId}`);
+  return app;
+}
+
+const cause = (app: ApplicationRecord, causationId: string): Cause => ({ correlationId: app.correlationId, causationId });
+
+/** Lets an offer lapse: the place goes back, the application is matched again without this provider. */
+async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
+  const at = deps.now();
+  const app = await applicationOf(deps.store, a);
+  const { ops } = changeOps(
+    deps.store,
+    {
+      assignment: a,
+      app,
+      to: 'EXPIRED',
+      appTo: 'MATCHING',
+      release: true,
+      note: { note: `${a.providerName} did not answer in time; trying the next meal point`, noteZh: `${a.providerName}未在时限内确认，正在匹配下一家助餐点` },
+    },
+    at,
+  );
+  const event = newEvent(
+    AssignmentExpired,
+    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, releasedProviderId: a.providerId, applicationStatus: 'MATCHING' },
+    cause(app, causationId),
+    `${app.id}:${app.version + 1}`,
+    at,
+  );
+  await deps.store.commit(ops, [event], at);
+}
+
+export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
+  const a = await loadAssignmentFor(deps.store, actor, id);
+  if (a.status === 'ACCEPTED') return a;
+  const at = deps.now();
+  if (a.status === 'OFFERED' && a.expiresAt <= at.toISOString()) {
+    await expire(deps, a, requestId);
+    throw new OfferExpiredError();
+  }
+  const app = await applicationOf(deps.store, a);
+  const { ops, nextAssignment } = changeOps(
+    deps.store,
+    {
+      assignment: a,
+      app,
+      to: 'ACCEPTED',
+      appTo: 'ACTIVE',
+      release: false,
+      note: { note: `${a.providerName} accepted; service starts`, noteZh: `${a.providerName}已接单，开始提供服务`, by: actor.sub },
+    },
+    at,
+  );
+  const event = newEvent(
+    AssignmentAccepted,
+    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, applicationStatus: 'ACTIVE' },
+    cause(app, requestId),
+    `${app.id}:${app.version + 1}`,
+    at,
+  );
+  await deps.store.commit(ops, [event], at);
+  return nextAssignment;
+}
+
+export async function declineAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, reason: string, requestId: string) {
+  const a = await loadAssignmentFor(deps.store, actor, id);
+  const at = deps.now();
+  const app = await applicationOf(deps.store, a);
+  const { ops, nextAssignment } = changeOps(
+    deps.store,
+    {
+      assignment: a,
+      app,
+      to: 'DECLINED',
+      appTo: 'MATCHING',
+      release: true,
+      extra: { declineReason: reason },
+      note: { note: `${a.providerName} declined: ${reason}; trying the next meal point`, noteZh: `${a.providerName}未接单（${reason}），正在匹配下一家助餐点`, by: actor.sub },
+    },
+    at,
+  );
+  const event = newEvent(
+    AssignmentDeclined,
+    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, reason, releasedProviderId: a.providerId, applicationStatus: 'MATCHING' },
+    cause(app, requestId),
+    `${app.id}:${app.version + 1}`,
+    at,
+  );
+  await deps.store.commit(ops, [event], at);
+  return nextAssignment;
+}
+
+export async function completeAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
+  const a = await loadAssignmentFor(deps.store, actor, id);
+  if (a.status === 'COMPLETED') return a;
+  const at = deps.now();
+  const app = await applicationOf(deps.store, a);
+  const { ops, nextAssignment } = changeOps(
+    deps.store,
+    {
+      assignment: a,
+      app,
+      to: 'COMPLETED',
+      appTo: 'COMPLETED',
+      release: true,
+      note: { note: `${a.providerName} reported the service completed`, noteZh: `${a.providerName}已报告服务完成`, by: actor.sub },
+    },
+    at,
+  );
+  const event = newEvent(
+    AssignmentCompleted,
+    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, releasedProviderId: a.providerId, applicationStatus: 'COMPLETED' },
+    cause(app, requestId),
+    `${app.id}:${app.version + 1}`,
+    at,
+  );
+  await deps.store.commit(ops, [event], at);
+  return nextAssignment;
+}
+
+/** The scheduled sweep: every offer past its deadline lapses. */
+export async function expireOverdueOffers(deps: Deps, causationId: string): Promise<number> {
+  const overdue = await deps.store.listOffersExpiringBefore(deps.now().toISOString());
+  let expired = 0;
+  for (const a of overdue.items) {
+    await expire(deps, a, causationId);
+    expired++;
+  }
+  return expired;
+}

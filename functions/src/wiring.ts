@@ -1,0 +1,180 @@
+import {
+  ApplicationSubmitted,
+  EVENT_SOURCE,
+} from '@huimin/events';
+
+/**
+ * The wiring table: every function, its entry, what triggers it (HTTP routes, an event pattern, a
+ * schedule) and what it may touch. The CDK stack (infra/) and the local stack (packages/local) are
+ * both built from this table, so a route or rule is written once.
+ */
+export type Role = 'family' | 'provider' | 'staff';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+export interface HttpRoute {
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/applications/{id}`. */
+  path: string;
+  /** Who may call it; `public` routes carry no token (CONTRACT.md: /health, /openapi.json). */
+  roles: readonly Role[] | 'public';
+}
+
+/** An EventBridge event pattern (the JSON the rule holds). */
+export type EventPatternJson = { readonly [key: string]: unknown };
+
+export interface FunctionSpec {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  http?: readonly HttpRoute[];
+  /** The consumer's own subscription (STYLE.md #9). */
+  subscription?: EventPatternJson;
+  /** An EventBridge Scheduler / rule schedule expression. */
+  schedule?: string;
+  table: 'read' | 'readWrite';
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+const ALL: readonly Role[] = ['family', 'provider', 'staff'];
+const fromUs = { source: [EVENT_SOURCE] };
+
+export const FUNCTIONS = {
+  // ---- HTTP: families -------------------------------------------------------------------
+  submitApplication: {
+    entry: 'functions/src/applications/submit/handler.ts',
+    description: 'A family applies (202; honours Idempotency-Key)',
+    http: [{ method: 'POST', path: '/applications', roles: ['family'] }],
+    table: 'readWrite',
+  },
+  listApplications: {
+    entry: 'functions/src/applications/list/handler.ts',
+    description: "A family's own applications, or a district's for staff",
+    http: [{ method: 'GET', path: '/applications', roles: ['family', 'staff'] }],
+    table: 'read',
+  },
+  getApplication: {
+    entry: 'functions/src/applications/get/handler.ts',
+    description: 'One application with eligibility, subsidy, assignment and history',
+    http: [{ method: 'GET', path: '/applications/{id}', roles: ['family', 'staff'] }],
+    table: 'read',
+  },
+  cancelApplication: {
+    entry: 'functions/src/applications/cancel/handler.ts',
+    description: 'The owner cancels; any reserved place is released',
+    http: [{ method: 'POST', path: '/applications/{id}/cancel', roles: ['family'] }],
+    table: 'readWrite',
+  },
+  // ---- HTTP: providers ------------------------------------------------------------------
+  listAssignments: {
+    entry: 'functions/src/assignments/list/handler.ts',
+    description: "A provider's own assignments",
+    http: [{ method: 'GET', path: '/assignments', roles: ['provider'] }],
+    table: 'read',
+  },
+  acceptAssignment: {
+    entry: 'functions/src/assignments/accept/handler.ts',
+    description: 'The provider accepts an offer before its deadline',
+    http: [{ method: 'POST', path: '/assignments/{id}/accept', roles: ['provider'] }],
+    table: 'readWrite',
+  },
+  declineAssignment: {
+    entry: 'functions/src/assignments/decline/handler.ts',
+    description: 'The provider declines with a reason; the next candidate is tried',
+    http: [{ method: 'POST', path: '/assignments/{id}/decline', roles: ['provider'] }],
+    table: 'readWrite',
+  },
+  completeAssignment: {
+    entry: 'functions/src/assignments/complete/handler.ts',
+    description: 'The provider reports the service done',
+    http: [{ method: 'POST', path: '/assignments/{id}/complete', roles: ['provider'] }],
+    table: 'readWrite',
+  },
+  // ---- HTTP: staff ----------------------------------------------------------------------
+  listSubsidies: {
+    entry: 'functions/src/subsidies/list/handler.ts',
+    description: "Subsidies of the staff member's district",
+    http: [{ method: 'GET', path: '/subsidies', roles: ['staff'] }],
+    table: 'read',
+  },
+  approveSubsidy: {
+    entry: 'functions/src/subsidies/approve/handler.ts',
+    description: 'Staff approve a pending subsidy of their district',
+    http: [{ method: 'POST', path: '/subsidies/{id}/approve', roles: ['staff'] }],
+    table: 'readWrite',
+  },
+  rejectSubsidy: {
+    entry: 'functions/src/subsidies/reject/handler.ts',
+    description: 'Staff reject a pending subsidy with a reason',
+    http: [{ method: 'POST', path: '/subsidies/{id}/reject', roles: ['staff'] }],
+    table: 'readWrite',
+  },
+  registerProvider: {
+    entry: 'functions/src/providers/register/handler.ts',
+    description: 'Staff register a provider in their district',
+    http: [{ method: 'POST', path: '/providers', roles: ['staff'] }],
+    table: 'readWrite',
+  },
+  listProviders: {
+    entry: 'functions/src/providers/list/handler.ts',
+    description: "Providers of the staff member's district",
+    http: [{ method: 'GET', path: '/providers', roles: ['staff'] }],
+    table: 'read',
+  },
+  setProviderCapacity: {
+    entry: 'functions/src/providers/capacity/handler.ts',
+    description: 'A provider (or its district staff) declares capacity',
+    http: [{ method: 'PUT', path: '/providers/{id}/capacity', roles: ['provider', 'staff'] }],
+    table: 'readWrite',
+  },
+  // ---- HTTP: anyone ---------------------------------------------------------------------
+  health: {
+    entry: 'functions/src/public/health/handler.ts',
+    description: 'Liveness',
+    http: [{ method: 'GET', path: '/health', roles: 'public' }],
+    table: 'read',
+  },
+  openapi: {
+    entry: 'functions/src/public/openapi/handler.ts',
+    description: 'The OpenAPI 3.1 document, generated from the wiring and the zod schemas',
+    http: [{ method: 'GET', path: '/openapi.json', roles: 'public' }],
+    table: 'read',
+  },
+  // ---- Event consumers ------------------------------------------------------------------
+  assessEligibility: {
+    entry: 'functions/src/consumers/assess-eligibility/handler.ts',
+    description: 'Applies eligibility and subsidy policy to a submitted application',
+    subscription: { ...fromUs, 'detail-type': [ApplicationSubmitted.detailType] },
+    table: 'readWrite',
+  },
+  matchApplication: {
+    entry: 'functions/src/consumers/match-application/handler.ts',
+    description: 'Reserves the nearest admissible place and offers it, or waitlists',
+    subscription: { ...fromUs, detail: { data: { applicationStatus: ['MATCHING'] } } },
+    table: 'readWrite',
+  },
+  requeueWaitlisted: {
+    entry: 'functions/src/consumers/requeue-waitlisted/handler.ts',
+    description: 'When a place is released, moves the longest-waiting applications back to matching',
+    subscription: { ...fromUs, detail: { data: { releasedProviderId: [{ exists: true }] } } },
+    table: 'readWrite',
+  },
+  expireOffers: {
+    entry: 'functions/src/consumers/expire-offers/handler.ts',
+    description: 'Expires offers past their deadline, releasing the place',
+    schedule: 'rate(5 minutes)',
+    table: 'readWrite',
+    timeoutSeconds: 60,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export const FUNCTION_SPECS: readonly [FunctionName, FunctionSpec][] = Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][];
+
+export const ROLES = ALL;
+
+/** The route a request matched, by API Gateway's routeKey (`POST /applications`). */
+export function routeKeyOf(route: HttpRoute): string {
+  return `${route.method} ${route.path}`;
+}
