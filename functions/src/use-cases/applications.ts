@@ -1,25 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  APPLICATION_MACHINE,
   type ApplicationInput,
+  ageOn,
   evaluateMealEligibility,
   ForbiddenError,
   IdempotencyConflictError,
   isTerminal,
-  APPLICATION_MACHINE,
   maskIdNumber,
   NotFoundError,
   OPEN_APPLICATION_TYPES,
   parseIdNumber,
   ValidationError,
-  ageOn,
 } from '@huimin/domain';
 import { ApplicationCancelled, ApplicationSubmitted } from '@huimin/events';
 import {
   type ApplicationRecord,
   Applications,
   Assignments,
-  Subsidies,
   type Store,
+  Subsidies,
   TransactionConflictError,
   type TxOp,
 } from '@huimin/store';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateMealEligibility } from '@huimin/domain';
 import { EligibilityAssessed } from '@huimin/events';
-import { Applications, type SubsidyRecord, Subsidies, type TxOp } from '@huimin/store';
+import { Applications, Subsidies, type SubsidyRecord, type TxOp } from '@huimin/store';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
 import { commitOnce, type Outcome } from './consume';
@@ -14,7 +14,7 @@ import { moveApplication } from './history';
 export async function assessEligibility(deps: Deps, applicationId: string, eventId: string, cause: Cause): Promise<Outcome> {
   const { store, now } = deps;
   const app = await store.getApplication(applicationId);
-  if (!app || app.status !== 'SUBMITTED') return 'stale';
+  if (app?.status !== 'SUBMITTED') return 'stale';
   const at = now();
   const lowIncome = await store.isOnLowIncomeRegistry(app.district, app.subject.idNumber);
   const decision = evaluateMealEligibility({ birthDate: app.subject.birthDate, district: app.district, lowIncome }, at);

@@ -1,4 +1,4 @@
-import { APPLICATION_STATUS_LABELS, APPLICATION_MACHINE, type ApplicationStatus, transition } from '@huimin/domain';
+import { APPLICATION_MACHINE, APPLICATION_STATUS_LABELS, type ApplicationStatus, transition } from '@huimin/domain';
 import type { ApplicationRecord } from '@huimin/store';
 
 /**

@@ -34,7 +34,7 @@ export function radiusFor(app: ApplicationRecord, on: Date): number {
 export async function matchApplication(deps: Deps, applicationId: string, eventId: string, cause: Cause): Promise<Outcome> {
   const { store, now } = deps;
   const app = await store.getApplication(applicationId);
-  if (!app || app.status !== 'MATCHING') return 'stale';
+  if (app?.status !== 'MATCHING') return 'stale';
   const at = now();
   const policy = mealPolicyOn(at);
   const providers = await store.listAllProvidersByDistrict(app.district, app.type);

@@ -1,6 +1,6 @@
 import { ForbiddenError, NotFoundError, SUBSIDY_MACHINE, transition } from '@huimin/domain';
 import { SubsidyApproved, SubsidyRejected } from '@huimin/events';
-import { Applications, type SubsidyRecord, Subsidies } from '@huimin/store';
+import { Applications, Subsidies, type SubsidyRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';

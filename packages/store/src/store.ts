@@ -9,7 +9,6 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type ApplicationRecord,
@@ -23,8 +22,8 @@ import {
   Providers,
   type SubmissionRecord,
   Submissions,
-  type SubsidyRecord,
   Subsidies,
+  type SubsidyRecord,
 } from './entities';
 import type { Entity } from './model';
 import type { IndexName } from './table';

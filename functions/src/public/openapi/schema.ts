@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { request as cancelApplication } from '../../applications/cancel/schema';
 import { request as getApplication } from '../../applications/get/schema';
 import { request as listApplications } from '../../applications/list/schema';
@@ -13,7 +14,6 @@ import { request as approveSubsidy } from '../../subsidies/approve/schema';
 import { request as listSubsidies } from '../../subsidies/list/schema';
 import { request as rejectSubsidy } from '../../subsidies/reject/schema';
 import type { FUNCTIONS } from '../../wiring';
-import type { z } from 'zod';
 
 type HttpFunction = { [K in keyof typeof FUNCTIONS]: (typeof FUNCTIONS)[K] extends { http: unknown } ? K : never }[keyof typeof FUNCTIONS];
 type RequestSchemas = { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };

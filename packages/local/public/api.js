@@ -1,0 +1,713 @@
+// Shared code for the Huimin (惠民) static pages: index.html (families), staff.html (district
+// staff) and provider.html (meal points). Plain ES module, no build step, no dependencies.
+//
+// What lives here:
+//   - identity: demo tokens from the local stack's POST /local/token, cached per identity;
+//   - createApi(): a fetch wrapper that sends the bearer token and turns every error answer into an
+//     ApiError carrying the contract's {code, message, messageZh, issues, requestId};
+//   - bilingual labels for statuses, application types, diets, districts and subsidy units;
+//   - formatting (dates in Beijing time, distances, money, countdowns);
+//   - small DOM helpers: h()/svg() element builders (text only, never innerHTML with server data),
+//     error boxes, toasts, accessible confirm/prompt dialogs and a paged list that follows nextToken.
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+// ---------------------------------------------------------------------------------------------
+
+// `tone` picks the badge colour in style.css; the text always carries the meaning as well, so no
+// information is given by colour alone.
+export const APPLICATION_STATUS = {
+  SUBMITTED: { zh: '已提交', en: 'Submitted', tone: 'info' },
+  AWAITING_APPROVAL: { zh: '待审批', en: 'Awaiting approval', tone: 'wait' },
+  MATCHING: { zh: '匹配中', en: 'Matching', tone: 'info' },
+  OFFERED: { zh: '已派单待确认', en: 'Offered, awaiting confirmation', tone: 'wait' },
+  ACTIVE: { zh: '服务中', en: 'Active', tone: 'ok' },
+  COMPLETED: { zh: '已完成', en: 'Completed', tone: 'ok' },
+  WAITLISTED: { zh: '排队等候', en: 'Waitlisted', tone: 'queue' },
+  INELIGIBLE: { zh: '不符合条件', en: 'Ineligible', tone: 'bad' },
+  REJECTED: { zh: '未获批准', en: 'Rejected', tone: 'bad' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled', tone: 'muted' },
+};
+
+/** Application statuses after which nothing changes any more: polling stops there. */
+export const TERMINAL_APPLICATION_STATUSES = new Set(['COMPLETED', 'INELIGIBLE', 'REJECTED', 'CANCELLED']);
+
+export const ASSIGNMENT_STATUS = {
+  OFFERED: { zh: '待接单', en: 'Offered', tone: 'wait' },
+  ACCEPTED: { zh: '已接单', en: 'Accepted', tone: 'info' },
+  COMPLETED: { zh: '已完成', en: 'Completed', tone: 'ok' },
+  DECLINED: { zh: '已拒绝', en: 'Declined', tone: 'bad' },
+  EXPIRED: { zh: '已过期', en: 'Expired', tone: 'muted' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled', tone: 'muted' },
+};
+
+export const SUBSIDY_STATUS = {
+  PENDING: { zh: '待审批', en: 'Pending', tone: 'wait' },
+  APPROVED: { zh: '已批准', en: 'Approved', tone: 'ok' },
+  REJECTED: { zh: '已驳回', en: 'Rejected', tone: 'bad' },
+  SETTLED: { zh: '已结算', en: 'Settled', tone: 'muted' },
+};
+
+export const APPLICATION_TYPES = {
+  meal: { zh: '老年助餐', en: 'Community meals' },
+  'home-visit': { zh: '居家上门服务', en: 'Home visits' },
+  retrofit: { zh: '适老化改造', en: 'Home retrofit' },
+  childcare: { zh: '托育', en: 'Childcare' },
+};
+
+export const DIETS = {
+  diabetic: { zh: '糖尿病餐', en: 'Diabetic' },
+  soft: { zh: '软食', en: 'Soft food' },
+  'low-salt': { zh: '低盐', en: 'Low salt' },
+  halal: { zh: '清真', en: 'Halal' },
+};
+
+export const RELATIONSHIPS = {
+  self: { zh: '本人', en: 'Self' },
+  child: { zh: '子女', en: 'Son or daughter' },
+  spouse: { zh: '配偶', en: 'Spouse' },
+  relative: { zh: '其他亲属', en: 'Other relative' },
+  'grid-worker': { zh: '网格员', en: 'Grid worker' },
+};
+
+export const DISTRICTS = {
+  320113: { zh: '栖霞区', en: 'Qixia' },
+  320102: { zh: '玄武区', en: 'Xuanwu' },
+  320117: { zh: '溧水区', en: 'Lishui' },
+  320583: { zh: '昆山市', en: 'Kunshan' },
+};
+
+// Subsidy `unit` → "元/餐 per meal". Unknown units fall back to the raw word.
+const SUBSIDY_UNITS = {
+  meal: { zh: '餐', en: 'meal' },
+  visit: { zh: '次', en: 'visit' },
+  hour: { zh: '小时', en: 'hour' },
+  month: { zh: '月', en: 'month' },
+  day: { zh: '天', en: 'day' },
+  household: { zh: '户', en: 'household' },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Build an element. `attrs`: `class`, `text`, `dataset` (object), `on<event>` handlers, boolean
+ * attributes (true → present, false/null/undefined → absent), anything else via setAttribute.
+ * Children: nodes, strings (as text), arrays, null/false (skipped).
+ */
+export function h(tag, attrs = {}, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Same as h() for SVG elements. */
+export function svg(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+function build(el, attrs, children) {
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'text') el.textContent = String(value);
+    else if (name === 'dataset') Object.assign(el.dataset, value);
+    else if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value);
+    else if (value === true) el.setAttribute(name, '');
+    else el.setAttribute(name, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Chinese text with its English beside it: `申请人姓名 Applicant name`. */
+export function bi(zh, en, tag = 'span') {
+  return h(tag, { class: 'bi' }, h('span', { lang: 'zh-CN' }, zh), ' ', h('span', { lang: 'en', class: 'en' }, en));
+}
+
+/** A bilingual label from one of the label tables above; unknown keys are shown as they are. */
+export function label(table, key) {
+  const entry = table[key];
+  return entry ? bi(entry.zh, entry.en) : h('span', {}, String(key ?? '—'));
+}
+
+/** A status badge (text + colour) from one of the status tables. */
+export function badge(table, status) {
+  const entry = table[status];
+  if (!entry) return h('span', { class: 'badge badge-muted' }, String(status ?? '—'));
+  return h(
+    'span',
+    { class: `badge badge-${entry.tone}`, dataset: { status } },
+    h('span', { lang: 'zh-CN' }, entry.zh),
+    ' ',
+    h('span', { lang: 'en', class: 'en' }, entry.en),
+  );
+}
+
+/**
+ * A description list from rows `[zh, en, value]` (value: node or text); rows whose value is
+ * null/undefined/'' are left out.
+ */
+export function defList(rows) {
+  return h(
+    'dl',
+    { class: 'deflist' },
+    rows
+      .filter(([, , value]) => value !== null && value !== undefined && value !== '')
+      .map(([zh, en, value]) => h('div', {}, h('dt', {}, bi(zh, en)), h('dd', {}, value))),
+  );
+}
+
+/** Eligibility reasons `[{rule, code, message, messageZh}]` as a list, Chinese first. */
+export function reasonsList(reasons) {
+  if (!Array.isArray(reasons) || !reasons.length) return null;
+  return h(
+    'ul',
+    { class: 'reasons' },
+    reasons.map((r) =>
+      h(
+        'li',
+        {},
+        h('span', { lang: 'zh-CN' }, r.messageZh ?? ''),
+        ' ',
+        h('span', { lang: 'en', class: 'en' }, r.message ?? ''),
+        r.code || r.rule ? h('span', { class: 'meta' }, ` (${[r.rule, r.code].filter(Boolean).join(' · ')})`) : null,
+      ),
+    ),
+  );
+}
+
+/** Replace all children of `el`. */
+export function replaceChildren(el, ...children) {
+  el.textContent = '';
+  append(el, children);
+}
+
+/** Say something to screen-reader users through the page's polite live region (#live). */
+export function announce(text) {
+  const live = document.getElementById('live');
+  if (!live) return;
+  // Clearing first makes repeated identical messages be read again.
+  live.textContent = '';
+  setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
+
+/** The page's query string as an object-like URLSearchParams. */
+export function pageParams() {
+  return new URLSearchParams(location.search);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------
+
+const DATE_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** "2026/11/27 20:00" in Beijing time, or "—". */
+export function formatDateTime(iso) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : DATE_TIME.format(date);
+}
+
+/** A <time> element with the Beijing-time text and the machine-readable value. */
+export function timeEl(iso) {
+  return h('time', { datetime: iso ?? undefined }, formatDateTime(iso));
+}
+
+/** "420 米 420 m" / "1.2 公里 1.2 km". */
+export function formatDistance(metres) {
+  if (typeof metres !== 'number' || !Number.isFinite(metres)) return '—';
+  if (metres < 1000) {
+    const m = Math.round(metres);
+    return `${m} 米 ${m} m`;
+  }
+  const km = (metres / 1000).toFixed(1);
+  return `${km} 公里 ${km} km`;
+}
+
+/** "¥8 元/餐 per meal" (amount in yuan, as the API gives it). */
+export function formatSubsidy(amount, currency = 'CNY', unit) {
+  if (typeof amount !== 'number') return '—';
+  const money = currency === 'CNY' ? `¥${trimNumber(amount)}` : `${trimNumber(amount)} ${currency}`;
+  if (!unit) return money;
+  const u = SUBSIDY_UNITS[unit] ?? { zh: unit, en: unit };
+  return `${money} 元/${u.zh} per ${u.en}`;
+}
+
+function trimNumber(n) {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+/**
+ * Time left until `iso`, bilingual: "还剩 12 分钟 12 min left", "已过期 Expired".
+ * Used for offer deadlines; refreshed every second by startCountdowns().
+ */
+export function formatTimeLeft(iso, now = Date.now()) {
+  const ms = new Date(iso).getTime() - now;
+  if (Number.isNaN(ms)) return '';
+  if (ms <= 0) return '已过期 Expired';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `还剩 ${Math.ceil(ms / 1000)} 秒 ${Math.ceil(ms / 1000)} s left`;
+  if (minutes < 60) return `还剩 ${minutes} 分钟 ${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours < 48) return `还剩 ${hours} 小时 ${rest} 分 ${hours} h ${rest} min left`;
+  const days = Math.floor(hours / 24);
+  return `还剩 ${days} 天 ${days} days left`;
+}
+
+/** An element whose text counts down to `iso`; kept current by startCountdowns(). */
+export function countdownEl(iso) {
+  return h('span', { class: 'countdown', dataset: { deadline: iso } }, formatTimeLeft(iso));
+}
+
+/**
+ * Refresh every countdownEl() on the page once a second. Only text changes, so focus and
+ * screen-reader position are kept (a full re-render would lose them).
+ */
+export function startCountdowns() {
+  setInterval(() => {
+    const now = Date.now();
+    for (const el of document.querySelectorAll('.countdown[data-deadline]')) {
+      const text = formatTimeLeft(el.dataset.deadline, now);
+      if (el.textContent !== text) el.textContent = text;
+      el.classList.toggle('expired', new Date(el.dataset.deadline).getTime() <= now);
+    }
+  }, 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** Any failed call: an HTTP error answer, a network failure, or an unreadable answer. */
+export class ApiError extends Error {
+  constructor({ status = 0, code = 'UNKNOWN', message, messageZh, issues = [], requestId } = {}) {
+    super(message ?? code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.messageZh = messageZh ?? '';
+    this.issues = Array.isArray(issues) ? issues : [];
+    this.requestId = requestId;
+  }
+}
+
+// Used when an answer has no contract error body (a proxy's HTML page, an endpoint not built yet).
+const FALLBACK_MESSAGES = {
+  0: ['无法连接服务器，请检查网络后重试。', 'Cannot reach the server. Check the connection and try again.'],
+  400: ['填写的信息有误，请检查后重试。', 'Some of the information is not valid.'],
+  401: ['登录已失效，请刷新页面重新登录。', 'You are not signed in, or the sign-in has expired.'],
+  403: ['您没有权限进行此操作。', 'You are not allowed to do this.'],
+  404: ['未找到，或该接口尚未提供。', 'Not found, or this endpoint does not exist yet.'],
+  409: ['状态已变化，无法完成此操作，请刷新后重试。', 'The state has changed; refresh and try again.'],
+  413: ['提交的内容过大。', 'The request is too large.'],
+  422: ['请求重复但内容不同，请重新提交。', 'This request was already sent with different content.'],
+  429: ['请求过于频繁，请稍后再试。', 'Too many requests. Please wait a moment and try again.'],
+  500: ['服务器出错，请稍后再试。', 'The server had a problem. Please try again later.'],
+  other: ['请求未成功，请稍后再试。', 'The request did not succeed. Please try again.'],
+};
+
+function fallbackError(status, requestId) {
+  const [messageZh, message] = FALLBACK_MESSAGES[status] ?? FALLBACK_MESSAGES[status >= 500 ? 500 : 'other'];
+  return new ApiError({ status, code: status ? `HTTP_${status}` : 'NETWORK', message, messageZh, requestId });
+}
+
+/**
+ * An alert box for an error: messageZh, then message, then code and request id (which staff can
+ * quote to support). `issues`, if any, are listed as well unless `withIssues` is false.
+ */
+export function errorBox(err, { titleZh, titleEn, withIssues = true } = {}) {
+  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? err), messageZh: '发生错误' });
+  return h(
+    'div',
+    { class: 'alert alert-error', role: 'alert' },
+    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
+    e.messageZh ? h('p', { lang: 'zh-CN' }, e.messageZh) : null,
+    e.message && e.message !== e.messageZh ? h('p', { lang: 'en', class: 'en' }, e.message) : null,
+    withIssues && e.issues.length
+      ? h(
+          'ul',
+          { class: 'issue-list' },
+          e.issues.map((i) => h('li', {}, h('code', {}, i.path ?? ''), ' ', i.message ?? '')),
+        )
+      : null,
+    h(
+      'p',
+      { class: 'meta' },
+      `错误代码 Code: ${e.code}`,
+      e.status ? ` · HTTP ${e.status}` : '',
+      e.requestId ? ` · 请求编号 Request ID: ${e.requestId}` : '',
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity and the API client
+// ---------------------------------------------------------------------------------------------
+
+/** crypto.randomUUID() is only there in secure contexts (https, localhost); fall back elsewhere. */
+export function uuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; // version 4
+  b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Seconds-since-epoch `exp` of a JWT, or undefined if it cannot be read (we never verify it). */
+function jwtExpiry(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).exp;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Read the JSON body of a response, or null when it is empty or not JSON. */
+async function readJson(res) {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Turn a non-2xx response into an ApiError, preferring the contract's error body. */
+async function toApiError(res) {
+  const body = await readJson(res);
+  const requestId = res.headers.get('x-request-id') ?? res.headers.get('apigw-requestid') ?? undefined;
+  const e = body?.error;
+  if (!e || typeof e !== 'object') return fallbackError(res.status, requestId);
+  const fallback = fallbackError(res.status);
+  return new ApiError({
+    status: res.status,
+    code: e.code ?? fallback.code,
+    message: e.message ?? fallback.message,
+    messageZh: e.messageZh ?? fallback.messageZh,
+    issues: e.issues,
+    requestId: e.requestId ?? requestId,
+  });
+}
+
+async function send(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw fallbackError(0);
+  }
+}
+
+/**
+ * An API client acting as one demo identity. `claims` is the body of POST /local/token:
+ * `{role, sub, providerId?, district?}`. The token is kept in sessionStorage per identity, so a
+ * reload does not sign in again and two tabs may act as two different users.
+ *
+ *   const api = createApi({ role: 'family', sub: 'demo-family' });
+ *   const app = await api.get(`/applications/${id}`);
+ *   await api.post('/applications', body, { headers: { 'Idempotency-Key': key } });
+ */
+export function createApi(claims, { baseUrl = '' } = {}) {
+  const storageKey = `huimin.token:${JSON.stringify(claims)}`;
+  let token = safeSession('get', storageKey);
+
+  async function signIn() {
+    const res = await send(new URL(`${baseUrl}/local/token`, location.href), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(claims),
+    });
+    if (!res.ok) throw await toApiError(res);
+    const body = await readJson(res);
+    if (!body?.token) {
+      throw new ApiError({
+        status: res.status,
+        code: 'NO_TOKEN',
+        messageZh: '未能获得登录凭证。',
+        message: 'The sign-in answer had no token.',
+      });
+    }
+    token = body.token;
+    safeSession('set', storageKey, token);
+    return token;
+  }
+
+  async function getToken() {
+    const exp = token ? jwtExpiry(token) : undefined;
+    // Renew a little before expiry so a request does not race the clock.
+    if (!token || (exp && exp * 1000 < Date.now() + 30_000)) return signIn();
+    return token;
+  }
+
+  /**
+   * Call the API. `query`: object of query parameters (empty values skipped). `body`: sent as
+   * JSON. Returns the parsed JSON body (null if none); throws ApiError on any failure.
+   * A 401 is retried once with a fresh token (the cached one may be from a restarted local stack
+   * with a new signing key).
+   */
+  async function request(method, path, { query, body, headers = {} } = {}) {
+    const url = new URL(`${baseUrl}${path}`, location.href);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+    }
+    for (let attempt = 0; ; attempt++) {
+      const res = await send(url, {
+        method,
+        headers: {
+          Accept: 'application/json',
+          Authorization: `Bearer ${await getToken()}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      if (res.status === 401 && attempt === 0) {
+        token = null;
+        safeSession('remove', storageKey);
+        continue;
+      }
+      if (!res.ok) throw await toApiError(res);
+      return readJson(res);
+    }
+  }
+
+  return {
+    claims,
+    getToken,
+    request,
+    get: (path, opts) => request('GET', path, opts),
+    post: (path, body = {}, opts = {}) => request('POST', path, { ...opts, body }),
+  };
+}
+
+// sessionStorage can throw (privacy modes, storage full); losing the cache is harmless.
+function safeSession(op, key, value) {
+  try {
+    if (op === 'get') return sessionStorage.getItem(key);
+    if (op === 'set') sessionStorage.setItem(key, value);
+    if (op === 'remove') sessionStorage.removeItem(key);
+  } catch {
+    // ignore
+  }
+  return null;
+}
+
+/** Fill the header's "signed in as" line (#identity) for the current demo identity. */
+export function showIdentity(claims) {
+  const el = document.getElementById('identity');
+  if (!el) return;
+  const extra = claims.providerId
+    ? ` · 服务点 Provider: ${claims.providerId}`
+    : claims.district
+      ? ` · 辖区 District: ${claims.district}`
+      : '';
+  replaceChildren(el, bi('演示身份', 'Demo identity'), `: ${claims.role} · ${claims.sub}${extra}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Toasts and dialogs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A short message at the bottom of the screen (#toasts). `kind`: 'ok' or 'error'. Errors stay
+ * until closed, so older users have time to read them; confirmations go after 8 seconds.
+ * `content` is a node (e.g. errorBox(err)) or bilingual [zh, en].
+ */
+export function toast(content, kind = 'ok') {
+  const host = document.getElementById('toasts');
+  if (!host) return;
+  const body = Array.isArray(content) ? h('p', {}, bi(content[0], content[1])) : content;
+  const close = h('button', { type: 'button', class: 'btn btn-small btn-quiet toast-close' }, bi('关闭', 'Close'));
+  // An error toast holds an errorBox(), which is already role=alert.
+  const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? undefined : 'status' }, body, close);
+  close.addEventListener('click', () => el.remove());
+  host.append(el);
+  // A live region inserted together with its text is not always read out: say it via #live too.
+  if (Array.isArray(content)) announce(`${content[0]} ${content[1]}`);
+  if (kind !== 'error') setTimeout(() => el.remove(), 8000);
+}
+
+/**
+ * Ask a question in a modal <dialog>. Resolves to the text entered ('' allowed unless `required`),
+ * or null when cancelled. With `input: false` it is a yes/no confirmation resolving to true/null.
+ */
+export function askDialog({
+  titleZh,
+  titleEn,
+  textZh,
+  textEn,
+  input = true,
+  labelZh = '',
+  labelEn = '',
+  required = false,
+  confirmZh = '确定',
+  confirmEn = 'OK',
+  danger = false,
+}) {
+  const fieldId = `dlg-${uuid()}`;
+  const errorId = `${fieldId}-err`;
+  const textarea = input ? h('textarea', { id: fieldId, rows: 3, 'aria-describedby': errorId, required }) : null;
+  const error = h('p', { id: errorId, class: 'field-error', hidden: true });
+  const confirm = h(
+    'button',
+    { type: 'submit', class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, value: 'ok' },
+    bi(confirmZh, confirmEn),
+  );
+  const cancel = h('button', { type: 'button', class: 'btn btn-secondary' }, bi('取消', 'Cancel'));
+  const form = h(
+    'form',
+    { method: 'dialog', novalidate: true },
+    h('h2', { id: `${fieldId}-title` }, bi(titleZh, titleEn)),
+    textZh ? h('p', {}, bi(textZh, textEn ?? '')) : null,
+    input
+      ? h(
+          'div',
+          { class: 'field' },
+          h('label', { for: fieldId }, bi(labelZh, labelEn), required ? h('span', { class: 'req' }, ' *') : ''),
+          textarea,
+          error,
+        )
+      : null,
+    h('div', { class: 'actions' }, confirm, cancel),
+  );
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': `${fieldId}-title` }, form);
+
+  // Without <dialog> support, fall back to the browser's own boxes.
+  if (typeof dialog.showModal !== 'function') {
+    const question = `${titleZh} ${titleEn}\n${textZh ?? ''} ${textEn ?? ''}`;
+    if (!input) return Promise.resolve(window.confirm(question) ? true : null);
+    const answer = window.prompt(`${question}\n${labelZh} ${labelEn}`);
+    return Promise.resolve(answer === null || (required && !answer.trim()) ? null : answer.trim());
+  }
+
+  return new Promise((resolve) => {
+    let result = null;
+    form.addEventListener('submit', (event) => {
+      if (input && required && !textarea.value.trim()) {
+        event.preventDefault();
+        error.hidden = false;
+        error.textContent = '请填写此项 / This is required';
+        textarea.setAttribute('aria-invalid', 'true');
+        textarea.focus();
+        return;
+      }
+      result = input ? textarea.value.trim() : true;
+    });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(result);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    // For a destructive yes/no, start on "cancel" so a stray Enter does no harm.
+    (textarea ?? (danger ? cancel : confirm)).focus();
+  });
+}
+
+/**
+ * Run one button action (approve, accept…): disable `buttons` meanwhile, then say how it went in a
+ * toast. Resolves to true on success. The caller reloads its lists either way (after a 409 the
+ * item has changed under us, so the list should show its new state).
+ */
+export async function runAction(buttons, action, { okZh, okEn, failZh, failEn }) {
+  for (const b of buttons) b.disabled = true;
+  try {
+    await action();
+    toast([okZh, okEn]);
+    return true;
+  } catch (err) {
+    toast(errorBox(err, { titleZh: failZh, titleEn: failEn }), 'error');
+    return false;
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paged lists
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A list that loads `path` page by page (`{items, nextToken?}`) into `list` (a <ul>/<ol>), with a
+ * "load more" button shown while there is a nextToken.
+ *
+ *   const offers = pagedList({ api, path: '/assignments', query: () => ({ status: 'OFFERED' }),
+ *                              list, more, status, renderItem, emptyZh, emptyEn });
+ *   offers.reload();                 // first page, showing "loading"
+ *   offers.reload({ quiet: true });  // background refresh: re-render only if the first page changed
+ *
+ * `status` is an element for loading text and errors. `renderItem(item)` returns an <li>.
+ * `onLoaded(items)` (optional) is told the items of each first page.
+ */
+export function pagedList({ api, path, query = () => ({}), list, more, status, renderItem, emptyZh, emptyEn, onLoaded }) {
+  let nextToken;
+  let lastFirstPage = '';
+  let generation = 0; // answers to superseded loads are dropped
+
+  async function load(reset, { quiet = false } = {}) {
+    const mine = ++generation;
+    if (!quiet) {
+      replaceChildren(status, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
+      list.setAttribute('aria-busy', 'true');
+    }
+    more.disabled = true;
+    try {
+      const page = await api.get(path, { query: { ...query(), nextToken: reset ? undefined : nextToken } });
+      if (mine !== generation) return;
+      const items = Array.isArray(page?.items) ? page.items : [];
+      replaceChildren(status);
+      if (reset) {
+        const fingerprint = JSON.stringify(page);
+        // Nothing new: leave the list (and any further pages the user loaded) untouched.
+        if (quiet && fingerprint === lastFirstPage) {
+          if (!items.length) replaceChildren(status, h('p', { class: 'empty' }, bi(emptyZh, emptyEn)));
+          return;
+        }
+        lastFirstPage = fingerprint;
+        replaceChildren(list, items.map(renderItem));
+        onLoaded?.(items);
+        if (!items.length) replaceChildren(status, h('p', { class: 'empty' }, bi(emptyZh, emptyEn)));
+      } else {
+        list.append(...items.map(renderItem));
+      }
+      nextToken = page?.nextToken;
+      more.hidden = !nextToken;
+    } catch (err) {
+      if (mine !== generation) return;
+      // A failed background refresh keeps the list on screen with the error above it.
+      replaceChildren(status, errorBox(err, { titleZh: '加载失败', titleEn: 'Could not load' }));
+    } finally {
+      if (mine === generation) {
+        list.removeAttribute('aria-busy');
+        more.disabled = false;
+      }
+    }
+  }
+
+  more.addEventListener('click', () => load(false));
+  return { reload: (opts) => load(true, opts) };
+}

@@ -1,0 +1,494 @@
+// staff.html: a district official's console. Approve or reject pending subsidies, and read the
+// supply–demand report as a chart (inline SVG) and a table that opens per street to its grids.
+// `?district=` and `?sub=` in the page URL act as another official (default 320113, demo-staff).
+
+import {
+  APPLICATION_STATUS,
+  APPLICATION_TYPES,
+  askDialog,
+  badge,
+  bi,
+  createApi,
+  DISTRICTS,
+  defList,
+  errorBox,
+  formatDateTime,
+  formatSubsidy,
+  h,
+  pagedList,
+  pageParams,
+  reasonsList,
+  replaceChildren,
+  runAction,
+  SUBSIDY_STATUS,
+  showIdentity,
+  svg,
+  timeEl,
+} from './api.js';
+
+const params = pageParams();
+const claims = {
+  role: 'staff',
+  sub: params.get('sub') || 'demo-staff',
+  district: params.get('district') || '320113',
+};
+const api = createApi(claims);
+
+const $ = (selector) => document.querySelector(selector);
+
+// ---------------------------------------------------------------------------------------------
+// Subsidies
+// ---------------------------------------------------------------------------------------------
+
+const subsidyFilter = $('#subsidy-filter');
+
+const subsidies = pagedList({
+  api,
+  path: '/subsidies',
+  query: () => ({ status: subsidyFilter.value }),
+  list: $('#subsidies-list'),
+  more: $('#subsidies-more'),
+  status: $('#subsidies-status'),
+  emptyZh: '没有符合条件的补贴。',
+  emptyEn: 'No subsidies with this status.',
+  renderItem: renderSubsidy,
+});
+
+subsidyFilter.addEventListener('change', () => subsidies.reload());
+$('#subsidies-refresh').addEventListener('click', () => subsidies.reload());
+
+let itemCounter = 0;
+
+function renderSubsidy(s) {
+  const detailId = `subsidy-detail-${++itemCounter}`;
+  const detailBox = h('div', { id: detailId, class: 'item-detail', hidden: true });
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'link-button', 'aria-expanded': 'false', 'aria-controls': detailId },
+    bi('查看申请详情', 'View the application'),
+  );
+  toggle.addEventListener('click', () => toggleApplication(toggle, detailBox, s.applicationId));
+
+  const li = h(
+    'li',
+    {},
+    h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, s.subjectName ?? '—'), badge(SUBSIDY_STATUS, s.status)),
+    defList([
+      ['街道', 'Street', s.street],
+      ['补贴标准', 'Amount', formatSubsidy(s.amount, s.currency, s.unit)],
+      ['申请时间', 'Applied', timeEl(s.createdAt)],
+      ['政策版本', 'Policy version', s.policyVersion ? h('code', {}, s.policyVersion) : null],
+      ['申请编号', 'Application ID', s.applicationId ? h('code', {}, s.applicationId) : null],
+    ]),
+    s.applicationId ? toggle : null,
+    detailBox,
+  );
+
+  if (s.status === 'PENDING') {
+    const approve = h('button', { type: 'button', class: 'btn btn-ok' }, bi('批准', 'Approve'));
+    const reject = h('button', { type: 'button', class: 'btn btn-danger' }, bi('驳回', 'Reject'));
+    const buttons = [approve, reject];
+    approve.addEventListener('click', () => approveSubsidy(s, buttons));
+    reject.addEventListener('click', () => rejectSubsidy(s, buttons));
+    li.append(h('div', { class: 'actions' }, buttons));
+  }
+  return li;
+}
+
+function who(s) {
+  return `${s.subjectName ?? ''} · ${formatSubsidy(s.amount, s.currency, s.unit)}`;
+}
+
+async function approveSubsidy(s, buttons) {
+  const note = await askDialog({
+    titleZh: '批准这笔补贴？',
+    titleEn: 'Approve this subsidy?',
+    textZh: who(s),
+    textEn: '',
+    labelZh: '备注（选填）',
+    labelEn: 'Note (optional)',
+    confirmZh: '批准',
+    confirmEn: 'Approve',
+  });
+  if (note === null) return;
+  await runAction(buttons, () => api.post(`/subsidies/${encodeURIComponent(s.id)}/approve`, note ? { note } : {}), {
+    okZh: `已批准：${s.subjectName ?? ''}`,
+    okEn: 'Subsidy approved.',
+    failZh: '批准未成功',
+    failEn: 'Could not approve',
+  });
+  subsidies.reload({ quiet: true });
+}
+
+async function rejectSubsidy(s, buttons) {
+  const reason = await askDialog({
+    titleZh: '驳回这笔补贴？',
+    titleEn: 'Reject this subsidy?',
+    textZh: `${who(s)}。驳回原因会告知申请人。`,
+    textEn: 'The applicant is told the reason.',
+    labelZh: '驳回原因',
+    labelEn: 'Reason',
+    required: true,
+    confirmZh: '驳回',
+    confirmEn: 'Reject',
+    danger: true,
+  });
+  if (reason === null) return;
+  await runAction(buttons, () => api.post(`/subsidies/${encodeURIComponent(s.id)}/reject`, { reason }), {
+    okZh: `已驳回：${s.subjectName ?? ''}`,
+    okEn: 'Subsidy rejected.',
+    failZh: '驳回未成功',
+    failEn: 'Could not reject',
+  });
+  subsidies.reload({ quiet: true });
+}
+
+/** Open/close the application behind a subsidy; loaded on first open (staff may read it). */
+async function toggleApplication(toggle, box, applicationId) {
+  const open = toggle.getAttribute('aria-expanded') !== 'true';
+  toggle.setAttribute('aria-expanded', String(open));
+  box.hidden = !open;
+  if (!open || box.dataset.loaded) return;
+  replaceChildren(box, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
+  try {
+    const app = await api.get(`/applications/${encodeURIComponent(applicationId)}`);
+    box.dataset.loaded = 'true';
+    const subject = app.subject ?? {};
+    const e = app.eligibility;
+    replaceChildren(
+      box,
+      defList([
+        ['申请状态', 'Application status', badge(APPLICATION_STATUS, app.status)],
+        ['年龄', 'Age', typeof subject.age === 'number' ? `${subject.age} 岁 ${subject.age} years` : null],
+        ['身份证号', 'ID number', subject.idNumberMasked ? h('code', {}, subject.idNumberMasked) : null],
+        ['地址', 'Address', [subject.address?.street, subject.address?.detail].filter(Boolean).join(' · ')],
+        [
+          '资格',
+          'Eligibility',
+          e ? (e.eligible ? bi('符合条件', 'Eligible') : bi('不符合条件', 'Not eligible')) : null,
+        ],
+      ]),
+      e ? reasonsList(e.reasons) : null,
+    );
+  } catch (err) {
+    replaceChildren(box, errorBox(err, { titleZh: '无法加载申请', titleEn: 'Could not load the application' }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Supply–demand report
+// ---------------------------------------------------------------------------------------------
+
+const FIGURES = [
+  ['demand', '需求', 'Demand'],
+  ['capacity', '容量', 'Capacity'],
+  ['served', '已服务', 'Served'],
+  ['unmet', '未满足', 'Unmet'],
+  ['spare', '空余', 'Spare'],
+];
+
+const reportBox = $('#report');
+const reportSort = $('#report-sort');
+let report = null; // the last report loaded
+let chartBox = null; // where the SVG goes; redrawn when its width changes
+let chartWidth = 0;
+const expandedStreets = new Set(); // kept across re-sorts and refreshes
+
+/** The five figures of a street, grid or totals row, missing ones as 0. */
+function figures(row) {
+  const out = {};
+  for (const [key] of FIGURES) out[key] = Number.isFinite(row?.[key]) ? row[key] : 0;
+  return out;
+}
+
+function sortedStreets() {
+  const streets = Array.isArray(report?.streets) ? [...report.streets] : [];
+  const by = reportSort.value;
+  if (by) streets.sort((a, b) => figures(b)[by] - figures(a)[by]);
+  return streets;
+}
+
+async function loadReport() {
+  replaceChildren(reportBox, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
+  try {
+    report = await api.get('/reports/supply-demand');
+    renderReport();
+  } catch (err) {
+    report = null;
+    chartBox = null;
+    replaceChildren(
+      reportBox,
+      err.status === 404
+        ? errorBox(err, { titleZh: '供需报表暂不可用', titleEn: 'The supply–demand report is not available yet' })
+        : errorBox(err, { titleZh: '报表加载失败', titleEn: 'Could not load the report' }),
+    );
+  }
+}
+
+function renderReport() {
+  const streets = sortedStreets();
+  const totals = figures(report.totals ?? sumFigures(streets));
+  const district = DISTRICTS[report.district];
+  const kind = APPLICATION_TYPES[report.kind];
+
+  chartBox = h('div', { class: 'chart' });
+  replaceChildren(
+    reportBox,
+    h(
+      'p',
+      { class: 'meta' },
+      district ? `${district.zh} ${district.en} (${report.district})` : (report.district ?? ''),
+      kind ? ` · ${kind.zh} ${kind.en}` : report.kind ? ` · ${report.kind}` : '',
+      ` · 生成时间 Generated ${formatDateTime(report.generatedAt)}`,
+      report.policyVersion ? ` · 政策版本 Policy ${report.policyVersion}` : '',
+    ),
+    h(
+      'ul',
+      { class: 'totals', 'aria-label': '合计 Totals' },
+      FIGURES.map(([key, zh, en]) =>
+        h('li', { class: `t-${key}` }, h('span', { class: 'num' }, String(totals[key])), bi(zh, en)),
+      ),
+    ),
+    streets.length
+      ? [
+          h('h3', {}, bi('各街道需求与容量', 'Demand and capacity by street')),
+          legend(),
+          chartBox,
+          h('h3', {}, bi('明细（点击街道查看网格）', 'Details (open a street to see its grids)')),
+          renderTable(streets, totals),
+        ]
+      : h('p', { class: 'empty' }, bi('报表中没有街道数据。', 'The report has no streets.')),
+  );
+  chartWidth = 0;
+  drawChart();
+}
+
+function sumFigures(rows) {
+  const total = figures({});
+  for (const row of rows) {
+    const f = figures(row);
+    for (const [key] of FIGURES) total[key] += f[key];
+  }
+  return total;
+}
+
+function legend() {
+  const item = (cls, zh, en) => h('li', {}, h('span', { class: `swatch swatch-${cls}`, 'aria-hidden': 'true' }), bi(zh, en));
+  return h(
+    'ul',
+    { class: 'legend', 'aria-label': '图例 Legend' },
+    item('served', '已服务（需求中）', 'Served (of demand)'),
+    item('unmet', '未满足（需求中）', 'Unmet (of demand)'),
+    item('used', '已用容量', 'Capacity in use'),
+    item('spare', '空余容量', 'Spare capacity'),
+  );
+}
+
+/**
+ * The chart: per street, its name (with unmet demand called out), then two horizontal bars on one
+ * scale: demand = served + unmet, and capacity = in use + spare. Drawn in pixels for the box's
+ * actual width, so text keeps its size on a phone; redrawn on resize.
+ */
+function drawChart() {
+  if (!chartBox || !report) return;
+  const style = getComputedStyle(chartBox);
+  const inner = chartBox.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+  const width = Math.max(280, Math.floor(inner));
+  if (width === chartWidth) return;
+  chartWidth = width;
+
+  const streets = sortedStreets();
+  const LEFT = 2;
+  const RIGHT = 130; // room for "60 容量 Capacity" after the longest bar
+  const NAME_H = 24;
+  const BAR_H = 22;
+  const BAR_GAP = 4;
+  const ROW_GAP = 16;
+  const rowH = NAME_H + BAR_H * 2 + BAR_GAP + ROW_GAP;
+  const barMax = Math.max(60, width - LEFT - RIGHT);
+  const height = streets.length * rowH + 4;
+
+  const max = Math.max(
+    1,
+    ...streets.map((s) => {
+      const f = figures(s);
+      return Math.max(f.demand, f.capacity, f.served + f.unmet, Math.max(0, f.capacity - f.spare) + f.spare);
+    }),
+  );
+  const scale = (v) => (v / max) * barMax;
+
+  const root = svg(
+    'svg',
+    {
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-labelledby': 'chart-title chart-desc',
+    },
+    svg('title', { id: 'chart-title' }, '各街道需求与容量 Demand and capacity by street'),
+    svg(
+      'desc',
+      { id: 'chart-desc' },
+      `${streets.length} 个街道，每个街道两条横条：需求（已服务 + 未满足）与容量（已用 + 空余）。数字见下方表格。` +
+        ` ${streets.length} streets, each with two bars: demand (served + unmet) and capacity (in use + spare). Figures are in the table below.`,
+    ),
+    svg(
+      'defs',
+      {},
+      svg(
+        'pattern',
+        { id: 'hatch-unmet', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+        svg('rect', { width: 8, height: 8, class: 'hatch-bg' }),
+        svg('rect', { width: 3, height: 8, class: 'hatch-fg' }),
+      ),
+    ),
+  );
+
+  streets.forEach((s, i) => {
+    const f = figures(s);
+    const used = Math.max(0, f.capacity - f.spare);
+    const top = i * rowH;
+    const yDemand = top + NAME_H;
+    const yCapacity = yDemand + BAR_H + BAR_GAP;
+
+    const name = svg('text', { x: LEFT, y: top + 17, class: 'street-name' }, s.street ?? '—');
+    if (f.unmet > 0) {
+      name.append(svg('tspan', { dx: 10, class: 'street-sub unmet-note' }, `未满足 Unmet ${f.unmet}`));
+    }
+
+    const g = svg(
+      'g',
+      {},
+      svg(
+        'title',
+        {},
+        `${s.street}: 需求 Demand ${f.demand}, 已服务 Served ${f.served}, 未满足 Unmet ${f.unmet}; ` +
+          `容量 Capacity ${f.capacity}, 空余 Spare ${f.spare}`,
+      ),
+      name,
+      // demand bar
+      segment(LEFT, yDemand, scale(f.served), BAR_H, 'seg-served', f.served),
+      segment(LEFT + scale(f.served), yDemand, scale(f.unmet), BAR_H, 'seg-unmet', f.unmet),
+      barLabel(LEFT + Math.max(scale(f.served + f.unmet), scale(f.demand)) + 6, yDemand, BAR_H, f.demand, '需求 Demand'),
+      // capacity bar
+      segment(LEFT, yCapacity, scale(used), BAR_H, 'seg-used', used),
+      segment(LEFT + scale(used), yCapacity, scale(f.spare), BAR_H, 'seg-spare', f.spare),
+      barLabel(LEFT + Math.max(scale(used + f.spare), scale(f.capacity)) + 6, yCapacity, BAR_H, f.capacity, '容量 Capacity'),
+      svg('line', { x1: LEFT, x2: LEFT, y1: yDemand - 2, y2: yCapacity + BAR_H + 2, class: 'axis' }),
+    );
+    root.append(g);
+  });
+
+  replaceChildren(chartBox, root);
+}
+
+/** One bar segment, with its number inside when it fits. */
+function segment(x, y, w, hgt, cls, value) {
+  if (w <= 0) return null;
+  const g = svg('g', {}, svg('rect', { x, y, width: w, height: hgt, class: cls }));
+  const text = String(value);
+  if (w >= text.length * 8 + 8) {
+    g.append(
+      svg('text', { x: x + w / 2, y: y + hgt / 2 + 4, 'text-anchor': 'middle', class: `seg-label ${cls}-label` }, text),
+    );
+  }
+  return g;
+}
+
+/** The total after a bar: "40 需求 Demand". */
+function barLabel(x, y, hgt, total, what) {
+  return svg(
+    'text',
+    { x, y: y + hgt / 2 + 5, class: 'bar-label' },
+    svg('tspan', { 'font-weight': 700 }, String(total)),
+    ` ${what}`,
+  );
+}
+
+function renderTable(streets, totals) {
+  const cells = (row) => {
+    const f = figures(row);
+    return FIGURES.map(([key]) => h('td', { class: key === 'unmet' && f.unmet > 0 ? 'unmet-positive' : undefined }, String(f[key])));
+  };
+
+  const bodies = streets.map((s, i) => {
+    const grids = Array.isArray(s.grids) ? s.grids : [];
+    const open = expandedStreets.has(s.street);
+    const rowIds = grids.map((_, j) => `grid-${i}-${j}`);
+    const gridRows = grids.map((g, j) =>
+      h('tr', { id: rowIds[j], class: 'grid-row', hidden: !open }, h('th', { scope: 'row' }, g.grid ?? '—'), cells(g)),
+    );
+    let head = s.street ?? '—';
+    if (grids.length) {
+      head = h(
+        'button',
+        { type: 'button', class: 'toggle', 'aria-expanded': String(open), 'aria-controls': rowIds.join(' ') },
+        s.street ?? '—',
+        h('span', { class: 'meta' }, ` ${grids.length} 个网格 grids`),
+      );
+      head.addEventListener('click', () => {
+        const nowOpen = head.getAttribute('aria-expanded') !== 'true';
+        head.setAttribute('aria-expanded', String(nowOpen));
+        for (const row of gridRows) row.hidden = !nowOpen;
+        if (nowOpen) expandedStreets.add(s.street);
+        else expandedStreets.delete(s.street);
+      });
+    }
+    return h('tbody', {}, h('tr', {}, h('th', { scope: 'row' }, head), cells(s)), gridRows);
+  });
+
+  return h(
+    'div',
+    { class: 'table-wrap', role: 'region', 'aria-label': '供需明细表 Supply and demand table', tabindex: 0 },
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, bi('街道 / 网格', 'Street / grid')),
+          FIGURES.map(([, zh, en]) => h('th', { scope: 'col' }, bi(zh, en))),
+        ),
+      ),
+      bodies,
+      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, bi('合计', 'Total')), cells(totals))),
+    ),
+  );
+}
+
+reportSort.addEventListener('change', () => {
+  if (report) renderReport();
+});
+$('#report-refresh').addEventListener('click', loadReport);
+
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(drawChart, 150);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+async function start() {
+  showIdentity(claims);
+  const district = DISTRICTS[claims.district];
+  replaceChildren(
+    $('#district-line'),
+    bi('辖区', 'District'),
+    `：${district ? `${district.zh} ${district.en}` : ''} (${claims.district})`,
+  );
+  try {
+    await api.getToken();
+  } catch (err) {
+    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
+    return;
+  }
+  subsidies.reload();
+  loadReport();
+}
+
+start();

@@ -1,0 +1,6 @@
+export * from './bus';
+export * from './dynamo';
+export * from './event-pattern';
+export * from './seed';
+export * from './stack';
+export * from './tokens';

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, startLocalStack } from './stack';
+
+/**
+ * `npm start`: the whole stack on http://localhost:3000 with demo data for Qixia District.
+ * `npm start -- --persist` (or HUIMIN_PERSIST=1) keeps data in .data/ between runs.
+ */
+const { values } = parseArgs({
+  options: {
+    persist: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+  },
+});
+const persist = values.persist || process.env.HUIMIN_PERSIST === '1' || process.env.HUIMIN_PERSIST === 'true';
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const started = Date.now();
+const stack = await startLocalStack({
+  port,
+  ...(persist ? { dataDir: resolve(values['data-dir'] ?? process.env.HUIMIN_DATA_DIR ?? resolve(REPO_ROOT, '.data')) } : {}),
+});
+
+const u = stack.url;
+console.log(`
+惠民 Huimin local stack is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — ${persist ? 'data persisted in .data/' : 'in memory (use --persist to keep data)'}
+
+  家属申请页 Family form      ${u}/
+  服务机构页 Provider console ${u}/provider.html?providerId=${stack.demo.providerId}
+  民政工作台 Staff console    ${u}/staff.html
+  API (OpenAPI 3.1)           ${u}/openapi.json     health: ${u}/health
+
+Ready tokens (12 h) — send as "Authorization: Bearer <token>":
+  family   (sub demo-family)                          ${stack.demo.family}
+  provider (meal point ${stack.demo.providerId})  ${stack.demo.provider}
+  staff    (district 320113 栖霞区)                    ${stack.demo.staff}
+More: POST ${u}/local/token {"role":"family"|"provider"|"staff","sub":"…","providerId"?:"…","district"?:"…"}
+
+Try it:
+  curl -s -X POST ${u}/applications -H "Authorization: Bearer $FAMILY" -H 'Content-Type: application/json' \\
+    -d '{"type":"meal","applicant":{"name":"王芳","phone":"13912345678"},"subject":{"name":"王秀英","idNumber":"320113194403150426","address":{"district":"320113","street":"仙林街道","location":{"lat":32.1050,"lng":118.9300}}}}'
+Press Ctrl+C to stop.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping…');
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

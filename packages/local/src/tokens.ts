@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { findDistrict } from '@huimin/domain';
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+
+/**
+ * The local stack's stand-in for Cognito: it signs JWTs with the claims a Cognito user pool would
+ * issue (`cognito:groups`, `custom:providerId`, `custom:district`) and checks them on every request,
+ * as the HTTP API's JWT authorizer does in AWS.
+ */
+const ISSUER = 'huimin-local';
+const AUDIENCE = 'huimin-local-web';
+
+export const tokenRequestSchema = z
+  .object({
+    role: z.enum(['family', 'provider', 'staff']),
+    sub: z.string().trim().min(1).max(128),
+    providerId: z.string().trim().min(1).max(64).optional(),
+    district: z.string().regex(/^\d{6}$/).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.role === 'provider' && !r.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: '服务机构令牌需要 providerId / A provider token needs providerId' });
+    if (r.role === 'staff' && !r.district) ctx.addIssue({ code: 'custom', path: ['district'], message: '工作人员令牌需要 district / A staff token needs district' });
+    if (r.district && !findDistrict(r.district)) ctx.addIssue({ code: 'custom', path: ['district'], message: `未开通的区县：${r.district} / Unknown district` });
+  });
+export type TokenRequest = z.infer<typeof tokenRequestSchema>;
+
+export type Claims = Record<string, string | string[] | number>;
+
+export class LocalTokens {
+  private constructor(private readonly secret: Uint8Array) {}
+
+  /** A fresh key per run, or one kept in the data folder so tokens survive a persisted restart. */
+  static create(keyFile?: string): LocalTokens {
+    if (keyFile && existsSync(keyFile)) return new LocalTokens(Buffer.from(readFileSync(keyFile, 'utf8'), 'base64'));
+    const secret = randomBytes(32);
+    if (keyFile) writeFileSync(keyFile, secret.toString('base64'), { mode: 0o600 });
+    return new LocalTokens(secret);
+  }
+
+  async sign(r: TokenRequest, ttlSeconds = 12 * 3600): Promise<string> {
+    const claims: Claims = { 'cognito:groups': [r.role], token_use: 'id' };
+    if (r.providerId) claims['custom:providerId'] = r.providerId;
+    if (r.district) claims['custom:district'] = r.district;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(r.sub)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.secret);
+  }
+
+  /** The claims of a valid token; undefined for a missing, forged or expired one. */
+  async verify(authorization: string | undefined): Promise<Claims | undefined> {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!m?.[1]) return undefined;
+    try {
+      const { payload } = await jwtVerify(m[1], this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      return payload as Claims;
+    } catch {
+      return undefined;
+    }
+  }
+}
