@@ -1,4 +1,4 @@
-import { type ProviderRecord, Providers, type Store, TransactionConflictError, Applications } from '@huimin/store';
+import { Applications, type ProviderRecord, Providers, type Store, TransactionConflictError } from '@huimin/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshStore } from '../support/dynamo';
 import { applicationRecord, providerRecord } from './fixtures';

@@ -6,6 +6,9 @@ import { REPO_ROOT, startLocalStack } from './stack';
  * `npm start`: the whole stack on http://localhost:3000 with demo data for Qixia District.
  * `npm start -- --persist` (or HUIMIN_PERSIST=1) keeps data in .data/ between runs.
  */
+// The SDK warns that its 2027 releases need Node 22; Lambda runs Node 24, and this machine's 20 is fine today.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const { values } = parseArgs({
   options: {
     persist: { type: 'boolean', default: false },
