@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from './logger';
+
+describe('log redaction', () => {
+  it('masks sensitive keys whatever their value', () => {
+    const line = JSON.stringify(
+      { subject: { name: '王秀英', idNumber: '320113194403150426', phone: '13912345678', address: { street: '仙林街道' } }, status: 'SUBMITTED' },
+      redact,
+    );
+
+    expect(line).not.toContain('320113194403150426');
+    expect(line).not.toContain('13912345678');
+    expect(line).not.toContain('仙林街道');
+    expect(line).toContain('"status":"SUBMITTED"');
+  });
+
+  it('masks ID and mobile numbers inside free text, such as an error message', () => {
+    const line = JSON.stringify({ message: 'lookup failed for 32011319480601123X, call 13812345678' }, redact);
+
+    expect(line).toBe('{"message":"lookup failed for [ID], call [PHONE]"}');
+  });
+
+  it('leaves ordinary identifiers alone', () => {
+    const line = JSON.stringify({ applicationId: '8b5da1c7-ddd6-4fcc-8e45-99fc7d3d7237', count: 12 }, redact);
+
+    expect(line).toContain('8b5da1c7-ddd6-4fcc-8e45-99fc7d3d7237');
+  });
+});
