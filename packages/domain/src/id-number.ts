@@ -32,7 +32,7 @@ export function parseIdNumber(
   const d = Number(id.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   const real = birth.getUTCFullYear() === y && birth.getUTCMonth() === m - 1 && birth.getUTCDate() === d;
-  if (!real || y < 1890 || birth.getTime() > today.getTime()) return { ok: false, problem: 'birthDate' };
+  if (!real || y < 1890 || birth.getTime() > chinaDay(today).getTime()) return { ok: false, problem: 'birthDate' };
   if (checkCharFor(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'checksum' };
   return {
     ok: true,
@@ -44,11 +44,20 @@ export function parseIdNumber(
   };
 }
 
-/** Whole years completed on `on` (a birthday on 29 February counts from 1 March in common years). */
+/**
+ * The calendar day in China (UTC+8, no daylight saving) at an instant, as a Date whose UTC fields
+ * read that day: ages and policy dates follow Beijing's calendar, not UTC's.
+ */
+export function chinaDay(at: Date): Date {
+  return new Date(at.getTime() + 8 * 3_600_000);
+}
+
+/** Whole years completed on `on`, in China's calendar (a 29 February birthday counts from 1 March). */
 export function ageOn(birthDate: string, on: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = on.getUTCFullYear() - y;
-  const beforeBirthday = on.getUTCMonth() + 1 < m || (on.getUTCMonth() + 1 === m && on.getUTCDate() < d);
+  const day = chinaDay(on);
+  let age = day.getUTCFullYear() - y;
+  const beforeBirthday = day.getUTCMonth() + 1 < m || (day.getUTCMonth() + 1 === m && day.getUTCDate() < d);
   if (beforeBirthday) age -= 1;
   return age;
 }

@@ -1,4 +1,4 @@
-import { ageOn } from './id-number';
+import { ageOn, chinaDay } from './id-number';
 
 /**
  * Eligibility and subsidy policy, as data. Every decision records `policyVersion` (`id/version`)
@@ -53,7 +53,7 @@ export const MEAL_POLICIES: readonly MealPolicy[] = [
 
 /** The policy in force on a date: the latest whose effectiveFrom is not after it. */
 export function mealPolicyOn(on: Date, policies: readonly MealPolicy[] = MEAL_POLICIES): MealPolicy {
-  const day = on.toISOString().slice(0, 10);
+  const day = chinaDay(on).toISOString().slice(0, 10);
   const inForce = policies.filter((p) => p.effectiveFrom <= day).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
   const policy = inForce[0];
   if (!policy) throw new Error(`No meal policy is in force on ${day}`);

@@ -91,7 +91,7 @@ export const mealNeedsSchema = z
     diets: z.array(z.enum(DIETS)).max(DIETS.length).default([]),
     maxDistanceMetres: z.number().int().min(100).max(5000).optional(),
   })
-  .default({ diets: [] });
+  .default(() => ({ diets: [] }));
 
 const base = { applicant: applicantSchema, subject: subjectSchema };
 
@@ -133,8 +133,8 @@ export const capacityInputSchema = z.object({ capacity: z.number().int().min(0).
 export const reasonInputSchema = z.object({
   reason: z.string({ error: bi('请填写原因', 'A reason is required') }).trim().min(1, { error: bi('请填写原因', 'A reason is required') }).max(500),
 });
-export const noteInputSchema = z.object({ note: z.string().trim().max(500).optional() }).default({});
-export const emptyInputSchema = z.object({}).default({});
+export const noteInputSchema = z.object({ note: z.string().trim().max(500).optional() }).default(() => ({}));
+export const emptyInputSchema = z.object({}).default(() => ({}));
 
 const pageQuery = { nextToken: z.string().max(2000).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) };
 export const applicationListQuerySchema = z.object({
@@ -155,9 +155,17 @@ export function bilingualIssueMessage(issue: z.core.$ZodRawIssue): string | unde
         ? bi('缺少必填项', 'This field is required')
         : bi(`类型错误，应为 ${issue.expected}`, `Expected ${issue.expected}`);
     case 'too_small':
-      return bi(`不能小于 ${String(issue.minimum)}`, `Must be at least ${String(issue.minimum)}`);
+      return issue.origin === 'string'
+        ? bi(`至少 ${String(issue.minimum)} 个字`, `At least ${String(issue.minimum)} characters`)
+        : issue.origin === 'array'
+          ? bi(`至少选择 ${String(issue.minimum)} 项`, `Choose at least ${String(issue.minimum)}`)
+          : bi(`不能小于 ${String(issue.minimum)}`, `Must be at least ${String(issue.minimum)}`);
     case 'too_big':
-      return bi(`不能大于 ${String(issue.maximum)}`, `Must be at most ${String(issue.maximum)}`);
+      return issue.origin === 'string'
+        ? bi(`最多 ${String(issue.maximum)} 个字`, `At most ${String(issue.maximum)} characters`)
+        : issue.origin === 'array'
+          ? bi(`最多选择 ${String(issue.maximum)} 项`, `Choose at most ${String(issue.maximum)}`)
+          : bi(`不能大于 ${String(issue.maximum)}`, `Must be at most ${String(issue.maximum)}`);
     case 'invalid_value':
       return bi(`取值无效，可选：${issue.values.join('、')}`, `Invalid value; expected one of ${issue.values.join(', ')}`);
     case 'invalid_format':

@@ -55,7 +55,7 @@ export const SUBSIDY_MACHINE: Machine<SubsidyStatus> = {
 };
 
 export function canTransition<S extends string>(machine: Machine<S>, from: S, to: S): boolean {
-  return machine[from].includes(to);
+  return (machine[from] ?? []).includes(to);
 }
 
 /** Returns `to`, or throws a 409-mapped error naming both states. */
@@ -65,7 +65,7 @@ export function transition<S extends string>(entity: string, machine: Machine<S>
 }
 
 export function isTerminal<S extends string>(machine: Machine<S>, status: S): boolean {
-  return machine[status].length === 0;
+  return (machine[status] ?? []).length === 0;
 }
 
 /** Labels residents and staff read, Chinese first. */
