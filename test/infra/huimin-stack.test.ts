@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/src/app';
-import { detailInputTemplate, PIPE_BATCH_SIZE } from '../../infra/src/constructs/outbox-pipe';
+import { detailInputTemplate, PIPE_BATCH_SIZE, PIPE_MAX_RETRY_ATTEMPTS } from '../../infra/src/constructs/outbox-pipe';
 import { RULE_TARGET_RETRY_ATTEMPTS } from '../../infra/src/constructs/wired-function';
 import { ARCHIVE_RETENTION } from '../../infra/src/huimin-stack';
 
@@ -125,13 +125,14 @@ describe('HTTP API', () => {
     '%s goes to %s with the right authorization',
     (routeKey, name, roles) => {
       const route = routes.find((r) => r.RouteKey === routeKey);
+      if (!route) throw new Error(`no route ${routeKey}`);
       if (roles === 'public') {
         expect(route).toMatchObject({ AuthorizationType: 'NONE' });
-        expect(route?.AuthorizerId).toBeUndefined();
+        expect(route.AuthorizerId).toBeUndefined();
       } else {
         expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
       }
-      const integrationId = (route?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
+      const integrationId = (route.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
       expect(props(integrationId)).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt(functionId(name)) });
     },
   );
@@ -185,13 +186,18 @@ describe('Cognito', () => {
 
 describe('event bus, subscriptions and schedules', () => {
   const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-  const ruleFor = (name: (typeof FUNCTION_SPECS)[number][0], kind: 'pattern' | 'schedule') =>
-    rules.filter(
+  const ruleFor = (name: (typeof FUNCTION_SPECS)[number][0], kind: 'pattern' | 'schedule') => {
+    const found = rules.filter(
       (r) =>
         (r.Targets as { Arn: unknown }[])[0]?.Arn !== undefined &&
         JSON.stringify((r.Targets as { Arn: unknown }[])[0]?.Arn) === JSON.stringify(getAtt(functionId(name))) &&
         (kind === 'pattern' ? r.EventPattern !== undefined : r.ScheduleExpression !== undefined),
     );
+    expect(found, `rules targeting ${name}`).toHaveLength(1);
+    const [rule] = found;
+    if (!rule) throw new Error(`no ${kind} rule for ${name}`);
+    return { rule, target: (rule.Targets as Record<string, unknown>[])[0] };
+  };
   const subscribers = FUNCTION_SPECS.filter(([, spec]) => spec.subscription !== undefined);
   const scheduled = FUNCTION_SPECS.filter(([, spec]) => spec.schedule !== undefined);
 
@@ -208,12 +214,11 @@ describe('event bus, subscriptions and schedules', () => {
   });
 
   it.each(subscribers)('%s: the rule on the bus holds exactly the wiring pattern, with retries and a DLQ', (name, spec) => {
-    const [rule, ...others] = ruleFor(name, 'pattern');
-    expect(others).toEqual([]);
-    expect(rule?.EventBusName).toEqual({ Ref: busId });
-    expect(rule?.EventPattern).toStrictEqual(JSON.parse(JSON.stringify(spec.subscription)));
+    const { rule, target } = ruleFor(name, 'pattern');
+    expect(rule.EventBusName).toEqual({ Ref: busId });
+    expect(rule.EventPattern).toStrictEqual(JSON.parse(JSON.stringify(spec.subscription)));
     const dlqId = logicalId(wired(name).deadLetterQueue?.queue as sqs.Queue);
-    expect((rule?.Targets as unknown[])[0]).toMatchObject({
+    expect(target).toMatchObject({
       RetryPolicy: { MaximumRetryAttempts: RULE_TARGET_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: expect.any(Number) },
       DeadLetterConfig: { Arn: getAtt(dlqId) },
     });
@@ -222,12 +227,14 @@ describe('event bus, subscriptions and schedules', () => {
   });
 
   it.each(scheduled)('%s: a schedule rule on the default bus, with retries and a DLQ', (name, spec) => {
-    const [rule, ...others] = ruleFor(name, 'schedule');
-    expect(others).toEqual([]);
-    expect(rule?.ScheduleExpression).toBe(spec.schedule);
-    expect(rule?.EventBusName).toBeUndefined();
+    const { rule, target } = ruleFor(name, 'schedule');
+    expect(rule.ScheduleExpression).toBe(spec.schedule);
+    expect(rule.EventBusName).toBeUndefined();
     const dlqId = logicalId(wired(name).deadLetterQueue?.queue as sqs.Queue);
-    expect((rule?.Targets as unknown[])[0]).toMatchObject({ DeadLetterConfig: { Arn: getAtt(dlqId) }, RetryPolicy: expect.any(Object) });
+    expect(target).toMatchObject({
+      DeadLetterConfig: { Arn: getAtt(dlqId) },
+      RetryPolicy: { MaximumRetryAttempts: RULE_TARGET_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: expect.any(Number) },
+    });
   });
 
   it('gives every dead-letter queue encryption, TLS-only access and exactly one alarm at the first message', () => {
@@ -272,8 +279,11 @@ describe('outbox pipe', () => {
       DeadLetterConfig: { Arn: getAtt(logicalId(stack.outbox.deadLetterQueue.queue)) },
     });
     expect(PIPE_BATCH_SIZE).toBe(10);
-    expect(source?.MaximumRetryAttempts).toBeGreaterThan(0);
-    expect(source?.MaximumRetryAttempts).toBeLessThanOrEqual(185);
+    // Bounded (-1, the default, retries until the record expires from the stream, blocking its shard).
+    expect(source?.MaximumRetryAttempts).toBe(PIPE_MAX_RETRY_ATTEMPTS);
+    expect(PIPE_MAX_RETRY_ATTEMPTS).toBeGreaterThan(0);
+    expect(source?.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(source?.OnPartialBatchItemFailure).toBe('AUTOMATIC_BISECT');
   });
 
   it('keeps only new outbox items, with the store’s filter as the one pattern', () => {

@@ -1,0 +1,72 @@
+import '../../../test-support/setup';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Assignments } from '@huimin/store';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type DocumentClientMock, tableWith } from '../../../test-support/dynamodb';
+import { type Claims, claims, httpEvent, issuePaths, parseResponse } from '../../../test-support/http';
+import { fakeContext } from '../../../test-support/lambda';
+import { ASSIGNMENT_ID, assignmentRecord, NOW } from '../../../test-support/records';
+import { handler } from './handler';
+
+const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
+const ROUTE = 'GET /assignments';
+
+async function list(c: Claims, query?: Record<string, string>) {
+  const event = httpEvent(ROUTE, { claims: c, ...(query ? { queryStringParameters: query } : {}) });
+  return parseResponse(await handler(event, fakeContext('listAssignments')));
+}
+
+beforeEach(() => {
+  ddb.reset();
+  tableWith(ddb);
+  ddb.on(QueryCommand).resolves({ Items: [Assignments.toItem(assignmentRecord())] });
+  vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('GET /assignments', () => {
+  it("lists the provider's own assignments from gsi1", async () => {
+    const res = await list(claims.provider('p-near'));
+
+    expect(res.status).toBe(200);
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk' },
+      ExpressionAttributeValues: { ':pk': 'ASSIGN#gsi1#p-near' },
+    });
+    expect(res.body).toEqual({ items: [expect.objectContaining({ id: ASSIGNMENT_ID, status: 'OFFERED' })] });
+    const [item] = (res.body as { items: Record<string, unknown>[] }).items;
+    expect(item).not.toHaveProperty('version');
+    expect(item).not.toHaveProperty('pk');
+  });
+
+  it('filters by status through gsi2, whose partition is provider and status', async () => {
+    await list(claims.provider('p-near'), { status: 'OFFERED' });
+
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'gsi2',
+      ExpressionAttributeNames: { '#pk': 'gsi2pk' },
+      ExpressionAttributeValues: { ':pk': 'ASSIGN#gsi2#p-near#OFFERED' },
+    });
+  });
+
+  it('answers 400 for an unknown status without querying', async () => {
+    const res = await list(claims.provider('p-near'), { status: 'MAYBE' });
+
+    expect(res.status).toBe(400);
+    expect(issuePaths(res)).toEqual(['query.status']);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+
+  it('answers 403 to staff', async () => {
+    const res = await list(claims.staff());
+
+    expect(res.status).toBe(403);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+});

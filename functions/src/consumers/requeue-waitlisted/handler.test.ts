@@ -1,0 +1,90 @@
+import '../../../test-support/setup';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Applications, Providers } from '@huimin/store';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type DocumentClientMock, outboxEvent, tableWith, transactItems, transactionCancelled } from '../../../test-support/dynamodb';
+import completed from '../../../test-support/events/assignment-completed.json';
+import { busEvent, fakeContext } from '../../../test-support/lambda';
+import { applicationRecord, DISTRICT, NOW, providerRecord } from '../../../test-support/records';
+import { handler } from './handler';
+
+const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
+const context = fakeContext('requeueWaitlisted');
+
+const PROVIDER_ID = completed.detail.data.releasedProviderId;
+const waiting = (n: number) =>
+  applicationRecord({
+    id: `a0000000-0000-4000-8000-00000000000${n}`,
+    correlationId: `a0000000-0000-4000-8000-00000000000${n}`,
+    status: 'WAITLISTED',
+    version: 4,
+    createdAt: `2026-11-0${n}T00:00:00.000Z`,
+  });
+
+beforeEach(() => {
+  ddb.reset();
+  // One place free.
+  tableWith(ddb, Providers.toItem(providerRecord({ id: PROVIDER_ID, capacity: 40, reserved: 39 })));
+  ddb.on(QueryCommand).resolves({ Items: [waiting(1), waiting(2), waiting(3)].map((a) => Applications.toItem(a)) });
+  ddb.on(TransactWriteCommand).resolves({});
+  vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('requeue-waitlisted consumer', () => {
+  it('moves the longest-waiting application back to matching, as many as there are free places', async () => {
+    await handler(busEvent(completed), context);
+
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: `PROVIDER#${PROVIDER_ID}`, sk: 'PROVIDER' } });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'gsi3',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'gsi3pk' },
+      ExpressionAttributeValues: { ':pk': `APP#gsi3#${DISTRICT}#meal#WAITLISTED` },
+      ScanIndexForward: true,
+      Limit: 50,
+    });
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    const [appPut, outbox] = transactItems(ddb);
+    expect(appPut?.Put).toMatchObject({
+      Item: { id: waiting(1).id, status: 'MATCHING', version: 5, gsi3pk: `APP#gsi3#${DISTRICT}#meal#MATCHING` },
+      ConditionExpression: '#v = :v',
+      ExpressionAttributeValues: { ':v': 4 },
+    });
+    expect(outboxEvent(outbox!)).toMatchObject({
+      detailType: 'ApplicationRequeued',
+      detail: {
+        metadata: { correlationId: waiting(1).id, causationId: completed.detail.metadata.eventId },
+        data: { applicationId: waiting(1).id, applicationStatus: 'MATCHING' },
+      },
+    });
+  });
+
+  it('passes over an application someone else moved first and takes the next', async () => {
+    ddb.on(TransactWriteCommand).rejectsOnce(transactionCancelled('ConditionalCheckFailed', 'None')).resolves({});
+
+    await handler(busEvent(completed), context);
+
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(transactItems(ddb, 1)[0]?.Put?.Item).toMatchObject({ id: waiting(2).id, status: 'MATCHING' });
+  });
+
+  it('does nothing for a provider that no longer exists', async () => {
+    tableWith(ddb);
+
+    await handler(busEvent(completed), context);
+
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('rethrows a DynamoDB failure', async () => {
+    ddb.on(QueryCommand).rejects(new Error('Internal server error'));
+
+    await expect(handler(busEvent(completed), context)).rejects.toThrow('Internal server error');
+  });
+});

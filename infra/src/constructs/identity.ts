@@ -1,0 +1,93 @@
+import { ROLES } from '@huimin/functions/wiring';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+/** Custom attributes; Cognito puts them in ID tokens as `custom:providerId` and `custom:district` (CONTRACT.md). */
+export const CUSTOM_ATTRIBUTES = ['providerId', 'district'] as const;
+
+const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
+  family: 'Families, residents and grid workers applying on their behalf',
+  provider: 'Care organisations, canteens, retrofit contractors and nurseries (custom:providerId)',
+  staff: 'Civil-affairs staff, scoped to their district (custom:district)',
+};
+
+/**
+ * Who may call the API: a Cognito user pool whose groups are the wiring's roles and whose ID tokens carry
+ * the claims the handlers authorise with.
+ */
+export class Identity extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly webClient: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Accounts are provisioned by staff and grid workers until a sign-up flow that puts new users in the
+      // `family` group exists; a self-registered user without a group could call nothing anyway.
+      selfSignUpEnabled: false,
+      signInAliases: { phone: true, email: true },
+      signInCaseSensitive: false,
+      customAttributes: {
+        providerId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        district: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: true },
+      // Plus tier: adaptive authentication and compromised-credential checks, enforced.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: cognito.AccountRecovery.PHONE_WITHOUT_MFA_AND_EMAIL,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional pool-wide because many users are elderly residents and their families signing in by phone; enforced Plus-tier threat protection asks for a second factor on risky sign-ins. Staff and provider accounts should be enrolled in TOTP when they are provisioned (one pool cannot require MFA per group).',
+    });
+    // Cognito's SMS role (phone sign-in and SMS MFA) publishes to phone numbers, which have no ARN.
+    const smsRole = this.userPool.node.tryFindChild('smsRole');
+    if (smsRole) {
+      Validations.of(smsRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'sns:Publish to a phone number (Cognito verification and MFA codes) has no resource ARN to scope to; the role is assumable only by cognito-idp.amazonaws.com with this pool’s external id.',
+      });
+    }
+
+    for (const role of ROLES) {
+      new cognito.UserPoolGroup(this, `Group-${role}`, {
+        userPool: this.userPool,
+        groupName: role,
+        description: ROLE_DESCRIPTIONS[role],
+      });
+    }
+
+    const standard = { email: true, phoneNumber: true, fullname: true };
+    this.webClient = this.userPool.addClient('WebClient', {
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes(standard)
+        .withCustomAttributes(...CUSTOM_ATTRIBUTES),
+      // Users must never set their own provider or district: only administrators (whose API calls ignore
+      // client permissions) may write them.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes(standard),
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { EVENT_SOURCE } from '@huimin/events';
+import { FUNCTION_SPECS, type FunctionName } from '@huimin/functions/wiring';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { DataStore } from './constructs/data-store';
+import { HttpApi } from './constructs/http-api';
+import { Identity } from './constructs/identity';
+import { OutboxPipe } from './constructs/outbox-pipe';
+import { WiredFunction } from './constructs/wired-function';
+
+export const ARCHIVE_RETENTION = Duration.days(365);
+
+const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * The whole backend, built from the wiring table (functions/src/wiring.ts) and the store's table
+ * definition: nothing here names a route, a pattern or a handler of its own.
+ */
+export class HuiminStack extends Stack {
+  readonly data: DataStore;
+  readonly bus: events.EventBus;
+  readonly functions: ReadonlyMap<FunctionName, WiredFunction>;
+  readonly identity: Identity;
+  readonly http: HttpApi;
+  readonly outbox: OutboxPipe;
+  /** Where every dead-letter alarm goes; subscribe on-call to it. */
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, {
+      description: 'Huimin (惠民): matching elderly residents and families to care providers',
+      ...props,
+    });
+
+    this.data = new DataStore(this, 'Data');
+
+    this.bus = new events.EventBus(this, 'Bus', { description: 'Huimin domain events (outbox → pipe → bus)' });
+    // A year of every event we publish, so a consumer's history can be replayed after a fix.
+    this.bus.archive('Archive', {
+      description: `Every ${EVENT_SOURCE} event`,
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: ARCHIVE_RETENTION,
+    });
+
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Huimin alarms (dead-letter queues)',
+      enforceSSL: true,
+    });
+    this.alarmTopic = alarmTopic;
+
+    const functions = new Map<FunctionName, WiredFunction>();
+    for (const [name, spec] of FUNCTION_SPECS) {
+      functions.set(
+        name,
+        new WiredFunction(this, pascal(name), { name, spec, table: this.data.table, bus: this.bus, alarmTopic }),
+      );
+    }
+    this.functions = functions;
+
+    this.identity = new Identity(this, 'Identity');
+    this.http = new HttpApi(this, 'Http', {
+      specs: FUNCTION_SPECS,
+      functions: new Map<FunctionName, IFunction>([...functions].map(([name, wired]) => [name, wired.fn])),
+      userPool: this.identity.userPool,
+      userPoolClient: this.identity.webClient,
+    });
+
+    this.outbox = new OutboxPipe(this, 'Outbox', { table: this.data.table, bus: this.bus, alarmTopic });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.http.stage.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.webClient.userPoolClientId });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe on-call here' });
+  }
+}
