@@ -1,12 +1,13 @@
 import {
   AppError,
+  ConflictError,
   MalformedRequestError,
   PayloadTooLargeError,
   parseWith,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '@huimin/domain';
-import { InvalidPageTokenError } from '@huimin/store';
+import { InvalidPageTokenError, TransactionConflictError } from '@huimin/store';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -22,9 +23,18 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
+/** Store failures that are the client's to resolve, in the contract's terms. */
+function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (err instanceof InvalidPageTokenError) return new ValidationError([{ path: 'nextToken', message: '分页令牌无效 / nextToken is not valid' }]);
+  // Someone else changed the record between our read and our write: a 409, to reload and retry.
+  if (err instanceof TransactionConflictError) return new ConflictError('The record changed meanwhile; reload and try again', '数据已被更新，请刷新后重试');
+  return undefined;
+}
+
 /** CONTRACT.md's error body. Below 500 the message is the error's; at 500 it says nothing inside. */
 export function errorResponse(err: unknown, requestId: string): HttpResponse {
-  const known = err instanceof AppError ? err : err instanceof InvalidPageTokenError ? new ValidationError([{ path: 'nextToken', message: '分页令牌无效 / nextToken is not valid' }]) : undefined;
+  const known = toAppError(err);
   if (!known) {
     logger.error('Unhandled error', { requestId, error: err as Error });
     return {

@@ -61,11 +61,6 @@ export async function submitApplication(
   if (!OPEN_APPLICATION_TYPES.includes(input.type)) {
     throw new ValidationError([{ path: 'type', message: `该服务暂未开放在线申请 / Applications for ${input.type} are not open yet` }]);
   }
-  const hash = bodyHash(input);
-  if (idempotencyKey) {
-    const earlier = await replayed(store, actor.sub, idempotencyKey, hash);
-    if (earlier) return earlier;
-  }
   const at = now();
   // The schema has already checked the ID number; parse again for the facts it carries.
   const id = parseIdNumber(input.subject.idNumber);
@@ -74,6 +69,12 @@ export async function submitApplication(
   const preview = evaluateMealEligibility({ birthDate: id.value.birthDate, district: input.subject.address.district, lowIncome: false }, at);
   const ageProblem = preview.reasons.find((r) => r.rule === 'age' && r.field);
   if (ageProblem) throw new ValidationError([{ path: 'subject.idNumber', message: `${ageProblem.messageZh} / ${ageProblem.message}` }]);
+
+  const hash = bodyHash(input);
+  if (idempotencyKey) {
+    const earlier = await replayed(store, actor.sub, idempotencyKey, hash);
+    if (earlier) return earlier;
+  }
 
   const appId = randomUUID();
   const iso = at.toISOString();

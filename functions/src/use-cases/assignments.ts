@@ -1,6 +1,14 @@
 import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, NotFoundError, transition } from '@huimin/domain';
 import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired } from '@huimin/events';
-import { type ApplicationRecord, Applications, type AssignmentRecord, Assignments, type Store, type TxOp } from '@huimin/store';
+import {
+  type ApplicationRecord,
+  Applications,
+  type AssignmentRecord,
+  Assignments,
+  type Store,
+  TransactionConflictError,
+  type TxOp,
+} from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
@@ -95,9 +103,15 @@ async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
 export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
   const a = await loadAssignmentFor(deps.store, actor, id);
   if (a.status === 'ACCEPTED') return a;
+  if (a.status === 'EXPIRED') throw new OfferExpiredError();
   const at = deps.now();
   if (a.status === 'OFFERED' && a.expiresAt <= at.toISOString()) {
-    await expire(deps, a, requestId);
+    try {
+      await expire(deps, a, requestId);
+    } catch (err) {
+      // The sweep expired it at the same moment: the answer is the same.
+      if (!(err instanceof TransactionConflictError)) throw err;
+    }
     throw new OfferExpiredError();
   }
   const app = await applicationOf(deps.store, a);
@@ -185,8 +199,13 @@ export async function expireOverdueOffers(deps: Deps, causationId: string): Prom
   const overdue = await deps.store.listOffersExpiringBefore(deps.now().toISOString());
   let expired = 0;
   for (const a of overdue.items) {
-    await expire(deps, a, causationId);
-    expired++;
+    try {
+      await expire(deps, a, causationId);
+      expired++;
+    } catch (err) {
+      // Accepted, declined or cancelled since the query: nothing to expire; the others still are.
+      if (!(err instanceof TransactionConflictError)) throw err;
+    }
   }
   return expired;
 }

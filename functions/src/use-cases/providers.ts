@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, type ProviderInput } from '@huimin/domain';
 import { CapacityDeclared } from '@huimin/events';
-import { type ProviderRecord, Providers } from '@huimin/store';
+import { type ProviderRecord, Providers, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
@@ -57,7 +57,7 @@ export async function declareCapacity(deps: Deps, actor: Actor, providerId: stri
   try {
     await deps.store.commit([deps.store.setCapacity(p.id, capacity)], [event], at);
   } catch (err) {
-    if ((err as Error).name === 'TransactionConflictError') {
+    if (err instanceof TransactionConflictError && err.failed.includes(`capacity:${p.id}`)) {
       throw new CapacityBelowReservedError('Places were taken meanwhile; capacity is below them', '名额已被占用，容量低于已占用数');
     }
     throw err;

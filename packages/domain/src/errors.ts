@@ -67,7 +67,7 @@ export class ConflictError extends AppError {
 export class IllegalTransitionError extends ConflictError {
   override readonly code = 'ILLEGAL_TRANSITION';
   constructor(entity: string, from: string, to: string) {
-    super(`A ${entity} cannot go from ${from} to ${to}`, `当前状态（${from}）不能变更为 ${to}`);
+    super(`${/^[aeiou]/i.test(entity) ? 'An' : 'A'} ${entity} cannot go from ${from} to ${to}`, `当前状态（${from}）不能变更为 ${to}`);
   }
 }
 

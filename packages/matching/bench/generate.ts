@@ -1,0 +1,174 @@
+import type { AssignmentProblem } from '../src/assignment';
+import { mulberry32 } from '../src/prng';
+import { createSpatialIndex } from '../src/spatial';
+import { QIXIA_STREETS } from './qixia';
+
+export interface InstanceSpec {
+  residents: number;
+  providers: number;
+  seed: number;
+  /** Admissible providers per resident: the k nearest ... */
+  k?: number;
+  /** ... within this radius, metres. */
+  maxMetres?: number;
+  /** Total capacity as a fraction of residents. */
+  capacityRatio?: number;
+}
+
+export interface Instance {
+  spec: Required<InstanceSpec>;
+  problem: {
+    residentCount: number;
+    providerCount: number;
+    capacity: Int32Array;
+    arcStart: Int32Array;
+    arcProvider: Int32Array;
+    arcCost: Float64Array;
+  } & AssignmentProblem;
+  residentLat: Float64Array;
+  residentLng: Float64Array;
+  /** Need level 1..3 per resident (3 = highest need). */
+  need: Uint8Array;
+  providerLat: Float64Array;
+  providerLng: Float64Array;
+}
+
+/**
+ * Cost multiplier per need level: higher need is cheaper to serve, so among solutions that
+ * serve the same number of residents the optimum prefers the neediest. Index = need level.
+ */
+export const NEED_WEIGHT = [0, 1.0, 0.8, 0.6] as const;
+
+const METRES_PER_DEG_LAT = 111_195;
+
+/**
+ * A reproducible synthetic instance on Qixia's geography:
+ * - each street has 6 neighbourhoods (gaussian, σ 1.2 km around the street centroid);
+ *   residents fall in a neighbourhood (σ 350 m) with probability ∝ the street's weight;
+ * - providers: 70 % placed like residents but with *different* street weights (so some
+ *   streets are under-supplied), 30 % uniform over the district's box;
+ * - capacities: random weights (heavy-tailed) scaled so the total is `capacityRatio`
+ *   (default 0.9) of the residents, each provider at least 1;
+ * - need levels 1/2/3 with probability 0.5/0.3/0.2;
+ * - admissible providers: the k = 20 nearest within 10 km (at every size this yields about
+ *   20 arcs per resident, so the geography is not rescaled with the size);
+ * - cost = round(distance in metres × NEED_WEIGHT[need]): integers, so solvers working on
+ *   integer-scaled costs and HiGHS on the raw LP agree exactly.
+ */
+export function generateInstance(input: InstanceSpec): Instance {
+  const spec: Required<InstanceSpec> = { k: 20, maxMetres: 10_000, capacityRatio: 0.9, ...input };
+  const rnd = mulberry32(spec.seed);
+  const gauss = (): number => {
+    // Box-Muller.
+    const u = 1 - rnd();
+    const v = rnd();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const metresPerDegLng = METRES_PER_DEG_LAT * Math.cos((32.12 * Math.PI) / 180);
+  const offset = (lat: number, lng: number, sigmaMetres: number): [number, number] => [
+    lat + (gauss() * sigmaMetres) / METRES_PER_DEG_LAT,
+    lng + (gauss() * sigmaMetres) / metresPerDegLng,
+  ];
+
+  const hoods: [number, number][] = [];
+  for (const street of QIXIA_STREETS) {
+    for (let h = 0; h < 6; h++) hoods.push(offset(street.lat, street.lng, 1200));
+  }
+  const pickWeighted = (weights: readonly number[]): number => {
+    let total = 0;
+    for (const w of weights) total += w;
+    let x = rnd() * total;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return i;
+    }
+    return weights.length - 1;
+  };
+  const residentWeights = QIXIA_STREETS.map((s) => s.weight);
+  // Supply leans away from the densest streets: the classic mismatch.
+  const providerWeights = QIXIA_STREETS.map((s, i) => (i % 3 === 0 ? s.weight * 0.6 : s.weight * 1.3));
+
+  const R = spec.residents;
+  const P = spec.providers;
+  const residentLat = new Float64Array(R);
+  const residentLng = new Float64Array(R);
+  const need = new Uint8Array(R);
+  for (let r = 0; r < R; r++) {
+    const street = pickWeighted(residentWeights);
+    const hood = hoods[street * 6 + Math.floor(rnd() * 6)]!;
+    const [lat, lng] = offset(hood[0], hood[1], 350);
+    residentLat[r] = lat;
+    residentLng[r] = lng;
+    const u = rnd();
+    need[r] = u < 0.5 ? 1 : u < 0.8 ? 2 : 3;
+  }
+
+  const minLat = 32.0;
+  const maxLat = 32.24;
+  const minLng = 118.75;
+  const maxLng = 119.1;
+  const providerLat = new Float64Array(P);
+  const providerLng = new Float64Array(P);
+  const weight = new Float64Array(P);
+  let weightSum = 0;
+  for (let p = 0; p < P; p++) {
+    if (rnd() < 0.7) {
+      const street = pickWeighted(providerWeights);
+      const hood = hoods[street * 6 + Math.floor(rnd() * 6)]!;
+      const [lat, lng] = offset(hood[0], hood[1], 600);
+      providerLat[p] = lat;
+      providerLng[p] = lng;
+    } else {
+      providerLat[p] = minLat + rnd() * (maxLat - minLat);
+      providerLng[p] = minLng + rnd() * (maxLng - minLng);
+    }
+    const w = 0.3 + (-Math.log(1 - rnd())) ** 1.5; // heavy-tailed: a few big centres
+    weight[p] = w;
+    weightSum += w;
+  }
+  const capacity = new Int32Array(P);
+  const totalCapacity = Math.round(R * spec.capacityRatio);
+  let assigned = 0;
+  for (let p = 0; p < P; p++) {
+    const c = Math.max(1, Math.floor((weight[p]! / weightSum) * totalCapacity));
+    capacity[p] = c;
+    assigned += c;
+  }
+  // Hand out the rounding remainder one unit at a time, deterministically.
+  for (let p = 0; assigned < totalCapacity; p = (p + 1) % P) {
+    capacity[p]!++;
+    assigned++;
+  }
+
+  const index = createSpatialIndex(
+    Array.from({ length: P }, (_, p) => ({ id: p, lat: providerLat[p]!, lng: providerLng[p]! })),
+  );
+  const arcStart = new Int32Array(R + 1);
+  const providerList: number[] = [];
+  const costList: number[] = [];
+  for (let r = 0; r < R; r++) {
+    const near = index.nearest(residentLat[r]!, residentLng[r]!, spec.k, spec.maxMetres);
+    const w = NEED_WEIGHT[need[r]!]!;
+    for (const candidate of near) {
+      providerList.push(candidate.index);
+      costList.push(Math.round(candidate.distanceMetres * w));
+    }
+    arcStart[r + 1] = providerList.length;
+  }
+  return {
+    spec,
+    problem: {
+      residentCount: R,
+      providerCount: P,
+      capacity,
+      arcStart,
+      arcProvider: Int32Array.from(providerList),
+      arcCost: Float64Array.from(costList),
+    },
+    residentLat,
+    residentLng,
+    need,
+    providerLat,
+    providerLng,
+  };
+}

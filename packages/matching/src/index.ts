@@ -1,0 +1,32 @@
+export {
+  type AssignmentAlgorithm,
+  type AssignmentProblem,
+  type AssignmentResult,
+  type SolveAssignmentOptions,
+  canServeMore,
+  solveAssignment,
+  validateAssignmentProblem,
+} from './assignment';
+export {
+  type AssignmentByIds,
+  type AssignmentLists,
+  type BuiltAssignmentProblem,
+  buildAssignmentProblem,
+  solveAssignmentLists,
+} from './assignment-lists';
+export {
+  type DeferredAcceptanceInput,
+  type DeferredAcceptanceResult,
+  deferredAcceptance,
+} from './deferred-acceptance';
+export { InvalidProblemError } from './errors';
+export { mulberry32 } from './prng';
+export {
+  type Candidate,
+  type LatLng,
+  type SpatialIndex,
+  type SpatialPoint,
+  EARTH_RADIUS_METRES,
+  createSpatialIndex,
+  haversineMetres,
+} from './spatial';

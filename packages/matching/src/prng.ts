@@ -1,0 +1,17 @@
+/**
+ * mulberry32: a tiny, fast, seedable 32-bit PRNG. Used wherever this package needs
+ * reproducible randomness (the default childcare lottery, benchmark instances, tests),
+ * because `Math.random` cannot be replayed in an audit.
+ *
+ * Returns a function yielding floats in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
