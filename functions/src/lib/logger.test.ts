@@ -20,6 +20,13 @@ describe('log redaction', () => {
     expect(line).toBe('{"message":"lookup failed for [ID], call [PHONE]"}');
   });
 
+  it('masks coordinates but keeps where in the code an error happened', () => {
+    const line = JSON.stringify({ home: { location: { lat: 32.105, lng: 118.93 } }, error: { location: 'handler.ts:12' } }, redact);
+
+    expect(line).not.toContain('32.105');
+    expect(line).toContain('handler.ts:12');
+  });
+
   it('leaves ordinary identifiers alone', () => {
     const line = JSON.stringify({ applicationId: '8b5da1c7-ddd6-4fcc-8e45-99fc7d3d7237', count: 12 }, redact);
 

@@ -6,12 +6,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
  * records, and as a second line this replacer masks sensitive keys and anything shaped like an
  * ID or mobile number wherever it appears.
  */
-const SENSITIVE_KEYS = new Set(['idNumber', 'phone', 'address', 'detail', 'location', 'authorization', 'Authorization']);
+const SENSITIVE_KEYS = new Set(['idNumber', 'phone', 'address', 'detail', 'authorization', 'Authorization']);
 const ID_NUMBER = /\b\d{17}[\dXx]\b/g;
 const MOBILE = /\b1[3-9]\d{9}\b/g;
 
 export function redact(key: string, value: unknown): unknown {
   if (SENSITIVE_KEYS.has(key) && value !== undefined && value !== null) return '[REDACTED]';
+  // A home's coordinates are an address; the logger's own `location` (file:line of an error) is not.
+  if (key === 'location' && typeof value === 'object' && value !== null) return '[REDACTED]';
   if (typeof value === 'string') return value.replace(ID_NUMBER, '[ID]').replace(MOBILE, '[PHONE]');
   return value;
 }
