@@ -127,6 +127,22 @@ export const FUNCTIONS = {
     http: [{ method: 'PUT', path: '/providers/{id}/capacity', roles: ['provider', 'staff'] }],
     table: 'readWrite',
   },
+  runAllocationRound: {
+    entry: 'functions/src/allocation/run-round/handler.ts',
+    description: "Staff run a district-wide allocation round (meal: the waitlist, optimally) for their district",
+    http: [{ method: 'POST', path: '/allocation-rounds', roles: ['staff'] }],
+    table: 'readWrite',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+  supplyDemandReport: {
+    entry: 'functions/src/reports/supply-demand/handler.ts',
+    description: 'Demand, capacity, served in the optimal allocation, unmet demand and spare places by street and grid',
+    http: [{ method: 'GET', path: '/reports/supply-demand', roles: ['staff'] }],
+    table: 'read',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
   // ---- HTTP: anyone ---------------------------------------------------------------------
   health: {
     entry: 'functions/src/public/health/handler.ts',

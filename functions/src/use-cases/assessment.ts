@@ -18,7 +18,7 @@ export async function assessEligibility(deps: Deps, applicationId: string, event
   const at = now();
   const lowIncome = await store.isOnLowIncomeRegistry(app.district, app.subject.idNumber);
   const decision = evaluateMealEligibility({ birthDate: app.subject.birthDate, district: app.district, lowIncome }, at);
-  const eligibility = { eligible: decision.eligible, reasons: decision.reasons, policyVersion: decision.policyVersion, age: decision.age };
+  const eligibility = { eligible: decision.eligible, reasons: decision.reasons, policyVersion: decision.policyVersion, age: decision.age, lowIncome };
   const ops: TxOp[] = [];
   let subsidy: SubsidyRecord | undefined;
   if (decision.eligible && decision.subsidyStatus) {

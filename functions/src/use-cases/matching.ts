@@ -1,30 +1,79 @@
 import { randomUUID } from 'node:crypto';
-import { type Diet, haversineMetres, mealPolicyOn } from '@huimin/domain';
+import { mealPolicyOn } from '@huimin/domain';
 import { ApplicationWaitlisted, AssignmentOffered } from '@huimin/events';
-import { type ApplicationRecord, Applications, type AssignmentRecord, Assignments, type ProviderRecord, TransactionConflictError } from '@huimin/store';
+import {
+  type ApplicationRecord,
+  Applications,
+  type AssignmentRecord,
+  Assignments,
+  type OutboxEvent,
+  type Store,
+  TransactionConflictError,
+  type TxOp,
+} from '@huimin/store';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
+import { type Candidate, CandidateFinder, radiusFor } from './candidates';
 import { commitOnce, type Outcome } from './consume';
 import { moveApplication } from './history';
 
-export interface Candidate {
-  provider: ProviderRecord;
-  distanceMetres: number;
+/** The writes that offer one place: reserve it, record the offer, move the application — and the event. */
+export function offerWrites(
+  store: Store,
+  app: ApplicationRecord,
+  { provider, distanceMetres }: Candidate,
+  at: Date,
+  cause: Cause,
+  via: 'matching' | 'allocation' = 'matching',
+): { ops: TxOp[]; event: OutboxEvent } {
+  const policy = mealPolicyOn(at);
+  const iso = at.toISOString();
+  const assignment: AssignmentRecord = {
+    id: randomUUID(),
+    applicationId: app.id,
+    providerId: provider.id,
+    providerName: provider.name,
+    district: app.district,
+    street: app.street,
+    subjectName: app.subject.name,
+    diets: app.needs.diets ?? [],
+    status: 'OFFERED',
+    distanceMetres,
+    expiresAt: new Date(at.getTime() + policy.offerResponseHours * 3600_000).toISOString(),
+    createdAt: iso,
+    updatedAt: iso,
+    version: 1,
+  };
+  // A waitlisted application allocated district-wide passes through MATCHING, as the machine requires.
+  const matching = app.status === 'WAITLISTED' ? moveApplication(app, 'MATCHING', at, {}, { note: 'Included in a district-wide allocation', noteZh: '纳入全区统筹分配' }) : app;
+  const next = moveApplication(
+    matching,
+    'OFFERED',
+    at,
+    {
+      assignment: { id: assignment.id, providerId: provider.id, providerName: provider.name, status: 'OFFERED', expiresAt: assignment.expiresAt, distanceMetres },
+    },
+    {
+      note: `Offered to ${provider.name} (${distanceMetres} m away)${via === 'allocation' ? ' by district-wide allocation' : ''}`,
+      noteZh: `已派单至${provider.name}（距离约${distanceMetres}米）${via === 'allocation' ? '（全区统筹）' : ''}，等待确认`,
+    },
+  );
+  const event = newEvent(
+    AssignmentOffered,
+    { assignmentId: assignment.id, applicationId: app.id, providerId: provider.id, district: app.district, expiresAt: assignment.expiresAt, distanceMetres, applicationStatus: 'OFFERED' },
+    cause,
+    `${app.id}:${app.version + 1}`,
+    at,
+  );
+  return {
+    ops: [store.replace('application', Applications, next, app.version), store.reservePlace(provider.id), store.create('assignment', Assignments, assignment)],
+    event,
+  };
 }
 
-/** Admissible providers for an application, nearest first: in range, a place left, serving every diet. */
-export function rankCandidates(app: ApplicationRecord, providers: readonly ProviderRecord[], radiusMetres: number): Candidate[] {
-  const diets: readonly Diet[] = app.needs.diets ?? [];
-  const excluded = new Set(app.excludedProviderIds);
-  return providers
-    .filter((p) => !excluded.has(p.id) && p.reserved < p.capacity && diets.every((d) => p.diets.includes(d)))
-    .map((provider) => ({ provider, distanceMetres: Math.round(haversineMetres(app.subject.address.location, provider.location)) }))
-    .filter((c) => c.distanceMetres <= radiusMetres)
-    .sort((a, b) => a.distanceMetres - b.distanceMetres || a.provider.id.localeCompare(b.provider.id));
-}
-
-export function radiusFor(app: ApplicationRecord, on: Date): number {
-  return app.needs.maxDistanceMetres ?? mealPolicyOn(on).defaultMaxDistanceMetres;
+/** A lost race for a provider's last place, and nothing else, cancelled the transaction. */
+export function lostPlaceRace(err: unknown): boolean {
+  return err instanceof TransactionConflictError && err.failed.every((f) => f.startsWith('reserve:'));
 }
 
 /**
@@ -36,69 +85,14 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
   const app = await store.getApplication(applicationId);
   if (app?.status !== 'MATCHING') return 'stale';
   const at = now();
-  const policy = mealPolicyOn(at);
-  const providers = await store.listAllProvidersByDistrict(app.district, app.type);
-  const candidates = rankCandidates(app, providers, radiusFor(app, at));
-  for (const { provider, distanceMetres } of candidates) {
-    const iso = at.toISOString();
-    const assignment: AssignmentRecord = {
-      id: randomUUID(),
-      applicationId: app.id,
-      providerId: provider.id,
-      providerName: provider.name,
-      district: app.district,
-      street: app.street,
-      subjectName: app.subject.name,
-      diets: app.needs.diets ?? [],
-      status: 'OFFERED',
-      distanceMetres,
-      expiresAt: new Date(at.getTime() + policy.offerResponseHours * 3600_000).toISOString(),
-      createdAt: iso,
-      updatedAt: iso,
-      version: 1,
-    };
-    const next = moveApplication(
-      app,
-      'OFFERED',
-      at,
-      {
-        assignment: {
-          id: assignment.id,
-          providerId: provider.id,
-          providerName: provider.name,
-          status: 'OFFERED',
-          expiresAt: assignment.expiresAt,
-          distanceMetres,
-        },
-      },
-      { note: `Offered to ${provider.name} (${distanceMetres} m away)`, noteZh: `已派单至${provider.name}（距离约${distanceMetres}米），等待确认` },
-    );
-    const event = newEvent(
-      AssignmentOffered,
-      {
-        assignmentId: assignment.id,
-        applicationId: app.id,
-        providerId: provider.id,
-        district: app.district,
-        expiresAt: assignment.expiresAt,
-        distanceMetres,
-        applicationStatus: 'OFFERED',
-      },
-      cause,
-      `${app.id}:${app.version + 1}`,
-      at,
-    );
+  const finder = new CandidateFinder(await store.listAllProvidersByDistrict(app.district, app.type));
+  for (const candidate of finder.find(app, radiusFor(app, at), { freePlaceOnly: true })) {
+    const { ops, event } = offerWrites(store, app, candidate, at, cause);
     try {
-      return await commitOnce(
-        deps,
-        'matchApplication',
-        eventId,
-        [store.replace('application', Applications, next, app.version), store.reservePlace(provider.id), store.create('assignment', Assignments, assignment)],
-        [event],
-      );
+      return await commitOnce(deps, 'matchApplication', eventId, ops, [event]);
     } catch (err) {
       // Only a lost race for this provider's last place moves on to the next candidate.
-      if (err instanceof TransactionConflictError && err.failed.every((f) => f.startsWith('reserve:'))) continue;
+      if (lostPlaceRace(err)) continue;
       throw err;
     }
   }

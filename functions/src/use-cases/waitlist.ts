@@ -2,8 +2,8 @@ import { ApplicationRequeued } from '@huimin/events';
 import { Applications, TransactionConflictError } from '@huimin/store';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
+import { CandidateFinder, radiusFor } from './candidates';
 import { moveApplication } from './history';
-import { radiusFor, rankCandidates } from './matching';
 
 /**
  * A place came free at a provider: the longest-waiting applications that this provider could
@@ -15,6 +15,7 @@ export async function requeueWaitlisted(deps: Deps, providerId: string, cause: C
   const provider = await store.getProvider(providerId);
   if (!provider) return 0;
   let free = provider.capacity - provider.reserved;
+  const finder = new CandidateFinder([provider]);
   let moved = 0;
   let nextToken: string | undefined;
   const at = now();
@@ -22,7 +23,7 @@ export async function requeueWaitlisted(deps: Deps, providerId: string, cause: C
     const page = await store.listApplicationsByDistrictTypeStatus(provider.district, provider.kind, 'WAITLISTED', { limit: 50, nextToken });
     for (const app of page.items) {
       if (free <= 0) return moved;
-      if (rankCandidates(app, [provider], radiusFor(app, at)).length === 0) continue;
+      if (finder.find(app, radiusFor(app, at), { freePlaceOnly: true }).length === 0) continue;
       const next = moveApplication(app, 'MATCHING', at, {}, { note: `A place opened at ${provider.name}`, noteZh: `${provider.name}有空位，重新匹配` });
       const event = newEvent(
         ApplicationRequeued,

@@ -29,6 +29,13 @@ export interface MealPolicy {
   autoApproveLowIncome: boolean;
   defaultMaxDistanceMetres: number;
   offerResponseHours: number;
+  /**
+   * District-wide allocation serves as many as possible, then minimises distance × need weight:
+   * a lower weight makes a resident cheaper to serve, so where places are short the oldest and
+   * the poorest are served first. The first band whose minAge the resident has reached applies.
+   */
+  needWeights: readonly { minAge: number; weight: number }[];
+  lowIncomeWeight: number;
 }
 
 export const MEAL_POLICIES: readonly MealPolicy[] = [
@@ -48,6 +55,13 @@ export const MEAL_POLICIES: readonly MealPolicy[] = [
     autoApproveLowIncome: true,
     defaultMaxDistanceMetres: 1000,
     offerResponseHours: 48,
+    needWeights: [
+      { minAge: 90, weight: 0.4 },
+      { minAge: 80, weight: 0.6 },
+      { minAge: 70, weight: 0.8 },
+      { minAge: 60, weight: 1 },
+    ],
+    lowIncomeWeight: 0.7,
   },
 ];
 
@@ -149,4 +163,10 @@ export function evaluateMealEligibility(subject: MealSubject, on: Date, policy: 
     );
   }
   return { eligible, policyVersion: policyVersionOf(policy), reasons, age, subsidyPerMeal, subsidyStatus };
+}
+
+/** How much serving this resident costs per metre in a district-wide allocation (lower = served first). */
+export function needWeight(age: number, lowIncome: boolean, policy: MealPolicy): number {
+  const band = policy.needWeights.find((w) => age >= w.minAge);
+  return (band?.weight ?? 1) * (lowIncome ? policy.lowIncomeWeight : 1);
 }

@@ -145,6 +145,11 @@ export const applicationListQuerySchema = z.object({
 export const assignmentListQuerySchema = z.object({ status: z.enum(ASSIGNMENT_STATUSES).optional(), ...pageQuery });
 export const subsidyListQuerySchema = z.object({ status: z.enum(SUBSIDY_STATUSES).optional(), ...pageQuery });
 export const providerListQuerySchema = z.object({ kind: providerKindSchema.optional(), ...pageQuery });
+/** District-wide rounds: meal today; childcare rounds (the contract's first use) join when built. */
+export const allocationRoundInputSchema = z.object({
+  type: z.enum(['meal', 'childcare'], { error: bi('请指明分配类型：meal 或 childcare', 'Name the round type: meal or childcare') }),
+});
+export const reportQuerySchema = z.object({ type: z.enum(APPLICATION_TYPES).default('meal') });
 export const idPathSchema = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/) });
 
 /** Bilingual text for zod's built-in issues (schema-specific messages above take precedence). */

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startLocalStack } from './stack';
@@ -14,13 +15,26 @@ const { values } = parseArgs({
     persist: { type: 'boolean', default: false },
     port: { type: 'string' },
     'data-dir': { type: 'string' },
+    'demo-waitlist': { type: 'string' },
   },
 });
 const persist = values.persist || process.env.HUIMIN_PERSIST === '1' || process.env.HUIMIN_PERSIST === 'true';
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const started = Date.now();
+if (port !== 0) {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  if (!free) {
+    console.error(`端口 ${port} 已被占用 / Port ${port} is in use: stop the other process or run with PORT=4000 npm start`);
+    process.exit(1);
+  }
+}
 const stack = await startLocalStack({
   port,
+  demoWaitlist: Number(values['demo-waitlist'] ?? process.env.HUIMIN_DEMO_WAITLIST ?? 600),
   ...(persist ? { dataDir: resolve(values['data-dir'] ?? process.env.HUIMIN_DATA_DIR ?? resolve(REPO_ROOT, '.data')) } : {}),
 });
 
@@ -49,6 +63,8 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping…');
+  // Never hang on the way out: DynamoDB Local is killed with this process in any case.
+  setTimeout(() => process.exit(1), 5000).unref();
   await stack.stop();
   process.exit(0);
 };

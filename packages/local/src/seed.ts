@@ -1,6 +1,15 @@
-import type { ApplicationType } from '@huimin/domain';
-import { DEMO_DISTRICT, DIETS, type Diet, QIXIA_STREETS } from '@huimin/domain';
-import { type ProviderRecord, Providers, type Store } from '@huimin/store';
+import {
+  APPLICATION_STATUS_LABELS,
+  type ApplicationType,
+  checkCharFor,
+  DEMO_DISTRICT,
+  DIETS,
+  type Diet,
+  evaluateMealEligibility,
+  QIXIA_STREETS,
+} from '@huimin/domain';
+import { mulberry32 } from '@huimin/matching';
+import { type ApplicationRecord, Applications, type ProviderRecord, Providers, type Store, TransactionConflictError, type TxOp } from '@huimin/store';
 
 /**
  * Demo data for Qixia District, Nanjing: meal points in every street (more in the populous ones),
@@ -10,17 +19,6 @@ import { type ProviderRecord, Providers, type Store } from '@huimin/store';
 export const EXAMPLE_LOCATION = { lat: 32.105, lng: 118.93 };
 /** The meal point nearest the CONTRACT.md example resident; the demo provider token acts for it. */
 export const DEMO_PROVIDER_ID = 'meal-320113-xianlin-01';
-
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ORDINALS = ['一', '二', '三', '四', '五', '六'];
 /** How many meal points each street has: more where more older people live. */
@@ -94,14 +92,90 @@ export async function seedProviders(store: Store, providers = demoProviders()): 
     const batch = providers.slice(i, i + 25);
     await Promise.all(
       batch.map(async (p) => {
-        try {
-          await store.commit([store.create('provider', Providers, p)]);
-          written++;
-        } catch (err) {
-          if ((err as Error).name !== 'TransactionConflictError') throw err;
-        }
+        if (await createIfAbsent(store, store.create('provider', Providers, p))) written++;
       }),
     );
   }
   return written;
+}
+
+async function createIfAbsent(store: Store, op: TxOp): Promise<boolean> {
+  try {
+    await store.commit([op]);
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionConflictError) return false;
+    throw err;
+  }
+}
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '朱', '马', '胡', '郭'];
+const GIVEN = ['秀英', '桂兰', '建国', '玉兰', '德明', '淑珍', '志强', '凤英', '国华', '美华', '永福', '金凤', '学文', '兰英'];
+/** Where older residents live: the old urban streets more than the island and the outskirts. */
+const WAITLIST_WEIGHTS: Record<string, number> = { 仙林街道: 14, 马群街道: 10, 尧化街道: 12, 迈皋桥街道: 22, 燕子矶街道: 14, 栖霞街道: 8, 龙潭街道: 9, 八卦洲街道: 5, 西岗街道: 6 };
+
+/**
+ * A waitlist carried over from paper records before the system went live: residents already
+ * assessed (by the policy in force) and waiting, clustered in neighbourhoods of each street. It is
+ * what a district-wide allocation round and the supply–demand report have to work on in a demo.
+ */
+export function demoWaitlist(count: number, now = new Date(), seed = 60_113): ApplicationRecord[] {
+  const rand = mulberry32(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const total = Object.values(WAITLIST_WEIGHTS).reduce((a, b) => a + b, 0);
+  const out: ApplicationRecord[] = [];
+  for (const street of QIXIA_STREETS) {
+    const n = Math.round((count * (WAITLIST_WEIGHTS[street.name] ?? 5)) / total);
+    // Three neighbourhoods per street, each a gaussian cluster about 500 m wide.
+    const hoods = [0, 1, 2].map(() => ({ lat: street.lat + gauss() * 0.008, lng: street.lng + gauss() * 0.009 }));
+    for (let i = 0; i < n && out.length < count; i++) {
+      const hood = hoods[i % 3]!;
+      const year = 1930 + Math.floor(rand() * 36);
+      const month = 1 + Math.floor(rand() * 12);
+      const day = 1 + Math.floor(rand() * 28);
+      const first17 = `${DEMO_DISTRICT}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(Math.floor(rand() * 1000)).padStart(3, '0')}`;
+      const idNumber = first17 + checkCharFor(first17);
+      const birthDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+      const lowIncome = rand() < 0.12;
+      const decision = evaluateMealEligibility({ birthDate, district: DEMO_DISTRICT, lowIncome }, now);
+      const diets = DIETS.filter((d) => rand() < (d === 'halal' ? 0.03 : d === 'soft' ? 0.2 : 0.12));
+      const id = `demo-${street.nameEn.toLowerCase()}-${String(i + 1).padStart(4, '0')}`;
+      const createdAt = new Date(now.getTime() - Math.floor(rand() * 90) * 86_400_000).toISOString();
+      const name = `${SURNAMES[Math.floor(rand() * SURNAMES.length)]}${GIVEN[Math.floor(rand() * GIVEN.length)]}`;
+      out.push({
+        id,
+        type: 'meal',
+        status: 'WAITLISTED',
+        ownerSub: `demo-family-${id}`,
+        district: DEMO_DISTRICT,
+        street: street.name,
+        createdAt,
+        updatedAt: createdAt,
+        version: 1,
+        correlationId: id,
+        applicant: { name: `${name.slice(0, 1)}女士`, phone: `139${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`, relationship: 'child' },
+        subject: {
+          name,
+          idNumber,
+          birthDate,
+          sex: Number(first17[16]) % 2 === 1 ? 'male' : 'female',
+          address: { district: DEMO_DISTRICT, street: street.name, location: { lat: Number((hood.lat + gauss() * 0.003).toFixed(5)), lng: Number((hood.lng + gauss() * 0.0035).toFixed(5)) } },
+        },
+        needs: { diets },
+        eligibility: { eligible: true, reasons: decision.reasons, policyVersion: decision.policyVersion, age: decision.age, lowIncome },
+        excludedProviderIds: [],
+        history: [
+          { at: createdAt, status: 'WAITLISTED', note: 'Carried over from the paper waiting list', noteZh: `由纸质排队名单导入（${APPLICATION_STATUS_LABELS.WAITLISTED.zh}）` },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+/** Writes the demo waitlist once (a persisted restart finds it there and leaves it as it is). */
+export async function seedWaitlist(store: Store, apps: ApplicationRecord[]): Promise<number> {
+  const first = apps[0];
+  if (!first || (await store.getApplication(first.id))) return 0;
+  return store.putAll(Applications, apps);
 }

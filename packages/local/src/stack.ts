@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { LocalBus, lambdaContext } from './bus';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from './dynamo';
 import { importRegistryFile } from './low-income';
-import { DEMO_PROVIDER_ID, seedProviders } from './seed';
+import { DEMO_PROVIDER_ID, demoWaitlist, seedProviders, seedWaitlist } from './seed';
 import { createLocalServer } from './server';
 import { StreamPoller } from './stream';
 import { LocalTokens } from './tokens';
@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   dynamoEndpoint?: string;
   tableName?: string;
   seed?: boolean;
+  /** Residents already waiting for a meal place (demo data for allocation rounds and the report). */
+  demoWaitlist?: number;
   /** Retry delays of the local bus before an event goes to the dead-letter list. */
   retryDelaysMs?: number[];
 }
@@ -103,6 +105,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await seedProviders(store);
     await importRegistryFile(store, LOW_INCOME_FILE);
   }
+  if (opts.demoWaitlist) await seedWaitlist(store, demoWaitlist(opts.demoWaitlist));
 
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const tokens = LocalTokens.create(opts.dataDir ? join(opts.dataDir, 'token-key') : undefined);
@@ -134,8 +137,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     },
     stop: async () => {
       for (const t of timers) clearInterval(t);
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // close() waits for open connections; a browser's keep-alive would hold shutdown forever.
+      server.closeAllConnections();
+      await closed;
       await poller.stop();
       await bus.idle();
       store.doc.destroy();

@@ -39,7 +39,7 @@ export interface ApplicationRecord {
     address: { district: string; street: string; detail?: string; location: LatLng };
   };
   needs: { diets?: Diet[]; maxDistanceMetres?: number } & Record<string, unknown>;
-  eligibility?: { eligible: boolean; reasons: Reason[]; policyVersion: string; age: number };
+  eligibility?: { eligible: boolean; reasons: Reason[]; policyVersion: string; age: number; lowIncome?: boolean };
   subsidy?: { id: string; status: SubsidyStatus; amount: number };
   assignment?: { id: string; providerId: string; providerName: string; status: AssignmentStatus; expiresAt: string; distanceMetres: number };
   /** Providers that declined or let the offer lapse; matching skips them. */

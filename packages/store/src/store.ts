@@ -220,14 +220,19 @@ export class Store {
   // ---- writes --------------------------------------------------------------------------
 
   /** Registers the ID numbers of a district's low-income registry (stored hashed). */
-  async importLowIncomeRegistry(district: string, idNumbers: readonly string[], source: string): Promise<number> {
+  importLowIncomeRegistry(district: string, idNumbers: readonly string[], source: string): Promise<number> {
     const importedAt = new Date().toISOString();
-    for (let i = 0; i < idNumbers.length; i += 25) {
-      const chunk = idNumbers.slice(i, i + 25);
+    return this.putAll(
+      LowIncomeRegistry,
+      idNumbers.map((id) => ({ district, idHash: hashIdNumber(id), importedAt, source })),
+    );
+  }
+
+  /** Bulk import: plain puts in batches of 25, retrying what DynamoDB leaves unprocessed. No events. */
+  async putAll<T extends object>(entity: Entity<T>, records: readonly T[]): Promise<number> {
+    for (let i = 0; i < records.length; i += 25) {
       let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [this.tableName]: chunk.map((id) => ({
-          PutRequest: { Item: LowIncomeRegistry.toItem({ district, idHash: hashIdNumber(id), importedAt, source }) },
-        })),
+        [this.tableName]: records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: entity.toItem(r) } })),
       };
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
@@ -235,7 +240,7 @@ export class Store {
         request = out.UnprocessedItems as typeof request;
       }
     }
-    return idNumbers.length;
+    return records.length;
   }
 
   async putProvider(provider: ProviderRecord): Promise<void> {

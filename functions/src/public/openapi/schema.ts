@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { request as runAllocationRound } from '../../allocation/run-round/schema';
 import { request as cancelApplication } from '../../applications/cancel/schema';
 import { request as getApplication } from '../../applications/get/schema';
 import { request as listApplications } from '../../applications/list/schema';
@@ -10,6 +11,7 @@ import { request as listAssignments } from '../../assignments/list/schema';
 import { request as setProviderCapacity } from '../../providers/capacity/schema';
 import { request as listProviders } from '../../providers/list/schema';
 import { request as registerProvider } from '../../providers/register/schema';
+import { request as supplyDemandReport } from '../../reports/supply-demand/schema';
 import { request as approveSubsidy } from '../../subsidies/approve/schema';
 import { request as listSubsidies } from '../../subsidies/list/schema';
 import { request as rejectSubsidy } from '../../subsidies/reject/schema';
@@ -37,4 +39,6 @@ export const REQUEST_SCHEMAS: Record<Exclude<HttpFunction, 'health' | 'openapi'>
   registerProvider,
   listProviders,
   setProviderCapacity,
+  runAllocationRound,
+  supplyDemandReport,
 };

@@ -1,0 +1,3 @@
+import { allocationRoundInputSchema } from '@huimin/domain';
+
+export const request = { body: allocationRoundInputSchema };

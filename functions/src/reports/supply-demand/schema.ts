@@ -1,0 +1,3 @@
+import { reportQuerySchema } from '@huimin/domain';
+
+export const request = { query: reportQuerySchema };

@@ -1,0 +1,96 @@
+import { type ApplicationStatus, type LatLng, policyVersionOf } from '@huimin/domain';
+import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
+import type { Actor } from '../lib/actor';
+import type { Deps } from '../lib/config';
+import { listAllApplications, solveDistrict } from './district';
+
+/** Applications that still want a place (assessed eligible, not finished, not withdrawn). */
+export const DEMAND_STATUSES: readonly ApplicationStatus[] = ['AWAITING_APPROVAL', 'MATCHING', 'OFFERED', 'ACTIVE', 'WAITLISTED'];
+
+/**
+ * Grids: until the districts' grid (网格) boundaries are loaded, a grid is a cell of 0.01° × 0.01°
+ * (about 1.1 × 0.95 km here) inside a street, named by its south-west corner.
+ */
+export function gridOf(street: string, p: LatLng): string {
+  return `${street} ${(Math.floor(p.lat * 100) / 100).toFixed(2)}N ${(Math.floor(p.lng * 100) / 100).toFixed(2)}E`;
+}
+
+interface Figures {
+  demand: number;
+  capacity: number;
+  served: number;
+  unmet: number;
+  spare: number;
+  /** What counting applications against places in the same area alone would call unmet. */
+  naiveUnmet: number;
+}
+
+const zero = (): Figures => ({ demand: 0, capacity: 0, served: 0, unmet: 0, spare: 0, naiveUnmet: 0 });
+
+function finish(f: Figures): Figures {
+  return { ...f, unmet: f.demand - f.served, naiveUnmet: Math.max(0, f.demand - f.capacity) };
+}
+
+/**
+ * Supply and demand by street and grid, with "served" taken from the best possible district-wide
+ * allocation over every place (not just the free ones): unmet demand is what no allocation could
+ * serve within walking distance, and spare capacity is what no resident in reach needs.
+ */
+export async function mealSupplyDemand(deps: Deps, actor: Extract<Actor, { role: 'staff' }>) {
+  const [lists, providers] = await Promise.all([
+    Promise.all(DEMAND_STATUSES.map((s) => listAllApplications(deps.store, actor.district, 'meal', s))),
+    deps.store.listAllProvidersByDistrict(actor.district, 'meal'),
+  ]);
+  return supplyDemandReport(actor.district, lists.flat(), providers, deps.now());
+}
+
+/** The report itself, from the district's open applications and its meal points. */
+export function supplyDemandReport(district: string, apps: ApplicationRecord[], providers: ProviderRecord[], at: Date) {
+  const solution = solveDistrict(apps, providers, (p) => p.capacity, at);
+
+  const streets = new Map<string, { figures: Figures; grids: Map<string, Figures> }>();
+  const cell = (street: string, grid: string) => {
+    let s = streets.get(street);
+    if (!s) streets.set(street, (s = { figures: zero(), grids: new Map() }));
+    let g = s.grids.get(grid);
+    if (!g) s.grids.set(grid, (g = zero()));
+    return [s.figures, g] as const;
+  };
+  for (const app of apps) {
+    const served = solution.chosen.get(app.id) ? 1 : 0;
+    for (const f of cell(app.street, gridOf(app.street, app.subject.address.location))) {
+      f.demand++;
+      f.served += served;
+    }
+  }
+  const spareProviders: { id: string; name: string; street: string; capacity: number; used: number; spare: number }[] = [];
+  for (const p of providers) {
+    const used = solution.used.get(p.id) ?? 0;
+    for (const f of cell(p.street, gridOf(p.street, p.location))) {
+      f.capacity += p.capacity;
+      f.spare += p.capacity - used;
+    }
+    if (p.capacity > used) spareProviders.push({ id: p.id, name: p.name, street: p.street, capacity: p.capacity, used, spare: p.capacity - used });
+  }
+
+  const streetRows = [...streets.entries()]
+    .map(([street, s]) => ({
+      street,
+      ...finish(s.figures),
+      grids: [...s.grids.entries()].map(([grid, g]) => ({ grid, ...finish(g) })).sort((a, b) => b.unmet - a.unmet || a.grid.localeCompare(b.grid)),
+    }))
+    .sort((a, b) => b.unmet - a.unmet || a.street.localeCompare(b.street, 'zh-CN'));
+  const totals = finish(streetRows.reduce((t, r) => ({ ...t, demand: t.demand + r.demand, capacity: t.capacity + r.capacity, served: t.served + r.served, spare: t.spare + r.spare }), zero()));
+  return {
+    district,
+    kind: 'meal' as const,
+    generatedAt: at.toISOString(),
+    policyVersion: policyVersionOf(solution.policy),
+    method:
+      'served = the allocation that serves the most residents within walking distance, then the least distance weighted by need (exact min-cost flow); grids are 0.01° cells until grid boundaries are loaded',
+    methodZh: '已满足＝在步行范围内服务人数最多、再按需求加权距离最短的全区最优分配（精确最小费用流）；网格暂按0.01°方格划分',
+    streets: streetRows,
+    totals: { ...totals, naiveUnmet: streetRows.reduce((n, r) => n + r.naiveUnmet, 0) },
+    spareProviders: spareProviders.sort((a, b) => b.spare - a.spare).slice(0, 20),
+  };
+}

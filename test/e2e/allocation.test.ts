@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { checkCharFor } from '@huimin/domain';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
+import { eventually } from '../support/dynamo';
+import { apiClient, mealApplication } from './client';
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field, as a client would
+type Json = Record<string, any>;
+
+let stack: LocalStack;
+let call: ReturnType<typeof apiClient>;
+let staff: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `alloc-${randomUUID().slice(0, 8)}`,
+    demoWaitlist: 300,
+    retryDelaysMs: [20, 50],
+  });
+  call = apiClient(stack.url);
+  staff = await stack.tokens.sign({ role: 'staff', sub: 'official', district: '320113' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** For every meal point: places held never exceed capacity, and equal its open assignments. */
+async function assertNoOverbooking() {
+  const providers = await stack.store.listAllProvidersByDistrict('320113', 'meal');
+  for (const p of providers) {
+    let open = 0;
+    for (const status of ['OFFERED', 'ACCEPTED'] as const) {
+      let nextToken: string | undefined;
+      do {
+        const page = await stack.store.listAssignmentsByProvider(p.id, { status, limit: 100, nextToken });
+        open += page.items.length;
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+    expect(p.reserved, p.id).toBeLessThanOrEqual(p.capacity);
+    expect(p.reserved, p.id).toBe(open);
+  }
+}
+
+/** Residents born on 10–21 January 1946. */
+function resident(i: number) {
+  const first17 = `320113194601${String(10 + i).padStart(2, '0')}123`;
+  return first17 + checkCharFor(first17);
+}
+
+describe('district-wide allocation and the supply–demand report', () => {
+  it('reports unmet demand from the optimal allocation, with figures that add up', async () => {
+    const r = await call<Json>('GET', '/reports/supply-demand', { token: staff });
+
+    expect(r.status).toBe(200);
+    const { streets, totals } = r.body;
+    expect(totals.demand).toBe(300);
+    expect(streets.reduce((n: number, s: Json) => n + s.demand, 0)).toBe(totals.demand);
+    expect(streets.reduce((n: number, s: Json) => n + s.served, 0)).toBe(totals.served);
+    for (const s of [...streets, ...streets.flatMap((x: Json) => x.grids)]) {
+      expect(s.unmet).toBe(s.demand - s.served);
+      expect(s.spare).toBeGreaterThanOrEqual(0);
+      expect(s.spare).toBeLessThanOrEqual(s.capacity);
+    }
+    expect(totals.served).toBeLessThanOrEqual(totals.capacity);
+    expect(totals.served).toBeGreaterThan(0);
+    expect(r.body.policyVersion).toBe('meal-subsidy/2026.1');
+  });
+
+  it('offers the optimal allocation while one-at-a-time matching runs, and double-books nothing', async () => {
+    const family = await stack.tokens.sign({ role: 'family', sub: `fam-${randomUUID()}` });
+    // On the low-income registry, so they are matched one at a time with no staff step (免申即享).
+    const ids = Array.from({ length: 12 }, (_, i) => resident(i));
+    await stack.store.importLowIncomeRegistry('320113', ids, 'test');
+    const report = (await call<Json>('GET', '/reports/supply-demand', { token: staff })).body;
+
+    // Act: twelve residents apply (and are matched) while staff run the round
+    const [round, ...submitted] = await Promise.all([
+      call<Json>('POST', '/allocation-rounds', { token: staff, body: { type: 'meal' } }),
+      ...ids.map((idNumber) => call<Json>('POST', '/applications', { token: family, body: mealApplication({ idNumber }) })),
+    ]);
+
+    expect(round.status).toBe(200);
+    expect(submitted.every((s) => s.status === 202)).toBe(true);
+    expect(round.body).toMatchObject({ type: 'meal', district: '320113', considered: 300, policyVersion: 'meal-subsidy/2026.1' });
+    expect(round.body.offered + round.body.conflicts).toBe(round.body.planned);
+    expect(round.body.stillWaiting).toBe(300 - round.body.offered);
+    // With every place free, the round plans exactly what the report calls served.
+    expect(round.body.planned).toBe(report.totals.served);
+
+    await eventually(async () => {
+      const mine = (await call<Json>('GET', '/applications', { token: family })).body.items as Json[];
+      return mine.every((a) => a.status === 'OFFERED' || a.status === 'WAITLISTED') ? mine : undefined;
+    }, 'the twelve applications to be offered or waitlisted');
+    await stack.settle();
+    await assertNoOverbooking();
+  });
+
+  it('plans nothing more when nothing has changed', async () => {
+    const again = await call<Json>('POST', '/allocation-rounds', { token: staff, body: { type: 'meal' } });
+
+    expect(again.body).toMatchObject({ planned: 0, offered: 0, conflicts: 0 });
+  });
+
+  it('is for district staff only, and for open programmes only', async () => {
+    const family = await stack.tokens.sign({ role: 'family', sub: 'f' });
+    expect((await call('POST', '/allocation-rounds', { token: family, body: { type: 'meal' } })).status).toBe(403);
+    expect((await call('GET', '/reports/supply-demand', { token: family })).status).toBe(403);
+    const childcare = await call<Json>('POST', '/allocation-rounds', { token: staff, body: { type: 'childcare' } });
+    expect(childcare.status).toBe(400);
+    expect(childcare.body.error.issues[0].path).toBe('type');
+  });
+});
