@@ -28,7 +28,7 @@ export interface AllocationRoundResult {
  * can only be taken once: the loser of the race is counted as a conflict and waits for the next
  * round or the next released place.
  */
-export async function runMealAllocationRound(deps: Deps, actor: Extract<Actor, { role: 'staff' }>, requestId: string): Promise<AllocationRoundResult> {
+export async function runMealAllocationRound(deps: Deps, actor: Extract<Actor, { role: 'staff' }>): Promise<AllocationRoundResult> {
   const { store, now } = deps;
   const at = now();
   const roundId = randomUUID();

@@ -50,10 +50,10 @@ export function supplyDemandReport(district: string, apps: ApplicationRecord[], 
 
   const streets = new Map<string, { figures: Figures; grids: Map<string, Figures> }>();
   const cell = (street: string, grid: string) => {
-    let s = streets.get(street);
-    if (!s) streets.set(street, (s = { figures: zero(), grids: new Map() }));
-    let g = s.grids.get(grid);
-    if (!g) s.grids.set(grid, (g = zero()));
+    const s = streets.get(street) ?? { figures: zero(), grids: new Map<string, Figures>() };
+    streets.set(street, s);
+    const g = s.grids.get(grid) ?? zero();
+    s.grids.set(grid, g);
     return [s.figures, g] as const;
   };
   for (const app of apps) {
@@ -80,7 +80,14 @@ export function supplyDemandReport(district: string, apps: ApplicationRecord[], 
       grids: [...s.grids.entries()].map(([grid, g]) => ({ grid, ...finish(g) })).sort((a, b) => b.unmet - a.unmet || a.grid.localeCompare(b.grid)),
     }))
     .sort((a, b) => b.unmet - a.unmet || a.street.localeCompare(b.street, 'zh-CN'));
-  const totals = finish(streetRows.reduce((t, r) => ({ ...t, demand: t.demand + r.demand, capacity: t.capacity + r.capacity, served: t.served + r.served, spare: t.spare + r.spare }), zero()));
+  const sum = zero();
+  for (const r of streetRows) {
+    sum.demand += r.demand;
+    sum.capacity += r.capacity;
+    sum.served += r.served;
+    sum.spare += r.spare;
+  }
+  const totals = finish(sum);
   return {
     district,
     kind: 'meal' as const,

@@ -3,10 +3,10 @@ import { httpHandler } from '../../lib/http';
 import { runMealAllocationRound } from '../../use-cases/allocation';
 import { request } from './schema';
 
-export const handler = httpHandler('runAllocationRound', request, async ({ actor, body, requestId }, deps) => {
+export const handler = httpHandler('runAllocationRound', request, async ({ actor, body }, deps) => {
   if (actor.role !== 'staff') throw new Error('unreachable: the wiring admits staff only');
   if (body.type !== 'meal') {
     throw new ValidationError([{ path: 'type', message: '托育分配轮次暂未开放 / Childcare allocation rounds are not open yet' }]);
   }
-  return { status: 200, body: await runMealAllocationRound(deps, actor, requestId) };
+  return { status: 200, body: await runMealAllocationRound(deps, actor) };
 });
