@@ -465,6 +465,27 @@ reportSort.addEventListener('change', () => {
 });
 $('#report-refresh').addEventListener('click', loadReport);
 
+// A district-wide allocation round over the waitlist (POST /allocation-rounds), then a fresh report.
+$('#allocate').addEventListener('click', async (event) => {
+  let result;
+  const ok = await runAction([event.currentTarget], async () => {
+    result = await api.post('/allocation-rounds', { type: 'meal' });
+  }, { okZh: '统筹分配已完成', okEn: 'Allocation round done.', failZh: '统筹分配未成功', failEn: 'Allocation round failed' });
+  if (!ok || !result) return;
+  replaceChildren(
+    $('#allocation-result'),
+    defList([
+      ['排队人数', 'On the waitlist', String(result.considered)],
+      ['最优方案可安排', 'Places in the optimal plan', String(result.planned)],
+      ['已派单', 'Offers made', String(result.offered)],
+      ['期间被占用的名额', 'Places taken meanwhile', String(result.conflicts)],
+      ['仍在排队', 'Still waiting', String(result.stillWaiting)],
+      ['政策版本', 'Policy version', result.policyVersion],
+    ]),
+  );
+  loadReport();
+});
+
 let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
