@@ -1,5 +1,5 @@
 import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, NotFoundError, transition } from '@huimin/domain';
-import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired } from '@huimin/events';
+import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired, type EventDefinition } from '@huimin/events';
 import {
   type ApplicationRecord,
   Applications,
@@ -11,7 +11,7 @@ import {
 } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
-import { type Cause, newEvent } from '../lib/events';
+import { newEvent } from '../lib/events';
 import { moveApplication } from './history';
 
 export class OfferExpiredError extends ConflictError {
@@ -43,8 +43,14 @@ interface Change {
   extra?: Partial<AssignmentRecord>;
 }
 
-/** One assignment move: the assignment, its application, the place (if released), all in one transaction. */
-function changeOps(store: Store, c: Change, at: Date): { ops: TxOp[]; nextApp: ApplicationRecord; nextAssignment: AssignmentRecord } {
+type AssignmentEvent = typeof AssignmentAccepted | typeof AssignmentDeclined | typeof AssignmentCompleted | typeof AssignmentExpired;
+
+/**
+ * One assignment move, committed: the assignment, its application, the place (if released) and the
+ * event announcing it, in one transaction. Returns the assignment as written.
+ */
+async function commitChange(deps: Deps, c: Change, def: AssignmentEvent, causationId: string, extraData: { reason?: string } = {}): Promise<AssignmentRecord> {
+  const at = deps.now();
   transition('assignment', ASSIGNMENT_MACHINE, c.assignment.status, c.to);
   const nextAssignment: AssignmentRecord = { ...c.assignment, ...c.extra, status: c.to, updatedAt: at.toISOString() };
   const backToMatching = c.appTo === 'MATCHING';
@@ -58,12 +64,24 @@ function changeOps(store: Store, c: Change, at: Date): { ops: TxOp[]; nextApp: A
     },
     c.note,
   );
-  const ops = [
-    store.replace('assignment', Assignments, nextAssignment, c.assignment.version),
-    store.replace('application', Applications, nextApp, c.app.version),
+  const ops: TxOp[] = [
+    deps.store.replace('assignment', Assignments, nextAssignment, c.assignment.version),
+    deps.store.replace('application', Applications, nextApp, c.app.version),
   ];
-  if (c.release) ops.push(store.releasePlace(c.assignment.providerId));
-  return { ops, nextApp, nextAssignment };
+  if (c.release) ops.push(deps.store.releasePlace(c.assignment.providerId));
+  const data = {
+    assignmentId: c.assignment.id,
+    applicationId: c.app.id,
+    providerId: c.assignment.providerId,
+    district: c.assignment.district,
+    applicationStatus: c.appTo,
+    ...(c.release ? { releasedProviderId: c.assignment.providerId } : {}),
+    ...extraData,
+  };
+  // The catalogue schema checks `data` when the event is built (newEvent), whichever move this is.
+  const event = newEvent(def as EventDefinition, data, { correlationId: c.app.correlationId, causationId }, `${c.app.id}:${c.app.version + 1}`, at);
+  await deps.store.commit(ops, [event], at);
+  return nextAssignment;
 }
 
 async function applicationOf(store: Store, a: AssignmentRecord): Promise<ApplicationRecord> {
@@ -72,14 +90,11 @@ async function applicationOf(store: Store, a: AssignmentRecord): Promise<Applica
   return app;
 }
 
-const cause = (app: ApplicationRecord, causationId: string): Cause => ({ correlationId: app.correlationId, causationId });
-
 /** Lets an offer lapse: the place goes back, the application is matched again without this provider. */
 async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
-  const at = deps.now();
   const app = await applicationOf(deps.store, a);
-  const { ops } = changeOps(
-    deps.store,
+  await commitChange(
+    deps,
     {
       assignment: a,
       app,
@@ -88,24 +103,16 @@ async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
       release: true,
       note: { note: `${a.providerName} did not answer in time; trying the next meal point`, noteZh: `${a.providerName}未在时限内确认，正在匹配下一家助餐点` },
     },
-    at,
-  );
-  const event = newEvent(
     AssignmentExpired,
-    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, releasedProviderId: a.providerId, applicationStatus: 'MATCHING' },
-    cause(app, causationId),
-    `${app.id}:${app.version + 1}`,
-    at,
+    causationId,
   );
-  await deps.store.commit(ops, [event], at);
 }
 
 export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
   const a = await loadAssignmentFor(deps.store, actor, id);
   if (a.status === 'ACCEPTED') return a;
   if (a.status === 'EXPIRED') throw new OfferExpiredError();
-  const at = deps.now();
-  if (a.status === 'OFFERED' && a.expiresAt <= at.toISOString()) {
+  if (a.status === 'OFFERED' && a.expiresAt <= deps.now().toISOString()) {
     try {
       await expire(deps, a, requestId);
     } catch (err) {
@@ -115,8 +122,8 @@ export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role:
     throw new OfferExpiredError();
   }
   const app = await applicationOf(deps.store, a);
-  const { ops, nextAssignment } = changeOps(
-    deps.store,
+  return commitChange(
+    deps,
     {
       assignment: a,
       app,
@@ -125,25 +132,16 @@ export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role:
       release: false,
       note: { note: `${a.providerName} accepted; service starts`, noteZh: `${a.providerName}已接单，开始提供服务`, by: actor.sub },
     },
-    at,
-  );
-  const event = newEvent(
     AssignmentAccepted,
-    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, applicationStatus: 'ACTIVE' },
-    cause(app, requestId),
-    `${app.id}:${app.version + 1}`,
-    at,
+    requestId,
   );
-  await deps.store.commit(ops, [event], at);
-  return nextAssignment;
 }
 
 export async function declineAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, reason: string, requestId: string) {
   const a = await loadAssignmentFor(deps.store, actor, id);
-  const at = deps.now();
   const app = await applicationOf(deps.store, a);
-  const { ops, nextAssignment } = changeOps(
-    deps.store,
+  return commitChange(
+    deps,
     {
       assignment: a,
       app,
@@ -153,26 +151,18 @@ export async function declineAssignment(deps: Deps, actor: Extract<Actor, { role
       extra: { declineReason: reason },
       note: { note: `${a.providerName} declined: ${reason}; trying the next meal point`, noteZh: `${a.providerName}未接单（${reason}），正在匹配下一家助餐点`, by: actor.sub },
     },
-    at,
-  );
-  const event = newEvent(
     AssignmentDeclined,
-    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, reason, releasedProviderId: a.providerId, applicationStatus: 'MATCHING' },
-    cause(app, requestId),
-    `${app.id}:${app.version + 1}`,
-    at,
+    requestId,
+    { reason },
   );
-  await deps.store.commit(ops, [event], at);
-  return nextAssignment;
 }
 
 export async function completeAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
   const a = await loadAssignmentFor(deps.store, actor, id);
   if (a.status === 'COMPLETED') return a;
-  const at = deps.now();
   const app = await applicationOf(deps.store, a);
-  const { ops, nextAssignment } = changeOps(
-    deps.store,
+  return commitChange(
+    deps,
     {
       assignment: a,
       app,
@@ -181,17 +171,9 @@ export async function completeAssignment(deps: Deps, actor: Extract<Actor, { rol
       release: true,
       note: { note: `${a.providerName} reported the service completed`, noteZh: `${a.providerName}已报告服务完成`, by: actor.sub },
     },
-    at,
-  );
-  const event = newEvent(
     AssignmentCompleted,
-    { assignmentId: a.id, applicationId: app.id, providerId: a.providerId, district: a.district, releasedProviderId: a.providerId, applicationStatus: 'COMPLETED' },
-    cause(app, requestId),
-    `${app.id}:${app.version + 1}`,
-    at,
+    requestId,
   );
-  await deps.store.commit(ops, [event], at);
-  return nextAssignment;
 }
 
 /** The scheduled sweep: every offer past its deadline lapses. */

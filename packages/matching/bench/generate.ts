@@ -57,71 +57,29 @@ const METRES_PER_DEG_LAT = 111_195;
  */
 export function generateInstance(input: InstanceSpec): Instance {
   const spec: Required<InstanceSpec> = { k: 20, maxMetres: 10_000, capacityRatio: 0.9, ...input };
-  const rnd = mulberry32(spec.seed);
-  const gauss = (): number => {
-    // Box-Muller.
-    const u = 1 - rnd();
-    const v = rnd();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-  const metresPerDegLng = METRES_PER_DEG_LAT * Math.cos((32.12 * Math.PI) / 180);
-  const offset = (lat: number, lng: number, sigmaMetres: number): [number, number] => [
-    lat + (gauss() * sigmaMetres) / METRES_PER_DEG_LAT,
-    lng + (gauss() * sigmaMetres) / metresPerDegLng,
-  ];
-
-  const hoods: [number, number][] = [];
-  for (const street of QIXIA_STREETS) {
-    for (let h = 0; h < 6; h++) hoods.push(offset(street.lat, street.lng, 1200));
-  }
-  const pickWeighted = (weights: readonly number[]): number => {
-    let total = 0;
-    for (const w of weights) total += w;
-    let x = rnd() * total;
-    for (let i = 0; i < weights.length; i++) {
-      x -= weights[i]!;
-      if (x < 0) return i;
-    }
-    return weights.length - 1;
-  };
-  const residentWeights = QIXIA_STREETS.map((s) => s.weight);
-  // Supply leans away from the densest streets: the classic mismatch.
-  const providerWeights = QIXIA_STREETS.map((s, i) => (i % 3 === 0 ? s.weight * 0.6 : s.weight * 1.3));
-
+  const sampler = qixiaSampler(spec.seed);
+  const { rnd } = sampler;
   const R = spec.residents;
   const P = spec.providers;
   const residentLat = new Float64Array(R);
   const residentLng = new Float64Array(R);
   const need = new Uint8Array(R);
   for (let r = 0; r < R; r++) {
-    const street = pickWeighted(residentWeights);
-    const hood = hoods[street * 6 + Math.floor(rnd() * 6)]!;
-    const [lat, lng] = offset(hood[0], hood[1], 350);
+    const [lat, lng] = sampler.resident();
     residentLat[r] = lat;
     residentLng[r] = lng;
     const u = rnd();
     need[r] = u < 0.5 ? 1 : u < 0.8 ? 2 : 3;
   }
 
-  const minLat = 32.0;
-  const maxLat = 32.24;
-  const minLng = 118.75;
-  const maxLng = 119.1;
   const providerLat = new Float64Array(P);
   const providerLng = new Float64Array(P);
   const weight = new Float64Array(P);
   let weightSum = 0;
   for (let p = 0; p < P; p++) {
-    if (rnd() < 0.7) {
-      const street = pickWeighted(providerWeights);
-      const hood = hoods[street * 6 + Math.floor(rnd() * 6)]!;
-      const [lat, lng] = offset(hood[0], hood[1], 600);
-      providerLat[p] = lat;
-      providerLng[p] = lng;
-    } else {
-      providerLat[p] = minLat + rnd() * (maxLat - minLat);
-      providerLng[p] = minLng + rnd() * (maxLng - minLng);
-    }
+    const [lat, lng] = sampler.provider();
+    providerLat[p] = lat;
+    providerLng[p] = lng;
     const w = 0.3 + (-Math.log(1 - rnd())) ** 1.5; // heavy-tailed: a few big centres
     weight[p] = w;
     weightSum += w;
@@ -171,4 +129,119 @@ export function generateInstance(input: InstanceSpec): Instance {
     providerLat,
     providerLng,
   };
+}
+
+export interface QixiaSampler {
+  rnd: () => number;
+  /** A resident's home: a neighbourhood picked by street population, σ 350 m around it. */
+  resident(): [number, number];
+  /** A provider: 70 % near neighbourhoods (supply-side street weights, σ 600 m), 30 % uniform. */
+  provider(): [number, number];
+}
+
+/** Seeded point sampler over Qixia's streets (see generateInstance for the model). */
+export function qixiaSampler(seed: number): QixiaSampler {
+  const rnd = mulberry32(seed);
+  const gauss = (): number => {
+    // Box-Muller.
+    const u = 1 - rnd();
+    const v = rnd();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const metresPerDegLng = METRES_PER_DEG_LAT * Math.cos((32.12 * Math.PI) / 180);
+  const offset = (lat: number, lng: number, sigmaMetres: number): [number, number] => [
+    lat + (gauss() * sigmaMetres) / METRES_PER_DEG_LAT,
+    lng + (gauss() * sigmaMetres) / metresPerDegLng,
+  ];
+
+  const hoods: [number, number][] = [];
+  for (const street of QIXIA_STREETS) {
+    for (let h = 0; h < 6; h++) hoods.push(offset(street.lat, street.lng, 1200));
+  }
+  const pickWeighted = (weights: readonly number[]): number => {
+    let total = 0;
+    for (const w of weights) total += w;
+    let x = rnd() * total;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return i;
+    }
+    return weights.length - 1;
+  };
+  const residentWeights = QIXIA_STREETS.map((s) => s.weight);
+  // Supply leans away from the densest streets: the classic mismatch.
+  const providerWeights = QIXIA_STREETS.map((s, i) => (i % 3 === 0 ? s.weight * 0.6 : s.weight * 1.3));
+
+  const minLat = 32.0;
+  const maxLat = 32.24;
+  const minLng = 118.75;
+  const maxLng = 119.1;
+  return {
+    rnd,
+    resident: () => {
+      const street = pickWeighted(residentWeights);
+      const hood = hoods[street * 6 + Math.floor(rnd() * 6)]!;
+      return offset(hood[0], hood[1], 350);
+    },
+    provider: () => {
+      if (rnd() < 0.7) {
+        const street = pickWeighted(providerWeights);
+        const hood = hoods[street * 6 + Math.floor(rnd() * 6)]!;
+        return offset(hood[0], hood[1], 600);
+      }
+      return [minLat + rnd() * (maxLat - minLat), minLng + rnd() * (maxLng - minLng)];
+    },
+  };
+}
+
+export interface ChildcareRound {
+  children: { preferences: number[]; band: number }[];
+  nurseries: { capacity: number[] }[];
+  priority: Float64Array;
+  lotterySeed: number;
+}
+
+/**
+ * A province-sized childcare round: children placed like residents, nurseries like
+ * providers; each child lists up to `choices` of its nearest nurseries within 8 km, nearest
+ * first with an occasional swap of neighbours (families weigh more than distance); age
+ * bands 0–2 (under 1, 1–2, 2–3 years); places ≈ 70 % of children (supply is short);
+ * priority points 0–3 (policy categories, most children 0).
+ */
+export function generateChildcareRound(seed: number, childCount: number, nurseryCount: number, choices = 5): ChildcareRound {
+  const sampler = qixiaSampler(seed);
+  const { rnd } = sampler;
+  const nurseryPoints = Array.from({ length: nurseryCount }, (_, j) => {
+    const [lat, lng] = sampler.provider();
+    return { id: j, lat, lng };
+  });
+  const index = createSpatialIndex(nurseryPoints);
+  const children: { preferences: number[]; band: number }[] = new Array(childCount);
+  const priority = new Float64Array(childCount);
+  const bandCount = new Float64Array(3);
+  for (let i = 0; i < childCount; i++) {
+    const [lat, lng] = sampler.resident();
+    const preferences = index.nearest(lat, lng, choices, 8000).map((c) => c.index);
+    for (let k = 0; k + 1 < preferences.length; k++) {
+      if (rnd() < 0.25) {
+        const x = preferences[k]!;
+        preferences[k] = preferences[k + 1]!;
+        preferences[k + 1] = x;
+      }
+    }
+    const u = rnd();
+    const band = u < 0.2 ? 0 : u < 0.55 ? 1 : 2;
+    bandCount[band]!++;
+    children[i] = { preferences, band };
+    const v = rnd();
+    priority[i] = v < 0.7 ? 0 : v < 0.85 ? 1 : v < 0.95 ? 2 : 3;
+  }
+  const nurseries: { capacity: number[] }[] = [];
+  const weights = Array.from({ length: nurseryCount }, () => 0.5 + rnd());
+  const weightSum = weights.reduce((x, y) => x + y, 0);
+  for (let j = 0; j < nurseryCount; j++) {
+    const share = weights[j]! / weightSum;
+    nurseries.push({ capacity: [0, 1, 2].map((b) => Math.round(0.7 * bandCount[b]! * share)) });
+  }
+  return { children, nurseries, priority, lotterySeed: seed };
 }

@@ -87,6 +87,8 @@ export function solveAssignmentLists<RId, PId>(
     assignments.set(id, p >= 0 ? built.providerIds[p]! : null);
   });
   const used = new Map<PId, number>();
-  built.providerIds.forEach((id, p) => used.set(id, result.used[p]!));
+  built.providerIds.forEach((id, p) => {
+    used.set(id, result.used[p]!);
+  });
   return { assignments, served: result.served, objective: result.objective, used };
 }

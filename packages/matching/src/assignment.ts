@@ -58,7 +58,7 @@ export interface AssignmentResult {
   stats: {
     algorithm: AssignmentAlgorithm;
     costScale: number;
-    /** cost-scaling: the unserved penalty per resident (scaled cost units) of the last run. */
+    /** cost-scaling: the unserved penalty per resident (in integer cost units after dividing by their gcd). */
     unservedCost?: number;
     /** cost-scaling: runs needed (a run is repeated with a larger penalty if it was too small). */
     runs?: number;
@@ -167,16 +167,24 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
     return finish(problem, integer, out.assignedArc, { algorithm, costScale: scale, searches: out.searches });
   }
 
+  // Cost scaling's phase count grows with log(max cost); costs that share a factor (metres
+  // × 1000, say) are divided by it first. Exact: it rescales the objective uniformly.
+  let divisor = 0;
+  for (let a = 0; a < A; a++) divisor = gcd(divisor, cost[a]!);
+  const reduced: IntegerProblem =
+    divisor > 1 ? { ...integer, cost: cost.map((c) => c / divisor) } : integer;
+  const reducedMax = divisor > 1 ? maxCost / divisor : maxCost;
+
   const K = R + P + 2; // cost multiplier inside cost scaling
-  const safeUnserved = (P + 1) * maxCost + 1; // exceeds any augmenting path's cost
-  let unserved = 4 * maxCost + 1;
+  const safeUnserved = (P + 1) * reducedMax + 1; // exceeds any augmenting path's cost
+  let unserved = 4 * reducedMax + 1;
   for (let runs = 1; ; runs++) {
     // Prices move a few times the largest scaled cost; keep a margin below 2^53. If a price
     // still leaves the exact range, fall back to SSP (exact without any penalty).
     let out: ReturnType<typeof costScalingAssignment> | undefined;
     if (unserved * K * 64 <= MAX_SAFE) {
       try {
-        out = costScalingAssignment({ ...integer, unservedCost: unserved });
+        out = costScalingAssignment({ ...reduced, unservedCost: unserved });
       } catch (error) {
         if (!(error instanceof PriceRangeError)) throw error;
       }
@@ -197,6 +205,15 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
     }
     unserved = Math.min(safeUnserved, (unserved - 1) * 16 + 1);
   }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
 }
 
 function finish(

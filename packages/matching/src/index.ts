@@ -2,8 +2,8 @@ export {
   type AssignmentAlgorithm,
   type AssignmentProblem,
   type AssignmentResult,
-  type SolveAssignmentOptions,
   canServeMore,
+  type SolveAssignmentOptions,
   solveAssignment,
   validateAssignmentProblem,
 } from './assignment';
@@ -23,10 +23,10 @@ export { InvalidProblemError } from './errors';
 export { mulberry32 } from './prng';
 export {
   type Candidate,
+  createSpatialIndex,
+  EARTH_RADIUS_METRES,
+  haversineMetres,
   type LatLng,
   type SpatialIndex,
   type SpatialPoint,
-  EARTH_RADIUS_METRES,
-  createSpatialIndex,
-  haversineMetres,
 } from './spatial';

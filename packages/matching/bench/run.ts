@@ -1,0 +1,336 @@
+/**
+ * Matching benchmarks: `npm run bench [-- --json out.json] [-- --sizes 1k,10k] [-- --quick]`.
+ *
+ * Each (instance, solver) runs in its own child process, one at a time. The child solves the
+ * instance twice and reports the second (warm) time as `ms` and the first as `coldMs`, both
+ * its own measurement around the solve (instance loading excluded, conversion to the
+ * solver's input form — LP text, edge lists, matrices — included). Memory is the child's
+ * peak RSS (the whole process: Node itself, the instance and the solver). The parent kills
+ * a child at its time box.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deferredAcceptance } from '../src/deferred-acceptance';
+import { createSpatialIndex } from '../src/spatial';
+import { generateChildcareRound, generateInstance, qixiaSampler } from './generate';
+import { writeProblem } from './instance-io';
+
+interface Size {
+  name: string;
+  residents: number;
+  providers: number;
+  seed: number;
+}
+
+const ALL_SIZES: Size[] = [
+  { name: '1k', residents: 1_000, providers: 100, seed: 1001 },
+  { name: '10k', residents: 10_000, providers: 500, seed: 1002 },
+  { name: '50k', residents: 50_000, providers: 2_000, seed: 1003 },
+  { name: '200k', residents: 200_000, providers: 5_000, seed: 1004 },
+];
+
+type Solver = 'ours' | 'highs' | 'min-cost-flow' | 'munkres';
+const SOLVERS: Solver[] = ['ours', 'highs', 'min-cost-flow', 'munkres'];
+
+/** Peers run only when the time predicted from the previous size is under this. */
+const PREDICTED_LIMIT_MS = 60_000;
+/** Hard kill per child. */
+const KILL_MS: Record<Solver, number> = { ours: 300_000, highs: 300_000, 'min-cost-flow': 120_000, munkres: 120_000 };
+/** Growth exponent in the number of residents (sizes grow together), used for predictions. */
+const GROWTH: Record<Solver, number> = { ours: 1.2, highs: 1.7, 'min-cost-flow': 2, munkres: 3 };
+/** HiGHS is the reference only where it finishes in reasonable time. */
+const HIGHS_MAX_RESIDENTS = 10_000;
+
+interface Row {
+  size: string;
+  residents: number;
+  providers: number;
+  arcs: number;
+  solver: Solver;
+  ms: number | null;
+  coldMs: number | null;
+  ratioToOurs: number | null;
+  peakMb: number | null;
+  baseMb: number | null;
+  served: number | null;
+  objective: number | null;
+  reference: 'highs' | 'ours' | null;
+  match: boolean | null;
+  skipped: boolean;
+  reason?: string;
+  detail?: string;
+}
+
+function parseArgs(argv: string[]): { json?: string; sizes: Size[]; quick: boolean } {
+  let json: string | undefined;
+  let sizes = ALL_SIZES;
+  let quick = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') json = argv[++i];
+    else if (arg === '--quick') quick = true;
+    else if (arg === '--sizes') {
+      const wanted = (argv[++i] ?? '').split(',').map((s) => s.trim().toLowerCase());
+      sizes = ALL_SIZES.filter((s) => wanted.includes(s.name));
+      const unknown = wanted.filter((w) => !ALL_SIZES.some((s) => s.name === w));
+      if (unknown.length > 0) throw new Error(`unknown size(s) ${unknown.join(', ')}; known: 1k, 10k, 50k, 200k`);
+    } else if (arg !== '--') throw new Error(`unknown argument ${arg}`);
+  }
+  if (quick && !argv.includes('--sizes')) sizes = ALL_SIZES.slice(0, 2);
+  return { json, sizes, quick };
+}
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '../../..');
+const workerPath = path.join(benchDir, 'worker.ts');
+
+interface WorkerResult {
+  ms: number;
+  coldMs: number;
+  served: number;
+  objective: number;
+  peakMb: number;
+  baseMb: number;
+  detail: string;
+}
+
+function runWorker(file: string, solver: Solver, killMs: number): Promise<WorkerResult | { error: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, killMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (killed) return resolve({ error: `killed at the ${Math.round(killMs / 1000)} s time box` });
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || line === '') {
+        const lines = stderr.trim().split('\n');
+        const message = lines.find((l) => /^\w*Error\b/.test(l.trim())) ?? lines.slice(-1)[0] ?? '';
+        return resolve({ error: `exit code ${code}: ${message.trim()}` });
+      }
+      resolve(JSON.parse(line) as WorkerResult);
+    });
+  });
+}
+
+const fmt = (x: number | null, digits = 0): string =>
+  x === null ? '-' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function printTable(rows: Row[]): void {
+  const header = ['residents', 'providers', 'solver', 'warm ms', '× ours', 'cold ms', 'peak MB', 'served', 'objective', 'check'];
+  const lines = rows.map((r) => [
+    fmt(r.residents),
+    fmt(r.providers),
+    r.solver,
+    r.skipped ? 'skipped' : fmt(r.ms, r.ms !== null && r.ms < 100 ? 1 : 0),
+    r.ratioToOurs === null ? '-' : `${r.ratioToOurs.toFixed(r.ratioToOurs < 10 ? 2 : 0)}`,
+    fmt(r.coldMs, r.coldMs !== null && r.coldMs < 100 ? 1 : 0),
+    fmt(r.peakMb),
+    fmt(r.served),
+    fmt(r.objective),
+    r.skipped ? (r.reason ?? '') : r.match === null ? '(reference)' : r.match ? `= ${r.reference}` : `MISMATCH vs ${r.reference}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const show = (cells: string[]): string =>
+    cells.map((c, i) => (i === 2 || i === 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(show(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(show(l));
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const { json, sizes, quick } = parseArgs(process.argv.slice(2));
+  const cpu = os.cpus();
+  console.log(
+    `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ` +
+      `node ${process.version}, ${os.platform()} ${os.release()}, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+  );
+  console.log(`sizes: ${sizes.map((s) => s.name).join(', ')}${quick ? ' (quick)' : ''}`);
+  console.log('');
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'huimin-bench-'));
+  const rows: Row[] = [];
+  const lastMeasured = new Map<Solver, { residents: number; ms: number }>();
+  const failedAt = new Map<Solver, number>();
+  try {
+    for (const size of sizes) {
+      const t0 = performance.now();
+      const instance = generateInstance({ residents: size.residents, providers: size.providers, seed: size.seed });
+      const problem = instance.problem;
+      const arcs = problem.arcProvider.length;
+      let capacity = 0;
+      for (let p = 0; p < problem.providerCount; p++) capacity += problem.capacity[p]!;
+      const file = path.join(dir, `instance-${size.name}.bin`);
+      writeProblem(file, problem);
+      console.log(
+        `instance ${size.name}: ${fmt(size.residents)} residents × ${fmt(size.providers)} providers, ${fmt(arcs)} arcs ` +
+          `(${(arcs / size.residents).toFixed(1)} per resident), capacity ${fmt(capacity)} ` +
+          `(${((100 * capacity) / size.residents).toFixed(0)} % of residents), seed ${size.seed}, ` +
+          `generated in ${fmt(performance.now() - t0)} ms`,
+      );
+
+      const sizeRows: Row[] = [];
+      for (const solver of SOLVERS) {
+        const base: Row = {
+          size: size.name,
+          residents: size.residents,
+          providers: size.providers,
+          arcs,
+          solver,
+          ms: null,
+          coldMs: null,
+          ratioToOurs: null,
+          peakMb: null,
+          baseMb: null,
+          served: null,
+          objective: null,
+          reference: null,
+          match: null,
+          skipped: true,
+        };
+        let skipReason: string | undefined;
+        const previous = lastMeasured.get(solver);
+        const predicted =
+          previous === undefined ? 0 : previous.ms * (size.residents / previous.residents) ** GROWTH[solver];
+        const failed = failedAt.get(solver);
+        if (failed !== undefined) {
+          skipReason = `skipped: failed at ${fmt(failed)} residents`;
+        } else if (solver === 'highs' && (size.residents > HIGHS_MAX_RESIDENTS || (quick && size.residents > 1_000))) {
+          skipReason = `skipped (time box)${previous ? `: ${fmt(previous.ms / 1000, 1)} s at ${fmt(previous.residents)} residents, predicted ~${fmt(predicted / 1000)} s` : ''}`;
+        } else if (solver !== 'ours' && solver !== 'highs' && predicted > PREDICTED_LIMIT_MS) {
+          skipReason = `skipped (time box): predicted ~${fmt(predicted / 1000)} s from ${fmt(previous!.ms / 1000, 1)} s at ${fmt(previous!.residents)} residents (O(n^${GROWTH[solver]}))`;
+        } else if (solver !== 'ours' && solver !== 'highs' && previous === undefined && size.residents > 1_000) {
+          skipReason = `skipped (time box): no smaller size measured in this run to predict from (O(n^${GROWTH[solver]}))`;
+        } else if (solver === 'munkres' && size.residents > 1_000 && quick) {
+          skipReason = 'skipped (quick)';
+        }
+        if (skipReason !== undefined) {
+          sizeRows.push({ ...base, reason: skipReason });
+          continue;
+        }
+        const outcome = await runWorker(file, solver, KILL_MS[solver]);
+        if ('error' in outcome) {
+          sizeRows.push({ ...base, reason: `failed: ${outcome.error}` });
+          failedAt.set(solver, size.residents);
+          continue;
+        }
+        lastMeasured.set(solver, { residents: size.residents, ms: outcome.coldMs });
+        sizeRows.push({
+          ...base,
+          skipped: false,
+          ms: outcome.ms,
+          coldMs: outcome.coldMs,
+          peakMb: outcome.peakMb,
+          baseMb: outcome.baseMb,
+          served: outcome.served,
+          objective: outcome.objective,
+          detail: outcome.detail,
+        });
+      }
+      const ours = sizeRows.find((r) => r.solver === 'ours' && !r.skipped);
+      const highs = sizeRows.find((r) => r.solver === 'highs' && !r.skipped);
+      const reference = highs ?? ours;
+      for (const row of sizeRows) {
+        if (row.skipped) continue;
+        if (ours?.ms != null && row.ms !== null) row.ratioToOurs = row.ms / ours.ms;
+        if (reference === undefined || row === reference) continue;
+        row.reference = reference.solver === 'highs' ? 'highs' : 'ours';
+        const tolerance = 1e-6 * Math.max(1, Math.abs(reference.objective!));
+        row.match = row.served === reference.served && Math.abs(row.objective! - reference.objective!) <= tolerance;
+      }
+      for (const row of sizeRows) {
+        if (row.detail) console.log(`  ${row.solver}: ${row.detail}`);
+      }
+      rows.push(...sizeRows);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('');
+  console.log(
+    'capacitated assignment (max served, then min total cost); time = solve incl. input conversion; warm = 2nd call in the process, cold = 1st; × ours on warm times',
+  );
+  printTable(rows);
+
+  // Deferred acceptance at province scale.
+  console.log('');
+  const round = generateChildcareRound(77, 100_000, 2_000, 5);
+  const daTimes: number[] = [];
+  let placed = 0;
+  let proposals = 0;
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now();
+    const result = deferredAcceptance(round);
+    daTimes.push(performance.now() - t0);
+    placed = result.placed;
+    proposals = result.proposals;
+  }
+  const daSorted = [...daTimes].sort((x, y) => x - y);
+  console.log(
+    `deferred acceptance: 100,000 children × 5 preferences × 2,000 nurseries × 3 age bands: ` +
+      `first run ${fmt(daTimes[0]!, 1)} ms, median of 5 ${fmt(daSorted[2]!, 1)} ms; ` +
+      `${fmt(placed)} placed, ${fmt(proposals)} proposals`,
+  );
+
+  // Candidate search for the one-at-a-time path.
+  const sampler = qixiaSampler(4242);
+  const providers = Array.from({ length: 5_000 }, (_, i) => {
+    const [lat, lng] = sampler.provider();
+    return { id: `provider-${i}`, lat, lng };
+  });
+  const tBuild = performance.now();
+  const index = createSpatialIndex(providers);
+  const buildMs = performance.now() - tBuild;
+  const queries = 10_000;
+  const warmup = 1_000;
+  const radius = 3_000;
+  const times = new Float64Array(queries);
+  let found = 0;
+  for (let q = 0; q < warmup + queries; q++) {
+    const [lat, lng] = sampler.resident();
+    const t0 = process.hrtime.bigint();
+    const hits = index.withinRadius(lat, lng, radius);
+    const t1 = process.hrtime.bigint();
+    if (q >= warmup) {
+      times[q - warmup] = Number(t1 - t0) / 1000;
+      found += hits.length;
+    }
+  }
+  times.sort();
+  console.log(
+    `candidate search: 5,000 providers (index built in ${fmt(buildMs, 1)} ms), ${fmt(queries)} queries within ${fmt(radius)} m ` +
+      `after ${fmt(warmup)} warm-up: p50 ${fmt(percentile(times, 0.5), 1)} µs, p99 ${fmt(percentile(times, 0.99), 1)} µs, ` +
+      `max ${fmt(times[queries - 1]!, 1)} µs; ${fmt(found / queries, 1)} candidates per query, sorted nearest first`,
+  );
+
+  if (json !== undefined) {
+    writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);
+    console.log(`\nrows written to ${json}`);
+  }
+}
+
+await main();
