@@ -1,11 +1,11 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { ApplicationSubmitted, EVENT_CATALOGUE, EVENT_SOURCE, type EventDefinition } from '@huimin/events';
 import { FUNCTIONS } from '@huimin/functions/wiring';
-import { createDocumentClient, OUTBOX_STREAM_FILTER, Store } from '@huimin/store';
+import { createDocumentClient, OUTBOX_STREAM_FILTER, OutboxRecordError, Store, busEntryOf as toBusEntry } from '@huimin/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { detailInputTemplate, detailKeys } from '../../infra/src/constructs/outbox-pipe';
-import { handler, OutboxRecordError, toBusEntry } from '../../infra/src/pipe-enrichment/handler';
+import { handler } from '../../infra/src/pipe-enrichment/handler';
 import { compileEventPattern } from '../../packages/local/src/event-pattern';
 
 /** The stream record DynamoDB emits when the store writes this event's outbox item. */

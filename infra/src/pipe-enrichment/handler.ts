@@ -1,3 +1,4 @@
+import { type BusEntry, busEntryOf } from '@huimin/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 /**
@@ -15,37 +16,4 @@ import type { DynamoDBRecord } from 'aws-lambda';
  * A record that is not a well-formed outbox item is a bug upstream: throwing makes the Pipe retry, bisect
  * the batch, and finally put the batch's coordinates on its dead-letter queue (whose alarm fires).
  */
-export interface BusEntry {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
-
-export class OutboxRecordError extends Error {
-  constructor(eventId: string | undefined, reason: string) {
-    super(`outbox stream record ${eventId ?? '(no eventID)'}: ${reason}`);
-    this.name = 'OutboxRecordError';
-  }
-}
-
-export function toBusEntry(record: DynamoDBRecord): BusEntry {
-  const image = record.dynamodb?.NewImage;
-  const source = image?.source?.S;
-  const detailType = image?.detailType?.S;
-  const detailText = image?.detail?.S;
-  if (!source || !detailType || detailText === undefined) {
-    throw new OutboxRecordError(record.eventID, 'NewImage lacks string attributes source, detailType and detail');
-  }
-  let detail: unknown;
-  try {
-    detail = JSON.parse(detailText);
-  } catch {
-    throw new OutboxRecordError(record.eventID, 'detail is not JSON text');
-  }
-  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
-    throw new OutboxRecordError(record.eventID, 'detail is not a JSON object');
-  }
-  return { source, detailType, detail: detail as Record<string, unknown> };
-}
-
-export const handler = async (records: DynamoDBRecord[]): Promise<BusEntry[]> => records.map(toBusEntry);
+export const handler = async (records: DynamoDBRecord[]): Promise<BusEntry[]> => records.map((r) => busEntryOf(r as Parameters<typeof busEntryOf>[0]));

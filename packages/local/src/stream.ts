@@ -5,7 +5,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { OUTBOX_STREAM_FILTER } from '@huimin/store';
+import { busEntryOf, OUTBOX_STREAM_FILTER, type OutboxStreamRecord } from '@huimin/store';
 import { localCredentials, localRegion } from './dynamo';
 import { type EventPattern, matchesEventPattern } from './event-pattern';
 
@@ -80,15 +80,12 @@ export class StreamPoller {
 
   private forward(record: _Record) {
     if (!matchesEventPattern(OUTBOX_STREAM_FILTER as unknown as EventPattern, record)) return;
-    const image = record.dynamodb?.NewImage;
-    const source = image?.source?.S;
-    const detailType = image?.detailType?.S;
-    const detail = image?.detail?.S;
-    if (!source || !detailType || !detail) {
-      console.error('[pipe] outbox item without source, detailType or detail; skipped');
-      return;
+    try {
+      this.target.put(busEntryOf(record as OutboxStreamRecord));
+      this.forwarded++;
+    } catch (err) {
+      // The Pipe would retry, then park the batch in its dead-letter queue; locally it is said loudly.
+      console.error(`[pipe] ${(err as Error).message}; not forwarded`);
     }
-    this.target.put({ source, detailType, detail: JSON.parse(detail) });
-    this.forwarded++;
   }
 }

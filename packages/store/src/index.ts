@@ -1,5 +1,6 @@
 export * from './client';
 export * from './entities';
 export * from './model';
+export * from './outbox';
 export * from './store';
 export * from './table';

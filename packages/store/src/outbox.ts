@@ -1,0 +1,43 @@
+/**
+ * From a stream record of a new outbox item to the bus entry it announces. The Pipe's enrichment
+ * function (infra/) and the local stream poller (packages/local) both use this, so the two paths
+ * forward exactly the same events.
+ */
+export interface BusEntry {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+/** The part of a DynamoDB stream record this reads (shared by the Lambda and the SDK record types). */
+export interface OutboxStreamRecord {
+  eventID?: string;
+  dynamodb?: { NewImage?: Record<string, { S?: string } | undefined> };
+}
+
+export class OutboxRecordError extends Error {
+  constructor(eventId: string | undefined, reason: string) {
+    super(`outbox stream record ${eventId ?? '(no eventID)'}: ${reason}`);
+    this.name = 'OutboxRecordError';
+  }
+}
+
+export function busEntryOf(record: OutboxStreamRecord): BusEntry {
+  const image = record.dynamodb?.NewImage;
+  const source = image?.source?.S;
+  const detailType = image?.detailType?.S;
+  const detailText = image?.detail?.S;
+  if (!source || !detailType || detailText === undefined) {
+    throw new OutboxRecordError(record.eventID, 'NewImage lacks string attributes source, detailType and detail');
+  }
+  let detail: unknown;
+  try {
+    detail = JSON.parse(detailText);
+  } catch {
+    throw new OutboxRecordError(record.eventID, 'detail is not JSON text');
+  }
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
+    throw new OutboxRecordError(record.eventID, 'detail is not a JSON object');
+  }
+  return { source, detailType, detail: detail as Record<string, unknown> };
+}
