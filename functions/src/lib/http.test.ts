@@ -1,7 +1,8 @@
 import { IllegalTransitionError, ValidationError } from '@huimin/domain';
 import { InvalidPageTokenError, TransactionConflictError } from '@huimin/store';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { errorResponse } from './http';
+import { logger } from './logger';
 
 const bodyOf = (r: ReturnType<typeof errorResponse>) => JSON.parse(r.body ?? '{}') as { error: Record<string, unknown> };
 
@@ -29,9 +30,13 @@ describe('errorResponse', () => {
     expect(bodyOf(page).error.issues).toEqual([expect.objectContaining({ path: 'nextToken' })]);
   });
 
-  it('says nothing of an unknown failure beyond a request id', () => {
+  it('says nothing of an unknown failure beyond a request id, and logs it for the team', () => {
+    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
     const r = errorResponse(new Error('ECONNRESET at 10.0.0.7 for 320113194403150426'), 'req-3');
 
+    expect(logged).toHaveBeenCalledWith('Unhandled error', expect.objectContaining({ requestId: 'req-3' }));
+    logged.mockRestore();
     expect(r.statusCode).toBe(500);
     expect(r.body).not.toContain('ECONNRESET');
     expect(r.body).not.toContain('320113194403150426');
