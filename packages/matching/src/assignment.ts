@@ -170,7 +170,12 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
   // Cost scaling's phase count grows with log(max cost); costs that share a factor (metres
   // × 1000, say) are divided by it first. Exact: it rescales the objective uniformly.
   let divisor = 0;
-  for (let a = 0; a < A; a++) divisor = gcd(divisor, cost[a]!);
+  for (let a = 0; a < A; a++) {
+    const c = cost[a]!;
+    // Most costs are already multiples of the running gcd: skip Euclid for them.
+    if (divisor === 1) break;
+    if (divisor === 0 || c % divisor !== 0) divisor = gcd(divisor, c);
+  }
   const reduced: IntegerProblem =
     divisor > 1 ? { ...integer, cost: cost.map((c) => c / divisor) } : integer;
   const reducedMax = divisor > 1 ? maxCost / divisor : maxCost;
