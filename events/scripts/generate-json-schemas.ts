@@ -9,9 +9,11 @@
  * The compatibility test (events/src/catalogue.test.ts) compares what this renders with the
  * committed files, so the rendering functions are exported and the script only runs when invoked.
  */
+
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { publishedJsonSchema } from '@huimin/domain';
 import { z } from 'zod';
 import { EVENT_CATALOGUE, EVENT_SOURCE, type EventDefinition } from '../src/index';
 
@@ -36,19 +38,7 @@ function canonical(value: unknown): Json {
 }
 
 export function renderSchema(def: EventDefinition): Record<string, Json> {
-  const generated = z.toJSONSchema(def.detail, {
-    target: 'draft-2020-12',
-    io: 'output',
-    // zod's output mode closes every object (additionalProperties: false) because parsing strips
-    // unknown keys. Published, that would make adding an optional field break every consumer that
-    // validates with the old schema; consumers built on zod strip unknown keys too, so the honest
-    // contract is open. Objects declared strict keep their `false`.
-    override: ({ zodSchema, jsonSchema }) => {
-      if (zodSchema._zod.def.type === 'object' && zodSchema._zod.def.catchall === undefined) {
-        delete jsonSchema.additionalProperties;
-      }
-    },
-  });
+  const generated = publishedJsonSchema(def.detail, 'output');
   const { $schema, ...body } = canonical(generated) as Record<string, Json>;
   // Header first, in a fixed order, because it is what a reader looks for; the body is sorted.
   return {

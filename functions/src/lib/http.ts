@@ -77,9 +77,9 @@ export interface HttpRequest<B, Q, P> {
   requestId: string;
 }
 
-export interface HttpResult {
+export interface HttpResult<T = unknown> {
   status: number;
-  body?: unknown;
+  body?: T;
 }
 
 function routeFor(fn: FunctionName, routeKey: string): HttpRoute {
@@ -115,13 +115,20 @@ function parsePart<S extends z.ZodType>(schema: S | undefined, input: unknown, w
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /**
- * A thin HTTP handler: the wiring says who may call it; the schemas say what it takes. `run` gets
- * parsed, authorised input and the module-scope dependencies, and returns a status and a body.
+ * A thin HTTP handler: the wiring says who may call it; its folder's schema.ts says what it takes
+ * (`request`) and what it answers (`response`, the schema the OpenAPI document shows). `run` gets
+ * parsed, authorised input and the module-scope dependencies, and returns a status and a body the
+ * `response` schema accepts: a body that does not match the document does not compile.
  */
-export function httpHandler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+export function httpHandler<
+  R extends z.ZodType,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
   fn: FunctionName,
-  schemas: { body?: B; query?: Q; path?: P },
-  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, deps: Deps) => Promise<HttpResult>,
+  { request: schemas }: { request: { body?: B; query?: Q; path?: P }; response: R },
+  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, deps: Deps) => Promise<HttpResult<z.input<R>>>,
 ) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(httpErrors())
@@ -149,8 +156,8 @@ export function httpHandler<B extends z.ZodType | undefined = undefined, Q exten
     });
 }
 
-/** Routes that carry no token (health, the OpenAPI document). */
-export function publicHandler(run: () => Promise<HttpResult>) {
+/** Routes that carry no token (health, the OpenAPI document); `response` as for httpHandler. */
+export function publicHandler<R extends z.ZodType>(_schemas: { response: R }, run: () => Promise<HttpResult<z.input<R>>>) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(httpErrors())
     .handler(async () => {

@@ -3,23 +3,9 @@ import { policyVersionOf } from '@huimin/domain';
 import { TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
+import type { AllocationRoundResult } from '../views';
 import { listAllApplications, solveDistrict } from './district';
 import { lostPlaceRace, offerWrites } from './matching';
-
-export interface AllocationRoundResult {
-  roundId: string;
-  type: 'meal';
-  district: string;
-  policyVersion: string;
-  considered: number;
-  /** Places the optimal allocation found… */
-  planned: number;
-  /** …and the offers actually made (fewer when the one-at-a-time path took a place meanwhile). */
-  offered: number;
-  conflicts: number;
-  stillWaiting: number;
-  objective: number;
-}
 
 /**
  * A district-wide round for waitlisted meal applications: the optimal allocation over the places

@@ -26,14 +26,10 @@ import {
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
+import type { ApplicationSummary, ApplicationView, Submitted } from '../views';
 import { moveApplication } from './history';
 
 const SUBMISSION_TTL_SECONDS = 24 * 3600;
-
-export interface Submitted {
-  id: string;
-  status: ApplicationRecord['status'];
-}
 
 function bodyHash(input: ApplicationInput): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
@@ -141,7 +137,7 @@ export async function loadApplicationFor(store: Store, actor: Actor, id: string)
 }
 
 /** What GET /applications/{id} answers: no raw ID number, no applicant phone for staff lists. */
-export function applicationView(app: ApplicationRecord, now: Date) {
+export function applicationView(app: ApplicationRecord, now: Date): ApplicationView {
   return {
     id: app.id,
     type: app.type,
@@ -164,7 +160,7 @@ export function applicationView(app: ApplicationRecord, now: Date) {
   };
 }
 
-export function applicationSummary(app: ApplicationRecord) {
+export function applicationSummary(app: ApplicationRecord): ApplicationSummary {
   return {
     id: app.id,
     type: app.type,

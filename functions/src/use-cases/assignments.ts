@@ -12,6 +12,7 @@ import {
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
+import type { AssignmentView } from '../views';
 import { moveApplication } from './history';
 
 export class OfferExpiredError extends ConflictError {
@@ -28,7 +29,7 @@ export async function loadAssignmentFor(store: Store, actor: Extract<Actor, { ro
   return a;
 }
 
-export function assignmentView(a: AssignmentRecord) {
+export function assignmentView(a: AssignmentRecord): AssignmentView {
   const { version: _v, ...view } = a;
   return view;
 }

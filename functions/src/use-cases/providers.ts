@@ -5,8 +5,9 @@ import { type ProviderRecord, Providers, TransactionConflictError } from '@huimi
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
+import type { ProviderView } from '../views';
 
-export async function registerProvider(deps: Deps, actor: Extract<Actor, { role: 'staff' }>, input: ProviderInput, requestId: string) {
+export async function registerProvider(deps: Deps, actor: Extract<Actor, { role: 'staff' }>, input: ProviderInput, requestId: string): Promise<ProviderView> {
   const at = deps.now();
   const provider: ProviderRecord = {
     id: randomUUID(),
@@ -34,7 +35,7 @@ export class CapacityBelowReservedError extends ConflictError {
  * A provider sets its own capacity; staff may set any provider's in their district. The new figure
  * may not fall below the places already held; when places open up, waitlisted applications wake.
  */
-export async function declareCapacity(deps: Deps, actor: Actor, providerId: string, capacity: number, requestId: string) {
+export async function declareCapacity(deps: Deps, actor: Actor, providerId: string, capacity: number, requestId: string): Promise<ProviderView> {
   const p = await deps.store.getProvider(providerId);
   if (!p) throw new NotFoundError('Provider', '该服务机构');
   if (actor.role === 'provider' && actor.providerId !== p.id) throw new NotFoundError('Provider', '该服务机构');

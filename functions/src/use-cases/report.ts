@@ -2,6 +2,7 @@ import { type ApplicationStatus, type LatLng, policyVersionOf } from '@huimin/do
 import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
+import type { SupplyDemandReport } from '../views';
 import { listAllApplications, solveDistrict } from './district';
 
 /** Applications that still want a place (assessed eligible, not finished, not withdrawn). */
@@ -45,7 +46,7 @@ export async function mealSupplyDemand(deps: Deps, actor: Extract<Actor, { role:
 }
 
 /** The report itself, from the district's open applications and its meal points. */
-export function supplyDemandReport(district: string, apps: ApplicationRecord[], providers: ProviderRecord[], at: Date) {
+export function supplyDemandReport(district: string, apps: ApplicationRecord[], providers: ProviderRecord[], at: Date): SupplyDemandReport {
   const solution = solveDistrict(apps, providers, (p) => p.capacity, at);
 
   const streets = new Map<string, { figures: Figures; grids: Map<string, Figures> }>();

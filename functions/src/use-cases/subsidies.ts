@@ -4,6 +4,7 @@ import { Applications, Subsidies, type SubsidyRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
+import type { SubsidyView } from '../views';
 import { moveApplication } from './history';
 
 type Staff = Extract<Actor, { role: 'staff' }>;
@@ -15,7 +16,7 @@ async function loadSubsidyFor(deps: Deps, actor: Staff, id: string): Promise<Sub
   return s;
 }
 
-export function subsidyView(s: SubsidyRecord) {
+export function subsidyView(s: SubsidyRecord): SubsidyView {
   const { version: _v, ...view } = s;
   return view;
 }

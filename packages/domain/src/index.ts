@@ -2,6 +2,7 @@ export * from './divisions';
 export * from './errors';
 export * from './geo';
 export * from './id-number';
+export * from './json-schema';
 export * from './policy';
 export * from './schemas';
 export * from './status';

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { applicationView, cancelApplication } from '../../use-cases/applications';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('cancelApplication', request, async ({ actor, path, requestId }, deps) => {
+export const handler = httpHandler('cancelApplication', schema, async ({ actor, path, requestId }, deps) => {
   const app = await cancelApplication(deps, actor, path.id, requestId);
   return { status: 200, body: applicationView(app, deps.now()) };
 });

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { applicationView, loadApplicationFor } from '../../use-cases/applications';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('getApplication', request, async ({ actor, path }, { store, now }) => {
+export const handler = httpHandler('getApplication', schema, async ({ actor, path }, { store, now }) => {
   const app = await loadApplicationFor(store, actor, path.id);
   return { status: 200, body: applicationView(app, now()) };
 });

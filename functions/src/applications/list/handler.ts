@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { applicationSummary } from '../../use-cases/applications';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('listApplications', request, async ({ actor, query }, { store }) => {
+export const handler = httpHandler('listApplications', schema, async ({ actor, query }, { store }) => {
   const page =
     actor.role === 'staff'
       ? await store.listApplicationsByDistrict(actor.district, query)

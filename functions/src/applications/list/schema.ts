@@ -1,3 +1,5 @@
 import { applicationListQuerySchema } from '@huimin/domain';
+import { ApplicationSummary, page } from '../../views';
 
 export const request = { query: applicationListQuerySchema };
+export const response = page(ApplicationSummary);

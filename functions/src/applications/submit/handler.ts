@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { submitApplication } from '../../use-cases/applications';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('submitApplication', request, async (req, deps) => {
+export const handler = httpHandler('submitApplication', schema, async (req, deps) => {
   if (req.actor.role !== 'family') throw new Error('unreachable: the wiring admits families only');
   const result = await submitApplication(deps, req.actor, req.body, req.headers['idempotency-key'], req.requestId);
   return { status: 202, body: result };

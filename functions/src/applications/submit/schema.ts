@@ -1,5 +1,5 @@
 import { applicationInputSchema } from '@huimin/domain';
-import { z } from 'zod';
+import { Submitted } from '../../views';
 
 export const request = { body: applicationInputSchema };
-export const response = z.object({ id: z.string(), status: z.string() });
+export const response = Submitted;

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { assignmentView, completeAssignment } from '../../use-cases/assignments';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('completeAssignment', request, async ({ actor, path, requestId }, deps) => {
+export const handler = httpHandler('completeAssignment', schema, async ({ actor, path, requestId }, deps) => {
   if (actor.role !== 'provider') throw new Error('unreachable: the wiring admits providers only');
   return { status: 200, body: assignmentView(await completeAssignment(deps, actor, path.id, requestId)) };
 });

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { assignmentView, declineAssignment } from '../../use-cases/assignments';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('declineAssignment', request, async ({ actor, path, body, requestId }, deps) => {
+export const handler = httpHandler('declineAssignment', schema, async ({ actor, path, body, requestId }, deps) => {
   if (actor.role !== 'provider') throw new Error('unreachable: the wiring admits providers only');
   return { status: 200, body: assignmentView(await declineAssignment(deps, actor, path.id, body.reason, requestId)) };
 });

@@ -1,7 +1,7 @@
 import { httpHandler } from '../../lib/http';
 import { declareCapacity } from '../../use-cases/providers';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('setProviderCapacity', request, async ({ actor, path, body, requestId }, deps) => {
+export const handler = httpHandler('setProviderCapacity', schema, async ({ actor, path, body, requestId }, deps) => {
   return { status: 200, body: await declareCapacity(deps, actor, path.id, body.capacity, requestId) };
 });

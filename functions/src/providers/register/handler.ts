@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { registerProvider } from '../../use-cases/providers';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('registerProvider', request, async ({ actor, body, requestId }, deps) => {
+export const handler = httpHandler('registerProvider', schema, async ({ actor, body, requestId }, deps) => {
   if (actor.role !== 'staff') throw new Error('unreachable: the wiring admits staff only');
   return { status: 201, body: await registerProvider(deps, actor, body, requestId) };
 });

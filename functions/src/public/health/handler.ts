@@ -1,3 +1,4 @@
 import { publicHandler } from '../../lib/http';
+import * as schema from './schema';
 
-export const handler = publicHandler(async () => ({ status: 200, body: { status: 'ok' } }));
+export const handler = publicHandler(schema, async () => ({ status: 200, body: { status: 'ok' as const } }));

@@ -1,6 +1,7 @@
+import { publishedJsonSchema } from '@huimin/domain';
 import { z } from 'zod';
 import { FUNCTION_SPECS, type HttpRoute } from '../../wiring';
-import { REQUEST_SCHEMAS } from './schema';
+import { HTTP_SCHEMAS } from './schema';
 
 const errorBody = z.object({
   error: z.object({
@@ -12,7 +13,8 @@ const errorBody = z.object({
   }),
 });
 
-const jsonSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+/** Requests are documented as clients send them (before defaults), responses as clients receive them. */
+const jsonSchema = (s: z.ZodType, io: 'input' | 'output' = 'input') => publishedJsonSchema(s, io);
 
 const ERROR_RESPONSES = {
   '400': 'Bad input; `issues` names each field / 输入有误',
@@ -21,15 +23,16 @@ const ERROR_RESPONSES = {
   '404': 'Not found or not yours / 未找到',
   '409': 'Conflicting state change / 状态冲突',
   '413': 'Body over 64 KiB / 请求过大',
+  '415': 'Body not JSON / 请求内容类型必须为 application/json',
   '422': 'Idempotency-Key reused with another body / 幂等键冲突',
 };
 
-/** The OpenAPI 3.1 document, derived from the wiring table and the request schemas. */
+/** The OpenAPI 3.1 document, derived from the wiring table and each function's request and response schemas. */
 export function buildOpenApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, spec] of FUNCTION_SPECS) {
     for (const route of (spec.http ?? []) as readonly HttpRoute[]) {
-      const schemas = (REQUEST_SCHEMAS as Record<string, { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType }>)[name] ?? {};
+      const { request: schemas, response } = HTTP_SCHEMAS[name as keyof typeof HTTP_SCHEMAS];
       const parameters: unknown[] = [];
       for (const where of ['path', 'query'] as const) {
         const s = schemas[where];
@@ -50,7 +53,10 @@ export function buildOpenApiDocument() {
         ...(parameters.length ? { parameters } : {}),
         ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
         responses: {
-          [name === 'submitApplication' ? '202' : name === 'registerProvider' ? '201' : '200']: { description: 'OK' },
+          [name === 'submitApplication' ? '202' : name === 'registerProvider' ? '201' : '200']: {
+            description: response.description ?? 'OK',
+            content: { 'application/json': { schema: jsonSchema(response, 'output') } },
+          },
           ...(route.roles === 'public'
             ? {}
             : Object.fromEntries(
@@ -64,7 +70,7 @@ export function buildOpenApiDocument() {
     }
   }
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     info: { title: 'Huimin 惠民 — care service matching API', version: '1.0.0' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -1,12 +1,16 @@
 import '../../../test-support/setup';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { publishedJsonSchema } from '@huimin/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { DocumentClientMock } from '../../../test-support/dynamodb';
 import { httpEvent, parseResponse } from '../../../test-support/http';
 import { fakeContext } from '../../../test-support/lambda';
 import { FUNCTION_SPECS, type HttpRoute } from '../../wiring';
+import { buildOpenApiDocument } from './document';
 import { handler } from './handler';
+import { HTTP_SCHEMAS } from './schema';
 
 const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
 
@@ -59,10 +63,50 @@ describe('GET /openapi.json', () => {
     expect(submit.responses).toHaveProperty('422');
   });
 
+  it('documents the success body of every HTTP operation from its folder\'s response schema', async () => {
+    const { doc } = await fetchDocument();
+
+    for (const route of routes) {
+      const responses = doc.paths[route.path]?.[route.method.toLowerCase()]?.responses ?? {};
+      const success = Object.keys(responses).filter((code) => /^2\d\d$/.test(code));
+      expect(success, `${route.method} ${route.path}`).toHaveLength(1);
+      const expected = publishedJsonSchema(HTTP_SCHEMAS[route.name as keyof typeof HTTP_SCHEMAS].response, 'output');
+      expect(responses[success[0]!], `${route.method} ${route.path}`).toHaveProperty(['content', 'application/json', 'schema'], expected);
+      expect(expected, `${route.method} ${route.path}`).toHaveProperty('type', 'object');
+    }
+  });
+
+  it('documents the list pages as {items, nextToken?}', async () => {
+    const { doc } = await fetchDocument();
+
+    for (const path of ['/applications', '/assignments', '/subsidies', '/providers']) {
+      const ok = doc.paths[path]?.get?.responses['200'];
+      expect(ok, path).toHaveProperty(['content', 'application/json', 'schema', 'required'], ['items']);
+      expect(ok, path).toHaveProperty(['content', 'application/json', 'schema', 'properties', 'items', 'type'], 'array');
+      expect(ok, path).toHaveProperty(['content', 'application/json', 'schema', 'properties', 'nextToken', 'type'], 'string');
+    }
+  });
+
+  it('documents 415 for a body that is not JSON on every route that takes a token', async () => {
+    const { doc } = await fetchDocument();
+
+    for (const route of routes.filter((r) => r.roles !== 'public')) {
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()]?.responses, `${route.method} ${route.path}`).toHaveProperty('415');
+    }
+  });
+
   it('marks the public routes as needing no token', async () => {
     const { doc } = await fetchDocument();
 
     expect(doc.paths['/health']?.get?.security).toEqual([]);
     expect(doc.paths['/openapi.json']?.get?.security).toEqual([]);
+  });
+});
+
+describe('published response schemas', () => {
+  it('stay open to added fields, so adding one breaks no client', () => {
+    const text = JSON.stringify(buildOpenApiDocument());
+
+    expect(text).not.toContain('"additionalProperties":false');
   });
 });

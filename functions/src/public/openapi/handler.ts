@@ -1,7 +1,8 @@
 import { publicHandler } from '../../lib/http';
 import { buildOpenApiDocument } from './document';
+import * as schema from './schema';
 
 // Built once per cold start: the document only changes with a deployment.
 const document = buildOpenApiDocument();
 
-export const handler = publicHandler(async () => ({ status: 200, body: document }));
+export const handler = publicHandler(schema, async () => ({ status: 200, body: document }));

@@ -1,30 +1,44 @@
-import type { z } from 'zod';
-import { request as runAllocationRound } from '../../allocation/run-round/schema';
-import { request as cancelApplication } from '../../applications/cancel/schema';
-import { request as getApplication } from '../../applications/get/schema';
-import { request as listApplications } from '../../applications/list/schema';
-import { request as submitApplication } from '../../applications/submit/schema';
-import { request as acceptAssignment } from '../../assignments/accept/schema';
-import { request as completeAssignment } from '../../assignments/complete/schema';
-import { request as declineAssignment } from '../../assignments/decline/schema';
-import { request as listAssignments } from '../../assignments/list/schema';
-import { request as setProviderCapacity } from '../../providers/capacity/schema';
-import { request as listProviders } from '../../providers/list/schema';
-import { request as registerProvider } from '../../providers/register/schema';
-import { request as supplyDemandReport } from '../../reports/supply-demand/schema';
-import { request as approveSubsidy } from '../../subsidies/approve/schema';
-import { request as listSubsidies } from '../../subsidies/list/schema';
-import { request as rejectSubsidy } from '../../subsidies/reject/schema';
+import { z } from 'zod';
+import * as runAllocationRound from '../../allocation/run-round/schema';
+import * as cancelApplication from '../../applications/cancel/schema';
+import * as getApplication from '../../applications/get/schema';
+import * as listApplications from '../../applications/list/schema';
+import * as submitApplication from '../../applications/submit/schema';
+import * as acceptAssignment from '../../assignments/accept/schema';
+import * as completeAssignment from '../../assignments/complete/schema';
+import * as declineAssignment from '../../assignments/decline/schema';
+import * as listAssignments from '../../assignments/list/schema';
+import * as setProviderCapacity from '../../providers/capacity/schema';
+import * as listProviders from '../../providers/list/schema';
+import * as registerProvider from '../../providers/register/schema';
+import * as supplyDemandReport from '../../reports/supply-demand/schema';
+import * as approveSubsidy from '../../subsidies/approve/schema';
+import * as listSubsidies from '../../subsidies/list/schema';
+import * as rejectSubsidy from '../../subsidies/reject/schema';
 import type { FUNCTIONS } from '../../wiring';
+import * as health from '../health/schema';
+
+export const request = {};
+export const response = z
+  .looseObject({
+    openapi: z.literal('3.1.0'),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .describe('This document / 接口文档');
 
 type HttpFunction = { [K in keyof typeof FUNCTIONS]: (typeof FUNCTIONS)[K] extends { http: unknown } ? K : never }[keyof typeof FUNCTIONS];
-type RequestSchemas = { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };
+export interface HttpSchemas {
+  request: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };
+  /** The success body; its handler's return type is checked against it (lib/http.ts). */
+  response: z.ZodType;
+}
 
 /**
- * Each HTTP function's request schemas, as its own folder declares them. The type makes this map
- * complete: adding a route to the wiring without its schema here does not compile.
+ * Each HTTP function's request and response schemas, as its own folder declares them. The type
+ * makes this map complete: adding a route to the wiring without its schemas here does not compile.
  */
-export const REQUEST_SCHEMAS: Record<Exclude<HttpFunction, 'health' | 'openapi'>, RequestSchemas> = {
+export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   submitApplication,
   listApplications,
   getApplication,
@@ -41,4 +55,6 @@ export const REQUEST_SCHEMAS: Record<Exclude<HttpFunction, 'health' | 'openapi'>
   setProviderCapacity,
   runAllocationRound,
   supplyDemandReport,
+  health,
+  openapi: { request, response },
 };

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../lib/http';
 import { subsidyView } from '../../use-cases/subsidies';
-import { request } from './schema';
+import * as schema from './schema';
 
-export const handler = httpHandler('listSubsidies', request, async ({ actor, query }, { store }) => {
+export const handler = httpHandler('listSubsidies', schema, async ({ actor, query }, { store }) => {
   if (actor.role !== 'staff') throw new Error('unreachable: the wiring admits staff only');
   const page = await store.listSubsidiesByDistrict(actor.district, query);
   return { status: 200, body: { items: page.items.map(subsidyView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) } };

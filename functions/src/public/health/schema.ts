@@ -1,0 +1,4 @@
+import { Health } from '../../views';
+
+export const request = {};
+export const response = Health;

@@ -1,0 +1,238 @@
+import {
+  APPLICATION_STATUSES,
+  APPLICATION_TYPES,
+  ASSIGNMENT_STATUSES,
+  allocationRoundInputSchema,
+  DIETS,
+  RELATIONSHIPS,
+  SUBSIDY_STATUSES,
+} from '@huimin/domain';
+import { z } from 'zod';
+
+/**
+ * What the API answers, one zod schema per shape. The view functions in use-cases/ return these
+ * types, each HTTP function's schema.ts names its `response` from them, and httpHandler checks the
+ * body it returns against that `response`; the OpenAPI document is generated from the same
+ * schemas, so the document and the handlers cannot drift apart without a compile error.
+ */
+
+const timestamp = z.iso.datetime();
+const count = z.int().nonnegative();
+const applicationStatus = z.enum(APPLICATION_STATUSES);
+const assignmentStatus = z.enum(ASSIGNMENT_STATUSES);
+const subsidyStatus = z.enum(SUBSIDY_STATUSES);
+const applicationType = z.enum(APPLICATION_TYPES);
+const diets = z.array(z.enum(DIETS));
+const districtCode = z.string().regex(/^\d{6}$/).describe('GB/T 2260 district code');
+const location = z.object({ lat: z.number(), lng: z.number() }).describe('WGS-84 coordinates');
+const metres = z.number().nonnegative();
+const yuanPerMeal = z.number().nonnegative().describe('Subsidy in yuan per meal');
+
+/** Every list answers one page: CONTRACT.md's `{"items":[…], "nextToken"?}`. */
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextToken: z.string().optional().describe('Send back as `?nextToken=` for the next page; absent on the last one'),
+  }).describe(`One page; each item: ${item.description ?? 'see the schema'}`);
+}
+
+export const Reason = z
+  .object({
+    rule: z.string().describe('The policy rule, e.g. `age`'),
+    code: z.string(),
+    message: z.string(),
+    messageZh: z.string().describe('What residents read'),
+    field: z.string().optional().describe('The input field the reason is about, when there is one'),
+  })
+  .describe('Why an application is or is not eligible / 资格审核理由');
+
+export const HistoryEntry = z
+  .object({
+    at: timestamp,
+    status: applicationStatus,
+    note: z.string(),
+    noteZh: z.string().describe('What residents read'),
+    by: z.string().optional().describe('The user (`sub`) who made the change; absent for automatic steps'),
+  })
+  .describe('One step of the application / 办理进度');
+
+export const ApplicationView = z
+  .object({
+    id: z.string(),
+    type: applicationType,
+    status: applicationStatus,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    applicant: z.object({
+      name: z.string(),
+      phone: z.string(),
+      relationship: z.string().describe(`The applicant's relation to the subject: ${RELATIONSHIPS.join(', ')}`),
+    }),
+    subject: z.object({
+      name: z.string(),
+      idNumberMasked: z.string().describe('The ID number with its middle digits hidden'),
+      age: count.describe('Age in whole years, today in China'),
+      sex: z.enum(['male', 'female']),
+      address: z.object({ district: districtCode, street: z.string(), detail: z.string().optional(), location }),
+    }),
+    needs: z
+      .looseObject({ diets: diets.optional(), maxDistanceMetres: z.int().positive().optional() })
+      .describe('Type-specific needs as submitted: meal `diets`, `maxDistanceMetres`; home-visit `services`; retrofit `items`; childcare `preferences`'),
+    eligibility: z
+      .object({
+        eligible: z.boolean(),
+        reasons: z.array(Reason),
+        policyVersion: z.string().describe('The policy applied, `id/version`'),
+        age: count,
+        lowIncome: z.boolean().optional().describe('Found in the low-income registry (免申即享)'),
+      })
+      .nullable()
+      .describe('null until assessed'),
+    subsidy: z
+      .object({ id: z.string(), status: subsidyStatus, amount: yuanPerMeal, currency: z.literal('CNY'), unit: z.literal('meal') })
+      .nullable()
+      .describe('null when no subsidy is due'),
+    assignment: z
+      .object({
+        id: z.string(),
+        providerId: z.string(),
+        providerName: z.string(),
+        status: assignmentStatus,
+        expiresAt: timestamp.describe('When an open offer lapses'),
+        distanceMetres: metres,
+      })
+      .nullable()
+      .describe('The latest offer to a provider; null before matching'),
+    history: z.array(HistoryEntry),
+  })
+  .describe('One application with eligibility, subsidy, assignment and history / 申请详情');
+export type ApplicationView = z.infer<typeof ApplicationView>;
+
+export const ApplicationSummary = z
+  .object({
+    id: z.string(),
+    type: applicationType,
+    status: applicationStatus,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    district: districtCode,
+    street: z.string(),
+    subject: z.object({ name: z.string() }),
+    subsidy: z.object({ id: z.string(), status: subsidyStatus, amount: yuanPerMeal }).nullable(),
+    assignment: z.object({ id: z.string(), providerName: z.string(), status: assignmentStatus }).nullable(),
+  })
+  .describe('An application in a list / 申请列表项');
+export type ApplicationSummary = z.infer<typeof ApplicationSummary>;
+
+export const Submitted = z
+  .object({ id: z.string().describe("The application's id"), status: applicationStatus })
+  .describe('Accepted for assessment; the same answer again for a repeated Idempotency-Key / 已受理');
+export type Submitted = z.infer<typeof Submitted>;
+
+export const AssignmentView = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    providerId: z.string(),
+    providerName: z.string(),
+    district: districtCode,
+    street: z.string(),
+    subjectName: z.string(),
+    diets,
+    status: assignmentStatus,
+    distanceMetres: metres,
+    expiresAt: timestamp.describe('The provider must accept before this instant'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    declineReason: z.string().optional(),
+  })
+  .describe('An offer to a provider, or the service it became / 派单');
+export type AssignmentView = z.infer<typeof AssignmentView>;
+
+export const SubsidyView = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    district: districtCode,
+    street: z.string(),
+    subjectName: z.string(),
+    status: subsidyStatus,
+    amount: yuanPerMeal,
+    currency: z.literal('CNY'),
+    unit: z.literal('meal'),
+    policyVersion: z.string().describe('The policy that set the amount, `id/version`'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    decidedBy: z.string().optional().describe('The staff member (`sub`) who decided'),
+    note: z.string().optional().describe('Staff note on approval'),
+    reason: z.string().optional().describe('Why it was rejected'),
+  })
+  .describe('A meal subsidy / 助餐补贴');
+export type SubsidyView = z.infer<typeof SubsidyView>;
+
+export const ProviderView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: applicationType.describe('The service it runs: one provider record per service'),
+    district: districtCode,
+    street: z.string(),
+    location,
+    capacity: count.describe('Places offered'),
+    reserved: count.describe('Places held by offers and active services'),
+    diets,
+    phone: z.string().optional(),
+    createdAt: timestamp,
+  })
+  .describe('A service provider, e.g. a meal point / 服务机构');
+export type ProviderView = z.infer<typeof ProviderView>;
+
+export const AllocationRoundResult = z
+  .object({
+    roundId: z.string(),
+    type: allocationRoundInputSchema.shape.type,
+    district: districtCode,
+    policyVersion: z.string(),
+    considered: count.describe('Waitlisted applications in the round'),
+    planned: count.describe('Places the optimal allocation found…'),
+    offered: count.describe('…and the offers actually made (fewer when the one-at-a-time matcher took a place meanwhile)'),
+    conflicts: count.describe('Offers lost to a concurrent change; they wait for the next round or released place'),
+    stillWaiting: count,
+    objective: z.number().describe("The allocation's cost: the solver's objective value"),
+  })
+  .describe('The outcome of a district-wide allocation round / 分配轮次结果');
+export type AllocationRoundResult = z.infer<typeof AllocationRoundResult>;
+
+const figures = {
+  demand: count.describe('Applications still wanting a place'),
+  capacity: count.describe('Places declared here'),
+  served: count.describe('Demand served by the best district-wide allocation over every place'),
+  unmet: count.describe('Demand that no allocation within walking distance can serve'),
+  spare: count.describe('Places that no resident in reach needs'),
+  naiveUnmet: count.describe('What counting demand against places in the same area alone would call unmet'),
+};
+
+export const SupplyDemandReport = z
+  .object({
+    district: districtCode,
+    kind: applicationType,
+    generatedAt: timestamp,
+    policyVersion: z.string(),
+    method: z.string(),
+    methodZh: z.string().describe('The method, as staff read it'),
+    streets: z.array(
+      z.object({
+        street: z.string(),
+        ...figures,
+        grids: z.array(z.object({ grid: z.string().describe("The street and its 0.01° cell's south-west corner"), ...figures })),
+      }),
+    ),
+    totals: z.object(figures),
+    spareProviders: z
+      .array(z.object({ id: z.string(), name: z.string(), street: z.string(), capacity: count, used: count, spare: count }))
+      .describe('The 20 providers with the most spare places'),
+  })
+  .describe('Demand, capacity and unmet demand by street and grid / 供需分析');
+export type SupplyDemandReport = z.infer<typeof SupplyDemandReport>;
+
+export const Health = z.object({ status: z.literal('ok') }).describe('Alive / 服务正常');
