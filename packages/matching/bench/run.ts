@@ -2,7 +2,8 @@
  * Matching benchmarks: `npm run bench [-- --json out.json] [-- --sizes 1k,10k] [-- --quick]`.
  *
  * Each (instance, solver) runs in its own child process, one at a time. The child solves the
- * instance twice and reports the second (warm) time as `ms` and the first as `coldMs`, both
+ * instance 1 + N times and reports the median of the last N (warm) as `ms` and the first as
+ * `coldMs` (N = 5 up to 10k residents, 3 at 50k, 1 at 200k), both
  * its own measurement around the solve (instance loading excluded, conversion to the
  * solver's input form — LP text, edge lists, matrices — included). Memory is the child's
  * peak RSS (the whole process: Node itself, the instance and the solver). The parent kills
@@ -97,9 +98,12 @@ interface WorkerResult {
   detail: string;
 }
 
-function runWorker(file: string, solver: Solver, killMs: number): Promise<WorkerResult | { error: string }> {
+/** Repeated warm solves per size: enough for a median where a solve is quick. */
+const warmRunsFor = (residents: number) => (residents <= 10_000 ? 5 : residents <= 50_000 ? 3 : 1);
+
+function runWorker(file: string, solver: Solver, killMs: number, warmRuns: number): Promise<WorkerResult | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver, String(warmRuns)], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -232,7 +236,7 @@ async function main(): Promise<void> {
           sizeRows.push({ ...base, reason: skipReason });
           continue;
         }
-        const outcome = await runWorker(file, solver, KILL_MS[solver]);
+        const outcome = await runWorker(file, solver, KILL_MS[solver], warmRunsFor(size.residents));
         if ('error' in outcome) {
           sizeRows.push({ ...base, reason: `failed: ${outcome.error}` });
           failedAt.set(solver, size.residents);
@@ -272,7 +276,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(
-    'capacitated assignment (max served, then min total cost); time = solve incl. input conversion; warm = 2nd call in the process, cold = 1st; × ours on warm times',
+    'capacitated assignment (max served, then min total cost); time = solve incl. input conversion; cold = 1st call in the process, warm = median of the next 5 (10k and below), 3 (50k) or 1 (200k); × ours on warm times',
   );
   printTable(rows);
 
