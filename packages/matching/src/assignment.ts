@@ -138,20 +138,13 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
   }
   const R = problem.residentCount;
   const P = problem.providerCount;
-  const A = problem.arcProvider.length;
-  const cost = new Float64Array(A);
-  let maxCost = 0;
-  for (let a = 0; a < A; a++) {
-    const c = Math.round(problem.arcCost[a]! * scale);
-    cost[a] = c;
-    if (c > maxCost) maxCost = c;
-  }
+  const { cost, maxCost } = scaleCosts(problem.arcCost, scale);
   const integer: IntegerProblem = {
     R,
     P,
-    capacity: Int32Array.from(problem.capacity),
-    arcStart: Int32Array.from(problem.arcStart),
-    arcProvider: Int32Array.from(problem.arcProvider),
+    capacity: toInt32(problem.capacity),
+    arcStart: toInt32(problem.arcStart),
+    arcProvider: toInt32(problem.arcProvider),
     cost,
   };
   // SSP potentials stay below (2P + 4) · maxCost.
@@ -169,15 +162,8 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
 
   // Cost scaling's phase count grows with log(max cost); costs that share a factor (metres
   // × 1000, say) are divided by it first. Exact: it rescales the objective uniformly.
-  let divisor = 0;
-  for (let a = 0; a < A; a++) {
-    const c = cost[a]!;
-    // Most costs are already multiples of the running gcd: skip Euclid for them.
-    if (divisor === 1) break;
-    if (divisor === 0 || c % divisor !== 0) divisor = gcd(divisor, c);
-  }
-  const reduced: IntegerProblem =
-    divisor > 1 ? { ...integer, cost: cost.map((c) => c / divisor) } : integer;
+  const divisor = costGcd(cost);
+  const reduced: IntegerProblem = divisor > 1 ? { ...integer, cost: divideCosts(cost, divisor) } : integer;
   const reducedMax = divisor > 1 ? maxCost / divisor : maxCost;
 
   const K = R + P + 2; // cost multiplier inside cost scaling
@@ -210,6 +196,46 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
     }
     unserved = Math.min(safeUnserved, (unserved - 1) * 16 + 1);
   }
+}
+
+/** `Math.round(cost * scale)` per arc (typed-array fast path), and the largest. */
+function scaleCosts(arcCost: ArrayLike<number>, scale: number): { cost: Float64Array; maxCost: number } {
+  const cost = arcCost instanceof Float64Array ? new Float64Array(arcCost) : Float64Array.from(arcCost);
+  const A = cost.length;
+  let maxCost = 0;
+  for (let a = 0; a < A; a++) {
+    const c = Math.round(cost[a]! * scale);
+    cost[a] = c;
+    if (c > maxCost) maxCost = c;
+  }
+  return { cost, maxCost };
+}
+
+/** The caller's array itself when it is already an Int32Array (never written to), else a copy. */
+function toInt32(values: ArrayLike<number>): Int32Array {
+  return values instanceof Int32Array ? values : Int32Array.from(values);
+}
+
+/** The gcd of all costs (0 when all are 0). */
+function costGcd(cost: Float64Array): number {
+  const A = cost.length;
+  let divisor = 0;
+  for (let a = 0; a < A; a++) {
+    const c = cost[a]!;
+    // Most costs are already multiples of the running gcd: skip Euclid for them.
+    if (c % divisor !== 0 || divisor === 0) {
+      divisor = gcd(divisor, c);
+      if (divisor === 1) break;
+    }
+  }
+  return divisor;
+}
+
+function divideCosts(cost: Float64Array, divisor: number): Float64Array {
+  const A = cost.length;
+  const out = new Float64Array(A);
+  for (let a = 0; a < A; a++) out[a] = cost[a]! / divisor;
+  return out;
 }
 
 function gcd(a: number, b: number): number {

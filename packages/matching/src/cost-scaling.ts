@@ -19,6 +19,11 @@
  *   provider discharge costs O(log capacity) instead of a scan of all its residents.
  * Optionally (off by default) a global price update every `updateFrequency · n` relabels.
  *
+ * The hot loops are small module-level functions over one `Network` object rather than
+ * closures inside one large function: V8 then optimises each of them early on its own type
+ * feedback instead of repeatedly deoptimising one huge function whose later parts had not
+ * yet run (measured: warm 10k solves were bimodal, ~140 vs ~190 ms, before the split).
+ *
  * Conventions: reduced cost c_p(v, w) = c(v, w) + price(v) − price(w); an arc is
  * admissible when residual with c_p < 0; relabels only lower prices.
  */
@@ -58,11 +63,456 @@ export class PriceRangeError extends Error {
   override readonly name = 'PriceRangeError';
 }
 
+/** The residual network and all per-run state, one fixed-shape object for V8. */
+class Network {
+  pushes = 0;
+  relabels = 0;
+  qHead = 0;
+  qTail = 0;
+  constructor(
+    readonly R: number,
+    readonly P: number,
+    readonly n: number,
+    readonly T: number,
+    /** CSR offsets of residual arcs per node. */
+    readonly first: Int32Array,
+    readonly head: Int32Array,
+    readonly rescap: Int32Array,
+    readonly cst: Float64Array,
+    readonly rev: Int32Array,
+    readonly price: Float64Array,
+    readonly excess: Int32Array,
+    readonly current: Int32Array,
+    readonly queue: Int32Array,
+    readonly queued: Uint8Array,
+    /** Per provider p, a max-heap in slots first[R+p]+1 .. : arc p→r keyed by price(r) + cost(r, p). */
+    readonly hArc: Int32Array,
+    readonly hKey: Float64Array,
+    readonly hSize: Int32Array,
+  ) {}
+}
+
+function enqueue(s: Network, w: number): void {
+  if (s.queued[w] === 0) {
+    s.queued[w] = 1;
+    const t = s.qTail;
+    s.queue[t] = w;
+    s.qTail = t + 1 === s.queue.length ? 0 : t + 1;
+  }
+}
+
+// Per provider p, a binary max-heap of its residual reverse arcs p→r (its current
+// residents) keyed by hKey = price(r) + cost(r, p), the value of arc p→r, stored in
+// slots first[R+p]+1 .. (one per incoming arc, so it never overflows). A resident's price
+// only changes while it has excess, i.e. while it is on no provider, so the keys stay valid
+// until a global price update (which rebuilds the heaps). A provider then finds its best
+// and second-best arc in O(1) and updates in O(log capacity) instead of scanning all of
+// its residents, and arcs p→r with negative reduced cost are exactly the keys > price(p).
+function heapPush(s: Network, p: number, arc: number, key: number): void {
+  const hKey = s.hKey;
+  const hArc = s.hArc;
+  const base = s.first[s.R + p]! + 1;
+  let i = s.hSize[p]!++;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const kp = hKey[base + parent]!;
+    if (!(key > kp)) break;
+    hKey[base + i] = kp;
+    hArc[base + i] = hArc[base + parent]!;
+    i = parent;
+  }
+  hKey[base + i] = key;
+  hArc[base + i] = arc;
+}
+
+function siftDown(hKey: Float64Array, hArc: Int32Array, base: number, i: number, size: number, arc: number, key: number): void {
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= size) break;
+    let kc = hKey[base + c]!;
+    if (c + 1 < size) {
+      const k2 = hKey[base + c + 1]!;
+      if (k2 > kc) {
+        c++;
+        kc = k2;
+      }
+    }
+    if (!(kc > key)) break;
+    hKey[base + i] = kc;
+    hArc[base + i] = hArc[base + c]!;
+    i = c;
+  }
+  hKey[base + i] = key;
+  hArc[base + i] = arc;
+}
+
+/** Removes the top of provider p's heap (base = first[R+p] + 1). */
+function heapPop(s: Network, p: number, base: number): void {
+  const size = --s.hSize[p]!;
+  if (size > 0) siftDown(s.hKey, s.hArc, base, 0, size, s.hArc[base + size]!, s.hKey[base + size]!);
+}
+
+function rebuildHeaps(s: Network): void {
+  const { R, P, first, hArc, hKey, hSize, price, head, cst } = s;
+  for (let p = 0; p < P; p++) {
+    const base = first[R + p]! + 1;
+    const size = hSize[p]!;
+    for (let i = 0; i < size; i++) {
+      const arc = hArc[base + i]!;
+      hKey[base + i] = price[head[arc]!]! - cst[arc]!;
+    }
+    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(hKey, hArc, base, i, size, hArc[base + i]!, hKey[base + i]!);
+  }
+}
+
+/**
+ * Phase start: make the pseudoflow 0-optimal by saturating every residual arc with negative
+ * reduced cost. Residents first (each arc to a provider that gets flow joins the provider's
+ * heap), then providers (their arc to T, then the heap tops while key > price), then T;
+ * then every node with excess is queued.
+ */
+function saturate(s: Network): void {
+  const { R, P, n, T, first, head, rescap, cst, rev, price, excess, current, hKey, hArc, hSize } = s;
+  for (let r = 0; r < R; r++) {
+    const pr = price[r]!;
+    const end = first[r + 1]!;
+    for (let a = first[r]!; a < end; a++) {
+      if (rescap[a]! > 0) {
+        const w = head[a]!;
+        if (cst[a]! + pr - price[w]! < 0) {
+          rescap[a]!--;
+          rescap[rev[a]!]!++;
+          excess[r]!--;
+          excess[w]!++;
+          if (w < T) heapPush(s, w - R, rev[a]!, pr + cst[a]!);
+        }
+      }
+    }
+  }
+  const pT = price[T]!;
+  for (let p = 0; p < P; p++) {
+    const v = R + p;
+    const pv = price[v]!;
+    const tArc = first[v]!;
+    const c = rescap[tArc]!;
+    if (c > 0 && pv - pT < 0) {
+      rescap[tArc] = 0;
+      rescap[rev[tArc]!]! += c;
+      excess[v]! -= c;
+      excess[T]! += c;
+    }
+    const base = tArc + 1;
+    while (hSize[p]! > 0 && hKey[base]! > pv) {
+      const arc = hArc[base]!;
+      heapPop(s, p, base);
+      rescap[arc]!--;
+      rescap[rev[arc]!]!++;
+      excess[v]!--;
+      excess[head[arc]!]!++;
+    }
+  }
+  const endT = first[T + 1]!;
+  for (let a = first[T]!; a < endT; a++) {
+    const c = rescap[a]!;
+    if (c > 0) {
+      const w = head[a]!;
+      if (cst[a]! + pT - price[w]! < 0) {
+        rescap[a] = 0;
+        rescap[rev[a]!]! += c;
+        excess[T]! -= c;
+        excess[w]! += c;
+      }
+    }
+  }
+  for (let v = 0; v < n; v++) {
+    current[v] = first[v]!;
+    if (excess[v]! > 0) enqueue(s, v);
+  }
+}
+
+/**
+ * Resident v: one scan finds the best and second-best residual arc by value
+ * price(w) − cost(v, w). Push on the best (relabelling first if it is not admissible), then,
+ * once the excess is gone, drop the price to second-best − ε: the "double push" of CSA,
+ * i.e. an auction bid. Returns the new price.
+ */
+function dischargeResident(s: Network, v: number, eps: number): number {
+  const { T, R, first, head, rescap, cst, rev, price, excess } = s;
+  let ex = excess[v]!;
+  let pv = price[v]!;
+  const begin = first[v]!;
+  const end = first[v + 1]!;
+  let heapArc = -1;
+  while (ex > 0) {
+    let best = -Infinity;
+    let bestArc = -1;
+    let second = -Infinity;
+    for (let b = begin; b < end; b++) {
+      if (rescap[b]! > 0) {
+        const x = price[head[b]!]! - cst[b]!;
+        if (x > best) {
+          second = best;
+          best = x;
+          bestArc = b;
+        } else if (x > second) {
+          second = x;
+        }
+      }
+    }
+    if (bestArc < 0) throw new Error('cost scaling: active node without residual arcs');
+    if (!(best > pv)) {
+      pv = best - eps; // relabel: no admissible arc
+      s.relabels++;
+    }
+    const w = head[bestArc]!;
+    const c = rescap[bestArc]!;
+    const delta = ex < c ? ex : c;
+    rescap[bestArc] = c - delta;
+    rescap[rev[bestArc]!]! += delta;
+    if (w < T) heapArc = bestArc;
+    ex -= delta;
+    const after = excess[w]! + delta;
+    excess[w] = after;
+    s.pushes++;
+    if (after > 0) enqueue(s, w);
+    if (ex === 0) {
+      // Arcs still residual: the others, plus the best one if it kept capacity.
+      const bound = c > delta ? best : second;
+      if (bound !== -Infinity && bound - eps < pv) pv = bound - eps;
+    }
+  }
+  if (heapArc >= 0) {
+    // The resident joined a provider: key its reverse arc by the resident's final price.
+    heapPush(s, head[heapArc]! - R, rev[heapArc]!, pv + cst[heapArc]!);
+  }
+  return pv;
+}
+
+/**
+ * Provider v: candidates are the heap top (best current resident to evict), its larger
+ * child (second best) and the arc p→T (value price(T)) while it has capacity.
+ */
+function dischargeProvider(s: Network, v: number, eps: number): number {
+  const { T, R, first, head, rescap, rev, price, excess, hKey, hArc, hSize } = s;
+  let ex = excess[v]!;
+  let pv = price[v]!;
+  const p = v - R;
+  const tArc = first[v]!;
+  const base = tArc + 1;
+  while (ex > 0) {
+    const size = hSize[p]!;
+    const tVal = rescap[tArc]! > 0 ? price[T]! : -Infinity;
+    const top = size > 0 ? hKey[base]! : -Infinity;
+    let child = -Infinity;
+    if (size > 1) {
+      child = hKey[base + 1]!;
+      if (size > 2 && hKey[base + 2]! > child) child = hKey[base + 2]!;
+    }
+    let best: number;
+    let bestArc: number;
+    let second: number;
+    if (tVal >= top) {
+      best = tVal;
+      bestArc = tArc;
+      second = top;
+    } else {
+      best = top;
+      bestArc = hArc[base]!;
+      second = tVal > child ? tVal : child;
+    }
+    if (best === -Infinity) throw new Error('cost scaling: active node without residual arcs');
+    if (!(best > pv)) {
+      pv = best - eps;
+      s.relabels++;
+    }
+    const w = head[bestArc]!;
+    const c = rescap[bestArc]!;
+    const delta = ex < c ? ex : c;
+    rescap[bestArc] = c - delta;
+    rescap[rev[bestArc]!]! += delta;
+    if (bestArc !== tArc) heapPop(s, p, base);
+    ex -= delta;
+    const after = excess[w]! + delta;
+    excess[w] = after;
+    s.pushes++;
+    if (after > 0) enqueue(s, w);
+    if (ex === 0) {
+      const bound = c > delta ? best : second;
+      if (bound !== -Infinity && bound - eps < pv) pv = bound - eps;
+    }
+  }
+  return pv;
+}
+
+/** T (rarely active): classic current-arc discharge over its long arc list. */
+function dischargeSink(s: Network, v: number, eps: number): number {
+  const { first, head, rescap, cst, rev, price, excess, current } = s;
+  let ex = excess[v]!;
+  let pv = price[v]!;
+  const begin = first[v]!;
+  const end = first[v + 1]!;
+  while (ex > 0) {
+    let a = current[v]!;
+    for (; a < end; a++) {
+      if (rescap[a]! > 0 && cst[a]! + pv - price[head[a]!]! < 0) break;
+    }
+    if (a === end) {
+      let best = -Infinity;
+      for (let b = begin; b < end; b++) {
+        if (rescap[b]! > 0) {
+          const x = price[head[b]!]! - cst[b]!;
+          if (x > best) best = x;
+        }
+      }
+      pv = best - eps;
+      s.relabels++;
+      current[v] = begin;
+      continue;
+    }
+    const w = head[a]!;
+    const c = rescap[a]!;
+    const delta = ex < c ? ex : c;
+    rescap[a] = c - delta;
+    rescap[rev[a]!]! += delta;
+    ex -= delta;
+    const after = excess[w]! + delta;
+    excess[w] = after;
+    s.pushes++;
+    if (after > 0) enqueue(s, w);
+    current[v] = a;
+  }
+  return pv;
+}
+
+/** Global price update state (CS2's heuristic), allocated only when it is used. */
+class PriceUpdater {
+  readonly B: number;
+  readonly dist: Int32Array;
+  readonly bucketFirst: Int32Array;
+  readonly bNext: Int32Array;
+  readonly bPrev: Int32Array;
+  readonly scanned: Int32Array;
+  readonly touched: Int32Array;
+  constructor(n: number) {
+    this.B = Math.min(n + 1, 1 << 20);
+    this.dist = new Int32Array(n).fill(INF);
+    this.bucketFirst = new Int32Array(this.B).fill(-1);
+    this.bNext = new Int32Array(n);
+    this.bPrev = new Int32Array(n);
+    this.scanned = new Int32Array(n);
+    this.touched = new Int32Array(n);
+  }
+}
+
+const INF = 0x7fffffff;
+
+function bucketInsert(u: PriceUpdater, v: number, d: number): void {
+  const f = u.bucketFirst[d]!;
+  u.bNext[v] = f;
+  u.bPrev[v] = -1;
+  if (f >= 0) u.bPrev[f] = v;
+  u.bucketFirst[d] = v;
+}
+
+function bucketRemove(u: PriceUpdater, v: number, d: number): void {
+  const nx = u.bNext[v]!;
+  const pr = u.bPrev[v]!;
+  if (pr >= 0) u.bNext[pr] = nx;
+  else u.bucketFirst[d] = nx;
+  if (nx >= 0) u.bPrev[nx] = pr;
+}
+
+// Global price update (Goldberg 1997, CS2): a backward Dial search from the deficit
+// nodes over residual arcs of length floor(c_p / ε) + 1 gives each node its distance d
+// (in units of ε) to a deficit; lowering prices by ε·d keeps ε-optimality and makes every
+// shortest path admissible. The search stops once every node with excess is scanned; the
+// nodes not scanned (distance >= the last level D) keep their price and the scanned ones
+// rise by ε·(D − d), which is the same price function up to a constant.
+function globalUpdate(s: Network, u: PriceUpdater, eps: number): void {
+  const { n, T, first, head, rescap, cst, rev, price, excess, current } = s;
+  const { B, dist, bucketFirst, bNext, bPrev, scanned, touched } = u;
+  let excessNodes = 0;
+  let nTouched = 0;
+  let maxLevel = 0;
+  for (let v = 0; v < n; v++) {
+    const e = excess[v]!;
+    if (e > 0) excessNodes++;
+    else if (e < 0) {
+      dist[v] = 0;
+      touched[nTouched++] = v;
+      bucketInsert(u, v, 0);
+    }
+  }
+  let nScanned = 0;
+  let level = 0;
+  while (excessNodes > 0 && level < B) {
+    const w = bucketFirst[level]!;
+    if (w < 0) {
+      level++;
+      continue;
+    }
+    bucketFirst[level] = bNext[w]!;
+    if (bNext[w]! >= 0) bPrev[bNext[w]!] = -1;
+    scanned[nScanned++] = w;
+    dist[w] = -1 - level; // scanned marker (negative), distance recoverable
+    if (excess[w]! > 0) excessNodes--;
+    const pw = price[w]!;
+    const hi = first[w + 1]!;
+    for (let b = first[w]!; b < hi; b++) {
+      const rb = rev[b]!;
+      if (rescap[rb]! === 0) continue;
+      const v = head[b]!;
+      const dv = dist[v]!;
+      if (dv < 0) continue;
+      const cr = cst[rb]! + price[v]! - pw;
+      const nd = level + Math.floor(cr / eps) + 1;
+      if (nd < dv && nd < B) {
+        if (dv === INF) touched[nTouched++] = v;
+        else bucketRemove(u, v, dv);
+        dist[v] = nd;
+        bucketInsert(u, v, nd);
+        if (nd > maxLevel) maxLevel = nd;
+      }
+    }
+  }
+  const D = level < B ? level : B - 1;
+  for (let i = 0; i < nScanned; i++) {
+    const v = scanned[i]!;
+    const d = -1 - dist[v]!;
+    if (d < D) price[v]! += (D - d) * eps;
+  }
+  for (let i = 0; i < nTouched; i++) dist[touched[i]!] = INF;
+  const top = maxLevel < B ? maxLevel : B - 1;
+  for (let d = level; d <= top; d++) bucketFirst[d] = -1;
+  current[T] = first[T]!;
+  rebuildHeaps(s);
+}
+
+/** Discharges active nodes in FIFO order until none is left. */
+function dischargeAll(s: Network, eps: number, updater: PriceUpdater | undefined, updateEvery: number): void {
+  const { R, T, queue, queued, price, excess } = s;
+  const qCap = queue.length;
+  let nextUpdate = s.relabels + updateEvery;
+  while (s.qHead !== s.qTail) {
+    if (updater !== undefined && s.relabels >= nextUpdate) {
+      globalUpdate(s, updater, eps);
+      nextUpdate = s.relabels + updateEvery;
+    }
+    const h = s.qHead;
+    const v = queue[h]!;
+    s.qHead = h + 1 === qCap ? 0 : h + 1;
+    queued[v] = 0;
+    const pv = v < R ? dischargeResident(s, v, eps) : v < T ? dischargeProvider(s, v, eps) : dischargeSink(s, v, eps);
+    if (!(pv > -EXACT_LIMIT)) throw new PriceRangeError('cost scaling: price left the exact integer range');
+    price[v] = pv;
+    excess[v] = 0;
+  }
+}
+
 export function costScalingAssignment(input: CostScalingInput): CostScalingOutput {
   const { R, P, capacity, arcStart, arcProvider, cost, unservedCost } = input;
   const alpha = input.alpha ?? 8;
   const updateFreq = input.updateFrequency ?? 0;
-  let nextUpdate = 0;
   const A = arcProvider.length;
   const n = R + P + 1;
   const T = R + P;
@@ -105,396 +555,39 @@ export function costScalingAssignment(input: CostScalingInput): CostScalingOutpu
     link(r, T, 1, unservedCost * K);
   }
 
-  const price = new Float64Array(n);
-
-  /** Push `delta` units along residual arc a. */
-  const pushArc = (a: number, delta: number): void => {
-    rescap[a]! -= delta;
-    rescap[rev[a]!]! += delta;
-  };
-
-  // Per provider p, a binary max-heap of its residual reverse arcs p→r (its current
-  // residents) keyed by hKey = price(r) + cost(r, p), the value of arc p→r, stored in
-  // slots first[R+p]+1 .. (one per incoming arc, so it never overflows). A resident's price
-  // only changes while it has excess, i.e. while it is on no provider, so the keys stay valid
-  // until a global price update (which rebuilds the heaps). A provider then finds its best
-  // and second-best arc in O(1) and updates in O(log capacity) instead of scanning all of
-  // its residents, and arcs p→r with negative reduced cost are exactly the keys > price(p).
-  const hArc = new Int32Array(m);
-  const hKey = new Float64Array(m);
-  const hSize = new Int32Array(P);
-  const heapPush = (p: number, arc: number, key: number): void => {
-    const base = first[R + p]! + 1;
-    let i = hSize[p]!++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const kp = hKey[base + parent]!;
-      if (!(key > kp)) break;
-      hKey[base + i] = kp;
-      hArc[base + i] = hArc[base + parent]!;
-      i = parent;
-    }
-    hKey[base + i] = key;
-    hArc[base + i] = arc;
-  };
-  const siftDown = (base: number, i: number, size: number, arc: number, key: number): void => {
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= size) break;
-      let kc = hKey[base + c]!;
-      if (c + 1 < size) {
-        const k2 = hKey[base + c + 1]!;
-        if (k2 > kc) {
-          c++;
-          kc = k2;
-        }
-      }
-      if (!(kc > key)) break;
-      hKey[base + i] = kc;
-      hArc[base + i] = hArc[base + c]!;
-      i = c;
-    }
-    hKey[base + i] = key;
-    hArc[base + i] = arc;
-  };
-  /** Removes the top of provider p's heap. */
-  const heapPop = (p: number): void => {
-    const base = first[R + p]! + 1;
-    const size = --hSize[p]!;
-    if (size > 0) siftDown(base, 0, size, hArc[base + size]!, hKey[base + size]!);
-  };
-  const rebuildHeaps = (): void => {
-    for (let p = 0; p < P; p++) {
-      const base = first[R + p]! + 1;
-      const size = hSize[p]!;
-      for (let i = 0; i < size; i++) {
-        const arc = hArc[base + i]!;
-        hKey[base + i] = price[head[arc]!]! - cst[arc]!;
-      }
-      for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(base, i, size, hArc[base + i]!, hKey[base + i]!);
-    }
-  };
   const excess = new Int32Array(n);
   for (let r = 0; r < R; r++) excess[r] = 1;
   excess[T] = -R;
-  const current = first.slice(0, n);
-  const queue = new Int32Array(n + 1);
-  const queued = new Uint8Array(n);
-  const qCap = n + 1;
-  let qHead = 0;
-  let qTail = 0;
+  const s = new Network(
+    R,
+    P,
+    n,
+    T,
+    first,
+    head,
+    rescap,
+    cst,
+    rev,
+    new Float64Array(n),
+    excess,
+    first.slice(0, n),
+    new Int32Array(n + 1),
+    new Uint8Array(n),
+    new Int32Array(m),
+    new Float64Array(m),
+    new Int32Array(P),
+  );
+  const updater = updateFreq > 0 ? new PriceUpdater(n) : undefined;
+  const updateEvery = updateFreq * n;
 
-  // Global price update (Goldberg 1997, CS2): a backward Dial search from the deficit
-  // nodes over residual arcs of length floor(c_p / ε) + 1 gives each node its distance d
-  // (in units of ε) to a deficit; lowering prices by ε·d keeps ε-optimality and makes every
-  // shortest path admissible. The search stops once every node with excess is scanned; the
-  // nodes not scanned (distance >= the last level D) keep their price and the scanned ones
-  // rise by ε·(D − d), which is the same price function up to a constant.
-  const B = Math.min(n + 1, 1 << 20);
-  const INF = 0x7fffffff;
-  const dist = new Int32Array(n).fill(INF);
-  const bucketFirst = new Int32Array(B).fill(-1);
-  const bNext = new Int32Array(n);
-  const bPrev = new Int32Array(n);
-  const scanned = new Int32Array(n);
-  const touched = new Int32Array(n);
-  const bucketInsert = (v: number, d: number): void => {
-    const f = bucketFirst[d]!;
-    bNext[v] = f;
-    bPrev[v] = -1;
-    if (f >= 0) bPrev[f] = v;
-    bucketFirst[d] = v;
-  };
-  const bucketRemove = (v: number, d: number): void => {
-    const nx = bNext[v]!;
-    const pr = bPrev[v]!;
-    if (pr >= 0) bNext[pr] = nx;
-    else bucketFirst[d] = nx;
-    if (nx >= 0) bPrev[nx] = pr;
-  };
-  const globalUpdate = (eps: number): void => {
-    let excessNodes = 0;
-    let nTouched = 0;
-    let maxLevel = 0;
-    for (let v = 0; v < n; v++) {
-      const e = excess[v]!;
-      if (e > 0) excessNodes++;
-      else if (e < 0) {
-        dist[v] = 0;
-        touched[nTouched++] = v;
-        bucketInsert(v, 0);
-      }
-    }
-    let nScanned = 0;
-    let level = 0;
-    while (excessNodes > 0 && level < B) {
-      const w = bucketFirst[level]!;
-      if (w < 0) {
-        level++;
-        continue;
-      }
-      bucketFirst[level] = bNext[w]!;
-      if (bNext[w]! >= 0) bPrev[bNext[w]!] = -1;
-      scanned[nScanned++] = w;
-      dist[w] = -1 - level; // scanned marker (negative), distance recoverable
-      if (excess[w]! > 0) excessNodes--;
-      const pw = price[w]!;
-      const hi = first[w + 1]!;
-      for (let b = first[w]!; b < hi; b++) {
-        const rb = rev[b]!;
-        if (rescap[rb]! === 0) continue;
-        const v = head[b]!;
-        const dv = dist[v]!;
-        if (dv < 0) continue;
-        const cr = cst[rb]! + price[v]! - pw;
-        const nd = level + Math.floor(cr / eps) + 1;
-        if (nd < dv && nd < B) {
-          if (dv === INF) touched[nTouched++] = v;
-          else bucketRemove(v, dv);
-          dist[v] = nd;
-          bucketInsert(v, nd);
-          if (nd > maxLevel) maxLevel = nd;
-        }
-      }
-    }
-    const D = level < B ? level : B - 1;
-    for (let i = 0; i < nScanned; i++) {
-      const v = scanned[i]!;
-      const d = -1 - dist[v]!;
-      if (d < D) price[v]! += (D - d) * eps;
-    }
-    for (let i = 0; i < nTouched; i++) dist[touched[i]!] = INF;
-    const top = maxLevel < B ? maxLevel : B - 1;
-    for (let d = level; d <= top; d++) bucketFirst[d] = -1;
-    current[T] = first[T]!;
-    rebuildHeaps();
-  };
-
-  let pushes = 0;
-  let relabels = 0;
   let phases = 0;
   let eps = maxScaled;
   while (eps > 1) {
     eps = Math.max(1, Math.floor(eps / alpha));
     phases++;
-    // Make the pseudoflow 0-optimal: saturate every residual arc with negative reduced cost.
-    // Residents first (each arc to a provider that gets flow joins the provider's heap),
-    // then providers (their arc to T, then the heap tops while key > price), then T.
-    for (let r = 0; r < R; r++) {
-      const pr = price[r]!;
-      for (let a = first[r]!; a < first[r + 1]!; a++) {
-        if (rescap[a]! > 0) {
-          const w = head[a]!;
-          if (cst[a]! + pr - price[w]! < 0) {
-            pushArc(a, 1);
-            excess[r]!--;
-            excess[w]!++;
-            if (w < T) heapPush(w - R, rev[a]!, pr + cst[a]!);
-          }
-        }
-      }
-    }
-    const pT = price[T]!;
-    for (let p = 0; p < P; p++) {
-      const v = R + p;
-      const pv = price[v]!;
-      const tArc = first[v]!;
-      const c = rescap[tArc]!;
-      if (c > 0 && pv - pT < 0) {
-        pushArc(tArc, c);
-        excess[v]! -= c;
-        excess[T]! += c;
-      }
-      const base = tArc + 1;
-      while (hSize[p]! > 0 && hKey[base]! > pv) {
-        const arc = hArc[base]!;
-        heapPop(p);
-        pushArc(arc, 1);
-        excess[v]!--;
-        excess[head[arc]!]!++;
-      }
-    }
-    for (let a = first[T]!; a < first[T + 1]!; a++) {
-      const c = rescap[a]!;
-      if (c > 0) {
-        const w = head[a]!;
-        if (cst[a]! + pT - price[w]! < 0) {
-          pushArc(a, c);
-          excess[T]! -= c;
-          excess[w]! += c;
-        }
-      }
-    }
-    for (let v = 0; v < n; v++) {
-      current[v] = first[v]!;
-      if (excess[v]! > 0 && queued[v] === 0) {
-            queued[v] = 1;
-            queue[qTail] = v;
-            qTail = qTail + 1 === qCap ? 0 : qTail + 1;
-          }
-    }
-    if (updateFreq > 0) {
-      globalUpdate(eps);
-      nextUpdate = relabels + updateFreq * n;
-    }
-
-    while (qHead !== qTail) {
-      if (updateFreq > 0 && relabels >= nextUpdate) {
-        globalUpdate(eps);
-        nextUpdate = relabels + updateFreq * n;
-      }
-      const v = queue[qHead]!;
-      qHead = qHead + 1 === qCap ? 0 : qHead + 1;
-      queued[v] = 0;
-      let ex = excess[v]!;
-      let pv = price[v]!;
-      const begin = first[v]!;
-      const isProvider = v >= R && v < T;
-      if (v === T) {
-        // T (rarely active): classic current-arc discharge over its long arc list.
-        while (ex > 0) {
-          const end = first[v + 1]!;
-          let a = current[v]!;
-          for (; a < end; a++) {
-            if (rescap[a]! > 0 && cst[a]! + pv - price[head[a]!]! < 0) break;
-          }
-          if (a === end) {
-            let best = -Infinity;
-            for (let b = begin; b < end; b++) {
-              if (rescap[b]! > 0) {
-                const x = price[head[b]!]! - cst[b]!;
-                if (x > best) best = x;
-              }
-            }
-            pv = best - eps;
-            relabels++;
-            current[v] = begin;
-            continue;
-          }
-          const w = head[a]!;
-          const c = rescap[a]!;
-          const delta = ex < c ? ex : c;
-          pushArc(a, delta);
-          ex -= delta;
-          const before = excess[w]!;
-          excess[w] = before + delta;
-          pushes++;
-          if (before + delta > 0 && queued[w] === 0) {
-            queued[w] = 1;
-            queue[qTail] = w;
-            qTail = qTail + 1 === qCap ? 0 : qTail + 1;
-          }
-          current[v] = a;
-        }
-      } else if (isProvider) {
-        // Provider: candidates are the heap top (best current resident to evict), its larger
-        // child (second best) and the arc p→T (value price(T)) while it has capacity.
-        const p = v - R;
-        const tArc = begin;
-        const base = begin + 1;
-        while (ex > 0) {
-          const size = hSize[p]!;
-          const tVal = rescap[tArc]! > 0 ? price[T]! : -Infinity;
-          const top = size > 0 ? hKey[base]! : -Infinity;
-          let child = -Infinity;
-          if (size > 1) {
-            child = hKey[base + 1]!;
-            if (size > 2 && hKey[base + 2]! > child) child = hKey[base + 2]!;
-          }
-          let best: number;
-          let bestArc: number;
-          let second: number;
-          if (tVal >= top) {
-            best = tVal;
-            bestArc = tArc;
-            second = top;
-          } else {
-            best = top;
-            bestArc = hArc[base]!;
-            second = tVal > child ? tVal : child;
-          }
-          if (best === -Infinity) throw new Error('cost scaling: active node without residual arcs');
-          if (!(best > pv)) {
-            pv = best - eps;
-            relabels++;
-          }
-          const w = head[bestArc]!;
-          const c = rescap[bestArc]!;
-          const delta = ex < c ? ex : c;
-          pushArc(bestArc, delta);
-          if (bestArc !== tArc) heapPop(p);
-          ex -= delta;
-          const before = excess[w]!;
-          excess[w] = before + delta;
-          pushes++;
-          if (before + delta > 0 && queued[w] === 0) {
-            queued[w] = 1;
-            queue[qTail] = w;
-            qTail = qTail + 1 === qCap ? 0 : qTail + 1;
-          }
-          if (ex === 0) {
-            const bound = c > delta ? best : second;
-            if (bound !== -Infinity && bound - eps < pv) pv = bound - eps;
-          }
-        }
-      } else {
-        // Residents: one scan finds the best and second-best residual arc by
-        // value price(w) − cost(v, w). Push on the best (relabelling first if it is not
-        // admissible), then, once the excess is gone, drop the price to second-best − ε:
-        // the "double push" of CSA, i.e. an auction bid. Providers scan only their packed
-        // residual arcs (their current residents and T).
-        let heapArc = -1;
-        while (ex > 0) {
-          const end = first[v + 1]!;
-          let best = -Infinity;
-          let bestArc = -1;
-          let second = -Infinity;
-          for (let b = begin; b < end; b++) {
-            if (rescap[b]! > 0) {
-              const x = price[head[b]!]! - cst[b]!;
-              if (x > best) {
-                second = best;
-                best = x;
-                bestArc = b;
-              } else if (x > second) {
-                second = x;
-              }
-            }
-          }
-          if (bestArc < 0) throw new Error('cost scaling: active node without residual arcs');
-          if (!(best > pv)) {
-            pv = best - eps; // relabel: no admissible arc
-            relabels++;
-          }
-          const w = head[bestArc]!;
-          const c = rescap[bestArc]!;
-          const delta = ex < c ? ex : c;
-          pushArc(bestArc, delta);
-          if (w < T) heapArc = bestArc;
-          ex -= delta;
-          const before = excess[w]!;
-          excess[w] = before + delta;
-          pushes++;
-          if (before + delta > 0 && queued[w] === 0) {
-            queued[w] = 1;
-            queue[qTail] = w;
-            qTail = qTail + 1 === qCap ? 0 : qTail + 1;
-          }
-          if (ex === 0) {
-            // Arcs still residual: the others, plus the best one if it kept capacity.
-            const bound = c > delta ? best : second;
-            if (bound !== -Infinity && bound - eps < pv) pv = bound - eps;
-          }
-        }
-        if (heapArc >= 0) {
-          // The resident joined a provider: key its reverse arc by the resident's final price.
-          heapPush(head[heapArc]! - R, rev[heapArc]!, pv + cst[heapArc]!);
-        }
-      }
-      if (!(pv > -EXACT_LIMIT)) throw new PriceRangeError('cost scaling: price left the exact integer range');
-      price[v] = pv;
-      excess[v] = 0;
-    }
+    saturate(s);
+    if (updater !== undefined) globalUpdate(s, updater, eps);
+    dischargeAll(s, eps, updater, updateEvery);
   }
 
   const assignedArc = new Int32Array(R).fill(-1);
@@ -508,5 +601,5 @@ export function costScalingAssignment(input: CostScalingInput): CostScalingOutpu
       }
     }
   }
-  return { assignedArc, pushes, relabels, phases };
+  return { assignedArc, pushes: s.pushes, relabels: s.relabels, phases };
 }

@@ -96,3 +96,36 @@ describe('cost scaling against successive shortest paths', () => {
     },
   );
 });
+
+describe('typed-array input', () => {
+  it('gives the same answer as plain arrays and leaves the caller arrays unchanged', () => {
+    fc.assert(
+      fc.property(mediumInstance, (problem) => {
+        const typed = {
+          residentCount: problem.residentCount,
+          providerCount: problem.providerCount,
+          capacity: Int32Array.from(problem.capacity),
+          arcStart: Int32Array.from(problem.arcStart),
+          arcProvider: Int32Array.from(problem.arcProvider),
+          arcCost: Float64Array.from(problem.arcCost, (c) => c / 1000),
+        };
+        const copy = {
+          capacity: typed.capacity.slice(),
+          arcStart: typed.arcStart.slice(),
+          arcProvider: typed.arcProvider.slice(),
+          arcCost: typed.arcCost.slice(),
+        };
+        const plain = solveAssignment({ ...problem, arcCost: Array.from(typed.arcCost) });
+        const fast = solveAssignment(typed);
+        expect(fast.served).toBe(plain.served);
+        expect(fast.objective).toBe(plain.objective);
+        expect(Array.from(fast.assignment)).toEqual(Array.from(plain.assignment));
+        expect(typed.capacity).toEqual(copy.capacity);
+        expect(typed.arcStart).toEqual(copy.arcStart);
+        expect(typed.arcProvider).toEqual(copy.arcProvider);
+        expect(typed.arcCost).toEqual(copy.arcCost);
+      }),
+      { numRuns: 100, seed: 77 },
+    );
+  });
+});
