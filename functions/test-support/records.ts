@@ -59,7 +59,7 @@ export function applicationRecord(overrides: Partial<ApplicationRecord> = {}): A
       address: { district: DISTRICT, street: '仙林街道', location: { ...HOME } },
     },
     needs: { diets: [] },
-    excludedProviderIds: [],
+    exclusions: [],
     history: [{ at: createdAt, status: 'SUBMITTED', note: 'Application submitted', noteZh: '已提交申请', by: 'fam-1' }],
     ...overrides,
   };

@@ -2,6 +2,7 @@ import { Applications, Providers, type Store } from '@huimin/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/src/lib/config';
 import { runMealAllocationRound } from '../../functions/src/use-cases/allocation';
+import { matchApplication } from '../../functions/src/use-cases/matching';
 import { freshStore } from '../support/dynamo';
 import { applicationRecord, providerRecord } from './fixtures';
 
@@ -60,5 +61,38 @@ describe('an allocation round racing the one-at-a-time matcher', () => {
     expect(offered?.history.map((h) => h.status)).toEqual(['MATCHING', 'OFFERED']);
     expect(offered?.assignment).toMatchObject({ providerId: provider.id, status: 'OFFERED' });
     expect((await store.getProvider(provider.id))?.reserved).toBe(1);
+  });
+});
+
+describe('a place released while the matcher waitlists an application', () => {
+  it('wakes the application instead of leaving it waiting beside a free place', async () => {
+    // Prepare: the only meal point in reach is full when the matcher reads it
+    const provider = providerRecord({ id: 'wake-point', capacity: 1, reserved: 1, location: { lat: 31.5, lng: 120.3 } });
+    const app = applicationRecord({
+      id: 'wake-resident',
+      status: 'MATCHING',
+      subject: { ...applicationRecord({ id: 'x' }).subject, address: { district: '320113', street: '仙林街道', location: { lat: 31.5004, lng: 120.3 } } },
+    });
+    await store.commit([store.create('provider', Providers, provider), store.create('application', Applications, app)]);
+    // …and its place is released right after the waitlisting is written, before anyone requeues it.
+    let released = false;
+    const racingStore = Object.create(store) as Store;
+    racingStore.commit = async (...args: Parameters<Store['commit']>) => {
+      await store.commit(...args);
+      if (!released && args[1]?.some((e) => e.detailType === 'ApplicationWaitlisted')) {
+        released = true;
+        await store.commit([store.releasePlace(provider.id)]);
+      }
+    };
+    const deps: Deps = { store: racingStore, now: () => new Date('2026-11-27T08:00:00.000Z') };
+
+    // Act
+    const outcome = await matchApplication(deps, app.id, 'evt-wake', { correlationId: app.id, causationId: 'evt-wake' });
+
+    // Assess: waitlisted, then straight back to matching, announced so the matcher runs again
+    expect(outcome).toBe('done');
+    const after = await store.getApplication(app.id);
+    expect(after?.history.map((h) => h.status)).toEqual(['WAITLISTED', 'MATCHING']);
+    expect(after?.status).toBe('MATCHING');
   });
 });

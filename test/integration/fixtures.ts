@@ -35,7 +35,7 @@ export function applicationRecord(over: Partial<ApplicationRecord> & { id: strin
       address: { district: '320113', street: '仙林街道', location: { lat: 32.105, lng: 118.93 } },
     },
     needs: { diets: [] },
-    excludedProviderIds: [],
+    exclusions: [],
     history: [],
     ...over,
   };

@@ -5,7 +5,7 @@ import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import type { AllocationRoundResult } from '../views';
 import { listAllApplications, solveDistrict } from './district';
-import { lostPlaceRace, offerWrites } from './matching';
+import { offerWrites } from './matching';
 
 /**
  * A district-wide round for waitlisted meal applications: the optimal allocation over the places
@@ -34,7 +34,7 @@ export async function runMealAllocationRound(deps: Deps, actor: Extract<Actor, {
       offered++;
     } catch (err) {
       // The place or the application changed since the read: the round does not force it.
-      if (lostPlaceRace(err) || (err instanceof TransactionConflictError && err.failed.includes('application'))) {
+      if (err instanceof TransactionConflictError) {
         conflicts++;
         continue;
       }

@@ -88,7 +88,7 @@ export async function submitApplication(
     applicant: input.applicant,
     subject: { ...input.subject, birthDate: id.value.birthDate, sex: id.value.sex },
     needs: input.needs,
-    excludedProviderIds: [],
+    exclusions: [],
     history: [{ at: iso, status: 'SUBMITTED', note: 'Application submitted', noteZh: '已提交申请', by: actor.sub }],
   };
   const ops: TxOp[] = [store.create('application', Applications, record)];

@@ -1,4 +1,4 @@
-import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, NotFoundError, transition } from '@huimin/domain';
+import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, mealPolicyOn, NotFoundError, transition } from '@huimin/domain';
 import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired, type EventDefinition } from '@huimin/events';
 import {
   type ApplicationRecord,
@@ -44,6 +44,11 @@ interface Change {
   extra?: Partial<AssignmentRecord>;
 }
 
+/** The provider is not offered this resident again until the policy's cooldown has passed. */
+function exclusionOf(providerId: string, at: Date) {
+  return { providerId, until: new Date(at.getTime() + mealPolicyOn(at).declineCooldownDays * 86_400_000).toISOString() };
+}
+
 type AssignmentEvent = typeof AssignmentAccepted | typeof AssignmentDeclined | typeof AssignmentCompleted | typeof AssignmentExpired;
 
 /**
@@ -61,7 +66,7 @@ async function commitChange(deps: Deps, c: Change, def: AssignmentEvent, causati
     at,
     {
       ...(c.app.assignment ? { assignment: { ...c.app.assignment, status: c.to } } : {}),
-      ...(backToMatching ? { excludedProviderIds: [...c.app.excludedProviderIds, c.assignment.providerId] } : {}),
+      ...(backToMatching ? { exclusions: [...c.app.exclusions.filter((e) => e.until > at.toISOString()), exclusionOf(c.assignment.providerId, at)] } : {}),
     },
     c.note,
   );

@@ -23,9 +23,10 @@ export class CandidateFinder {
     this.index = createSpatialIndex(providers.map((p, i) => ({ id: i, lat: p.location.lat, lng: p.location.lng })));
   }
 
-  find(app: ApplicationRecord, radiusMetres: number, opts: { freePlaceOnly: boolean }): Candidate[] {
+  find(app: ApplicationRecord, radiusMetres: number, opts: { freePlaceOnly: boolean; at: Date }): Candidate[] {
     const diets: readonly Diet[] = app.needs.diets ?? [];
-    const excluded = new Set(app.excludedProviderIds);
+    const now = opts.at.toISOString();
+    const excluded = new Set(app.exclusions.filter((e) => e.until > now).map((e) => e.providerId));
     const { lat, lng } = app.subject.address.location;
     const out: Candidate[] = [];
     for (const c of this.index.withinRadius(lat, lng, radiusMetres)) {

@@ -43,7 +43,7 @@ export function solveDistrict(
   const lists: AssignmentLists = {
     providers: providers.map((p) => ({ id: p.id, capacity: Math.max(0, placesOf(p)) })),
     residents: apps.map((app) => {
-      const found = finder.find(app, radiusFor(app, at), { freePlaceOnly: false });
+      const found = finder.find(app, radiusFor(app, at), { freePlaceOnly: false, at });
       candidates.set(app.id, found);
       const weight = needWeight(app.eligibility?.age ?? 60, app.eligibility?.lowIncome ?? false, policy);
       // Whole weighted metres: integer costs keep the solver exactly optimal (packages/matching).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mealPolicyOn } from '@huimin/domain';
-import { ApplicationWaitlisted, AssignmentOffered } from '@huimin/events';
+import { ApplicationRequeued, ApplicationWaitlisted, AssignmentOffered } from '@huimin/events';
 import {
   type ApplicationRecord,
   Applications,
@@ -86,7 +86,7 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
   if (app?.status !== 'MATCHING') return 'stale';
   const at = now();
   const finder = new CandidateFinder(await store.listAllProvidersByDistrict(app.district, app.type));
-  for (const candidate of finder.find(app, radiusFor(app, at), { freePlaceOnly: true })) {
+  for (const candidate of finder.find(app, radiusFor(app, at), { freePlaceOnly: true, at })) {
     const { ops, event } = offerWrites(store, app, candidate, at, cause);
     try {
       return await commitOnce(deps, 'matchApplication', eventId, ops, [event]);
@@ -107,5 +107,34 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
     `${app.id}:${app.version + 1}`,
     at,
   );
-  return commitOnce(deps, 'matchApplication', eventId, [store.replace('application', Applications, waitlisted, app.version)], [event]);
+  const outcome = await commitOnce(deps, 'matchApplication', eventId, [store.replace('application', Applications, waitlisted, app.version)], [event]);
+  if (outcome === 'done') await requeueIfPlaceFreed(deps, finder, { ...waitlisted, version: app.version + 1 }, at, cause);
+  return outcome;
+}
+
+/**
+ * Closes a lost wake-up: a place released after the provider list was read (from an index that may
+ * lag) but before this application was waitlisted would wake nobody, since the release's requeue
+ * may not have seen the application yet. So look once more, with consistent reads.
+ */
+async function requeueIfPlaceFreed(deps: Deps, finder: CandidateFinder, app: ApplicationRecord, at: Date, cause: Cause) {
+  for (const { provider } of finder.find(app, radiusFor(app, at), { freePlaceOnly: false, at })) {
+    const fresh = await deps.store.getProvider(provider.id);
+    if (!fresh || fresh.reserved >= fresh.capacity) continue;
+    const next = moveApplication(app, 'MATCHING', at, {}, { note: `A place opened at ${fresh.name}`, noteZh: `${fresh.name}有空位，重新匹配` });
+    const event = newEvent(
+      ApplicationRequeued,
+      { applicationId: app.id, type: app.type, district: app.district, applicationStatus: 'MATCHING' },
+      cause,
+      `${app.id}:${app.version + 1}`,
+      at,
+    );
+    try {
+      await deps.store.commit([deps.store.replace('application', Applications, next, app.version)], [event], at);
+    } catch (err) {
+      // Someone else (the release's requeue) moved it first: that is the wake-up we wanted.
+      if (!(err instanceof TransactionConflictError)) throw err;
+    }
+    return;
+  }
 }

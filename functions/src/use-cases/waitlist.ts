@@ -23,7 +23,7 @@ export async function requeueWaitlisted(deps: Deps, providerId: string, cause: C
     const page = await store.listApplicationsByDistrictTypeStatus(provider.district, provider.kind, 'WAITLISTED', { limit: 50, nextToken });
     for (const app of page.items) {
       if (free <= 0) return moved;
-      if (finder.find(app, radiusFor(app, at), { freePlaceOnly: true }).length === 0) continue;
+      if (finder.find(app, radiusFor(app, at), { freePlaceOnly: true, at }).length === 0) continue;
       const next = moveApplication(app, 'MATCHING', at, {}, { note: `A place opened at ${provider.name}`, noteZh: `${provider.name}有空位，重新匹配` });
       const event = newEvent(
         ApplicationRequeued,

@@ -36,6 +36,8 @@ export interface MealPolicy {
    */
   needWeights: readonly { minAge: number; weight: number }[];
   lowIncomeWeight: number;
+  /** A provider that declined or let an offer lapse is not offered the same resident again for this long. */
+  declineCooldownDays: number;
 }
 
 export const MEAL_POLICIES: readonly MealPolicy[] = [
@@ -62,6 +64,7 @@ export const MEAL_POLICIES: readonly MealPolicy[] = [
       { minAge: 60, weight: 1 },
     ],
     lowIncomeWeight: 0.7,
+    declineCooldownDays: 7,
   },
 ];
 

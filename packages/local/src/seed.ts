@@ -163,7 +163,7 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113): Ap
         },
         needs: { diets },
         eligibility: { eligible: true, reasons: decision.reasons, policyVersion: decision.policyVersion, age: decision.age, lowIncome },
-        excludedProviderIds: [],
+        exclusions: [],
         history: [
           { at: createdAt, status: 'WAITLISTED', note: 'Carried over from the paper waiting list', noteZh: `由纸质排队名单导入（${APPLICATION_STATUS_LABELS.WAITLISTED.zh}）` },
         ],

@@ -42,8 +42,8 @@ export interface ApplicationRecord {
   eligibility?: { eligible: boolean; reasons: Reason[]; policyVersion: string; age: number; lowIncome?: boolean };
   subsidy?: { id: string; status: SubsidyStatus; amount: number };
   assignment?: { id: string; providerId: string; providerName: string; status: AssignmentStatus; expiresAt: string; distanceMetres: number };
-  /** Providers that declined or let the offer lapse; matching skips them. */
-  excludedProviderIds: string[];
+  /** Providers that declined or let an offer lapse; matching skips each until its `until`. */
+  exclusions: { providerId: string; until: string }[];
   history: HistoryEntry[];
 }
 

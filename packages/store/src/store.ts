@@ -347,23 +347,33 @@ export class Store {
     return this.create('submission', Submissions, record);
   }
 
-  /** Writes all ops and their events at once, or nothing (a transaction holds at most 100 items). */
+  /**
+   * Writes all ops and their events at once, or nothing (a transaction holds at most 100 items).
+   * A condition that fails is the caller's to judge (TransactionConflictError names the ops). A
+   * cancellation only because another transaction held one of the rows at that moment is retried
+   * a few times; if it persists it is reported as a conflict on `concurrent`, never as a 500.
+   */
   async commit(ops: TxOp[], events: OutboxEvent[] = [], now = new Date()): Promise<void> {
     const all = [...ops, ...events.map((e) => this.outbox(e, now))];
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({ TransactItems: all.map((o) => o.item), ClientRequestToken: randomUUID() }),
-      );
-    } catch (err) {
-      if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // A new token per attempt: a cancelled transaction wrote nothing, so nothing can apply twice.
+        await this.doc.send(new TransactWriteCommand({ TransactItems: all.map((o) => o.item), ClientRequestToken: randomUUID() }));
+        return;
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException')) throw err;
         const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
         const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [all[i]?.label ?? `#${i}`] : []));
         if (failed.length > 0) throw new TransactionConflictError(failed);
+        if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
+        if (attempt >= COMMIT_RETRIES) throw new TransactionConflictError(['concurrent']);
+        await new Promise((r) => setTimeout(r, 15 * 2 ** attempt + Math.random() * 15));
       }
-      throw err;
     }
   }
 }
+
+const COMMIT_RETRIES = 3;
 
 function pickFilter(f: { status?: string; type?: string }): Partial<ApplicationRecord> {
   const out: Partial<ApplicationRecord> = {};

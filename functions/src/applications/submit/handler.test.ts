@@ -79,7 +79,7 @@ describe('POST /applications', () => {
         applicant: { name: '王芳', phone: '13912345678', relationship: 'child' },
         subject: expect.objectContaining({ idNumber: SUBJECT_ID_NUMBER, birthDate: '1944-03-15', sex: 'female' }),
         needs: { diets: [] },
-        excludedProviderIds: [],
+        exclusions: [],
         history: [expect.objectContaining({ status: 'SUBMITTED', at: NOW.toISOString(), by: 'fam-1' })],
       }),
     });

@@ -125,7 +125,7 @@ describe('POST /assignments/{id}/accept', () => {
         pk: `APP#${APP_ID}`,
         status: 'MATCHING',
         version: 5,
-        excludedProviderIds: ['p-near'],
+        exclusions: [{ providerId: 'p-near', until: '2026-12-04T08:00:00.000Z' }],
         assignment: { id: ASSIGNMENT_ID, status: 'EXPIRED' },
       },
       ConditionExpression: '#v = :v',

@@ -56,7 +56,7 @@ describe('POST /assignments/{id}/decline', () => {
       ExpressionAttributeValues: { ':v': 1 },
     });
     expect(appPut?.Put).toMatchObject({
-      Item: { pk: `APP#${APP_ID}`, status: 'MATCHING', excludedProviderIds: ['p-near'], version: 5 },
+      Item: { pk: `APP#${APP_ID}`, status: 'MATCHING', exclusions: [{ providerId: 'p-near', until: '2026-12-04T08:00:00.000Z' }], version: 5 },
       ExpressionAttributeValues: { ':v': 4 },
     });
     expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :one' });

@@ -43,7 +43,7 @@ describe('expire-offers sweep', () => {
     const [assignmentPut, appPut, release, outbox] = transactItems(ddb);
     expect(assignmentPut?.Put?.Item).toMatchObject({ id: overdue.id, status: 'EXPIRED' });
     expect(assignmentPut?.Put?.Item).not.toHaveProperty('gsi3pk');
-    expect(appPut?.Put).toMatchObject({ Item: { status: 'MATCHING', excludedProviderIds: ['p-near'] }, ExpressionAttributeValues: { ':v': 4 } });
+    expect(appPut?.Put).toMatchObject({ Item: { status: 'MATCHING', exclusions: [{ providerId: 'p-near', until: '2026-12-04T08:00:00.000Z' }] }, ExpressionAttributeValues: { ':v': 4 } });
     expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :one' });
     expect(outboxEvent(outbox!)).toMatchObject({
       detailType: 'AssignmentExpired',

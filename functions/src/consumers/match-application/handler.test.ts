@@ -151,7 +151,7 @@ describe('match-application consumer', () => {
       providerRecord({ id: 'p-excluded' }),
       providerRecord({ id: 'p-halal-only', diets: ['halal'] }),
       providerRecord({ id: 'p-too-far', location: { lat: 32.12, lng: 118.93 } }),
-    ], applicationRecord({ id: APP_ID, status: 'MATCHING', version: 3, needs: { diets: ['soft'] }, excludedProviderIds: ['p-excluded'] }));
+    ], applicationRecord({ id: APP_ID, status: 'MATCHING', version: 3, needs: { diets: ['soft'] }, exclusions: [{ providerId: 'p-excluded', until: '2026-12-04T08:00:00.000Z' }] }));
 
     await handler(busEvent(assessed), context);
 
