@@ -127,7 +127,7 @@ export function httpHandler<
   P extends z.ZodType | undefined = undefined,
 >(
   fn: FunctionName,
-  { request: schemas }: { request: { body?: B; query?: Q; path?: P }; response: R },
+  { request: schemas, response }: { request: { body?: B; query?: Q; path?: P }; response: R },
   run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, deps: Deps) => Promise<HttpResult<z.input<R>>>,
 ) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
@@ -148,10 +148,13 @@ export function httpHandler<
         requestId,
       };
       const result = await run(req, getDeps());
+      // The documented shape, enforced: keys a view did not declare (a phone number on a record,
+      // say) are dropped rather than sent; a body that breaks the schema is our bug, a logged 500.
+      const body = result.body === undefined ? undefined : response.parse(result.body);
       return {
         statusCode: result.status,
         headers: JSON_HEADERS,
-        ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       };
     });
 }

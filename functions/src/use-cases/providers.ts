@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, ForbiddenError, NotFoundError, type ProviderInput } from '@huimin/domain';
+import { ConflictError, ForbiddenError, isKnownStreet, NotFoundError, type ProviderInput, ValidationError } from '@huimin/domain';
 import { CapacityDeclared } from '@huimin/events';
 import { type ProviderRecord, Providers, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
@@ -8,6 +8,9 @@ import { newEvent } from '../lib/events';
 import type { ProviderView } from '../views';
 
 export async function registerProvider(deps: Deps, actor: Extract<Actor, { role: 'staff' }>, input: ProviderInput, requestId: string): Promise<ProviderView> {
+  if (!isKnownStreet(actor.district, input.street)) {
+    throw new ValidationError([{ path: 'street', message: `该区没有此街道：${input.street} / No street ${input.street} in district ${actor.district}` }]);
+  }
   const at = deps.now();
   const provider: ProviderRecord = {
     id: randomUUID(),

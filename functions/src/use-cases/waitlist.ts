@@ -7,10 +7,10 @@ import { moveApplication } from './history';
 
 /**
  * A place came free at a provider: the longest-waiting applications that this provider could
- * serve go back to matching, as many as it has free places. Each move is version-conditioned, so a
- * redelivered event cannot move an application twice.
+ * serve go back to matching, as many as it has free places. Each move carries a "consumed" marker
+ * for (this event, that application), so a redelivered or replayed event moves nobody twice.
  */
-export async function requeueWaitlisted(deps: Deps, providerId: string, cause: Cause): Promise<number> {
+export async function requeueWaitlisted(deps: Deps, providerId: string, eventId: string, cause: Cause): Promise<number> {
   const { store, now } = deps;
   const provider = await store.getProvider(providerId);
   if (!provider) return 0;
@@ -33,7 +33,7 @@ export async function requeueWaitlisted(deps: Deps, providerId: string, cause: C
         at,
       );
       try {
-        await store.commit([store.replace('application', Applications, next, app.version)], [event], at);
+        await store.commit([store.replace('application', Applications, next, app.version), store.consumed('requeueWaitlisted', `${eventId}:${app.id}`, at)], [event], at);
         moved++;
         free--;
       } catch (err) {

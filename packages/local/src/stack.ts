@@ -38,7 +38,7 @@ export interface LocalStack {
   store: Store;
   tokens: LocalTokens;
   demo: { family: string; provider: string; staff: string; providerId: string };
-  /** Resolves when the stream is drained and no event delivery is in flight. */
+  /** Resolves when no event delivery is in flight (events still on the stream are not waited for). */
   settle(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { costScalingAssignment, PriceRangeError } from './cost-scaling';
 import { InvalidProblemError } from './errors';
 import type { IntegerProblem } from './integer-problem';
 import { sspAssignment } from './ssp';
+import { warmStartPrices } from './warm-start';
 
 /**
  * A capacitated assignment problem in compressed sparse row (CSR) form: the arcs of
@@ -175,7 +176,8 @@ export function solveAssignment(problem: AssignmentProblem, options: SolveAssign
     let out: ReturnType<typeof costScalingAssignment> | undefined;
     if (unserved * K * 64 <= MAX_SAFE) {
       try {
-        out = costScalingAssignment({ ...reduced, unservedCost: unserved });
+        const providerPrice = warmStartPrices({ ...reduced, unservedCost: unserved });
+        out = costScalingAssignment({ ...reduced, unservedCost: unserved, providerPrice });
       } catch (error) {
         if (!(error instanceof PriceRangeError)) throw error;
       }

@@ -21,7 +21,8 @@ export interface EntitySpec<T> {
   indexes?: Partial<Record<IndexName, IndexSpec<T>>>;
 }
 
-const SEP = '#';
+export const KEY_SEPARATOR = '#';
+const SEP = KEY_SEPARATOR;
 
 function join(values: readonly unknown[]): string {
   return values.map((v) => String(v)).join(SEP);
@@ -34,6 +35,11 @@ export class Entity<T extends object> {
 
   private pkValue(values: readonly unknown[]): string {
     return `${this.spec.prefix}${SEP}${join(values)}`;
+  }
+
+  /** What every partition key of this entity starts with. */
+  get keyPrefix(): string {
+    return `${this.spec.prefix}${SEP}`;
   }
 
   /** Primary key of the item holding `values`. */

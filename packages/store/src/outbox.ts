@@ -1,3 +1,16 @@
+import { Outbox } from './entities';
+
+/**
+ * Which stream records are events: new outbox items. Written as an EventBridge pattern because the
+ * CDK Pipe's source filter and the local stream poller both apply it; the prefix comes from the
+ * Outbox entity's key model, so the filter follows the keys.
+ */
+export const OUTBOX_PREFIX = Outbox.keyPrefix;
+export const OUTBOX_STREAM_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { pk: { S: [{ prefix: OUTBOX_PREFIX }] } } },
+} as const;
+
 /**
  * From a stream record of a new outbox item to the bus entry it announces. The Pipe's enrichment
  * function (infra/) and the local stream poller (packages/local) both use this, so the two paths

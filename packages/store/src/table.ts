@@ -38,13 +38,3 @@ export function createTableInput(tableName: string) {
     StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamView },
   };
 }
-
-/**
- * Which stream records are events: new outbox items. Written as an EventBridge pattern because the
- * CDK Pipe's source filter and the local stream poller both apply it.
- */
-export const OUTBOX_PREFIX = 'OUTBOX#';
-export const OUTBOX_STREAM_FILTER = {
-  eventName: ['INSERT'],
-  dynamodb: { NewImage: { pk: { S: [{ prefix: OUTBOX_PREFIX }] } } },
-} as const;

@@ -29,6 +29,16 @@ afterEach(() => {
 });
 
 describe('GET /assignments', () => {
+  it('sends only the documented fields, whatever else a stored record carries', async () => {
+    // Prepare: a record that (wrongly) carries a resident's phone number
+    ddb.on(QueryCommand).resolves({ Items: [{ ...Assignments.toItem(assignmentRecord()), subjectPhone: '13912345678' }] });
+
+    const res = await list(claims.provider('p-near'));
+
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain('13912345678');
+  });
+
   it("lists the provider's own assignments from gsi1", async () => {
     const res = await list(claims.provider('p-near'));
 

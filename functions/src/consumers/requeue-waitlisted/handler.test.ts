@@ -49,11 +49,16 @@ describe('requeue-waitlisted consumer', () => {
       Limit: 50,
     });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    const [appPut, outbox] = transactItems(ddb);
+    const [appPut, marker, outbox] = transactItems(ddb);
     expect(appPut?.Put).toMatchObject({
       Item: { id: waiting(1).id, status: 'MATCHING', version: 5, gsi3pk: `APP#gsi3#${DISTRICT}#meal#MATCHING` },
       ConditionExpression: '#v = :v',
       ExpressionAttributeValues: { ':v': 4 },
+    });
+    // A redelivered event finds this marker and moves nobody twice.
+    expect(marker?.Put).toMatchObject({
+      Item: { pk: `CONSUMED#requeueWaitlisted#${completed.detail.metadata.eventId}:${waiting(1).id}` },
+      ConditionExpression: 'attribute_not_exists(pk)',
     });
     expect(outboxEvent(outbox!)).toMatchObject({
       detailType: 'ApplicationRequeued',

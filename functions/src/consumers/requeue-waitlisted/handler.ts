@@ -4,5 +4,5 @@ import { subscriptionData } from './schema';
 
 export const handler = eventConsumer('requeueWaitlisted', (event, deps) => {
   const { releasedProviderId } = subscriptionData.parse(event.data);
-  return requeueWaitlisted(deps, releasedProviderId, causeOf(event));
+  return requeueWaitlisted(deps, releasedProviderId, event.metadata.eventId, causeOf(event));
 });

@@ -29,17 +29,23 @@ afterEach(() => {
 });
 
 describe('GET /providers', () => {
-  it("lists the district's meal points from gsi2 by default, in street order", async () => {
+  it("lists every kind of the district's providers from gsi2 when no kind is asked for", async () => {
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
+      Items: input.ExpressionAttributeValues[':pk'] === `PROVIDER#gsi2#${DISTRICT}#meal` ? [Providers.toItem(providerRecord())] : [],
+    }));
+
     const res = await list(claims.staff());
 
     expect(res.status).toBe(200);
-    expect(ddb).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
-      IndexName: 'gsi2',
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': 'gsi2pk' },
-      ExpressionAttributeValues: { ':pk': `PROVIDER#gsi2#${DISTRICT}#meal` },
-      ScanIndexForward: true,
-    });
+    for (const kind of ['home-visit', 'meal', 'retrofit', 'childcare']) {
+      expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+        IndexName: 'gsi2',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'gsi2pk' },
+        ExpressionAttributeValues: { ':pk': `PROVIDER#gsi2#${DISTRICT}#${kind}` },
+        ScanIndexForward: true,
+      });
+    }
     expect(res.body).toEqual({ items: [expect.objectContaining({ id: 'p-near', capacity: 40, reserved: 12 })] });
     expect((res.body as { items: object[] }).items[0]).not.toHaveProperty('gsi2pk');
   });
