@@ -32,6 +32,8 @@ export interface FunctionSpec {
   /** An EventBridge Scheduler / rule schedule expression. */
   schedule?: string;
   table: 'read' | 'readWrite';
+  /** Reads the low-income registry, so it needs the registry's HMAC key (REGISTRY_HMAC_KEY). */
+  registryKey?: true;
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -162,6 +164,7 @@ export const FUNCTIONS = {
     description: 'Applies eligibility and subsidy policy to a submitted application',
     subscription: { ...fromUs, 'detail-type': [ApplicationSubmitted.detailType] },
     table: 'readWrite',
+    registryKey: true,
   },
   matchApplication: {
     entry: 'functions/src/consumers/match-application/handler.ts',

@@ -8,6 +8,7 @@ import { afterAll, vi } from 'vitest';
  * developer's DynamoDB Local setting cannot leak in: unit tests touch no network (STYLE.md #14).
  */
 vi.stubEnv('TABLE_NAME', 'test-table');
+vi.stubEnv('REGISTRY_HMAC_KEY', 'test-registry-key');
 vi.stubEnv('DYNAMODB_ENDPOINT', undefined);
 vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');

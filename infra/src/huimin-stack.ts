@@ -1,8 +1,9 @@
 import { EVENT_SOURCE } from '@huimin/events';
 import { FUNCTION_SPECS, type FunctionName } from '@huimin/functions/wiring';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DataStore } from './constructs/data-store';
@@ -51,11 +52,21 @@ export class HuiminStack extends Stack {
     });
     this.alarmTopic = alarmTopic;
 
+    // The low-income registry stores HMACs of ID numbers under this key (packages/store).
+    const registryKey = new secretsmanager.Secret(this, 'RegistryHmacKey', {
+      description: 'HMAC key of the low-income registry (ID numbers are stored only as HMACs under it)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(registryKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating this key would orphan every registry entry hashed under it; it is rotated by re-importing the registry under a new key, not by a rotation Lambda.',
+    });
+
     const functions = new Map<FunctionName, WiredFunction>();
     for (const [name, spec] of FUNCTION_SPECS) {
       functions.set(
         name,
-        new WiredFunction(this, pascal(name), { name, spec, table: this.data.table, bus: this.bus, alarmTopic }),
+        new WiredFunction(this, pascal(name), { name, spec, table: this.data.table, bus: this.bus, alarmTopic, registryKey }),
       );
     }
     this.functions = functions;

@@ -100,6 +100,16 @@ describe('functions', () => {
     expect(props(logGroupId).RetentionInDays).toBeGreaterThanOrEqual(180);
   });
 
+  it.each(FUNCTION_SPECS)('%s gets the registry key only if the wiring says it reads the registry', (name, spec) => {
+    const vars = (props(functionId(name)).Environment as { Variables: Record<string, unknown> }).Variables;
+    if (spec.registryKey) {
+      // A dynamic reference CloudFormation resolves at deploy time: the key itself is never in the template.
+      expect(JSON.stringify(vars.REGISTRY_HMAC_KEY)).toMatch(/resolve:secretsmanager:/);
+    } else {
+      expect(vars).not.toHaveProperty('REGISTRY_HMAC_KEY');
+    }
+  });
+
   it.each(FUNCTION_SPECS)('%s may write to the table only if the wiring says readWrite', (name, spec) => {
     const roleId = (props(functionId(name)).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const actions = actionsOf(roleId);

@@ -16,6 +16,6 @@ let deps: Deps | undefined;
 
 /** Module-scope dependencies, built once per process (one SDK client per service). */
 export function getDeps(): Deps {
-  deps ??= { store: new Store(createDocumentClient(), requireEnv('TABLE_NAME')), now: () => new Date() };
+  deps ??= { store: new Store(createDocumentClient(), requireEnv('TABLE_NAME'), process.env.REGISTRY_HMAC_KEY), now: () => new Date() };
   return deps;
 }

@@ -4,6 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -29,6 +30,8 @@ export interface WiredFunctionProps {
   table: dynamodb.ITable;
   bus: events.IEventBus;
   alarmTopic: sns.ITopic;
+  /** The low-income registry's HMAC key, given only to functions whose spec asks for it. */
+  registryKey: secretsmanager.ISecret;
 }
 
 /**
@@ -57,7 +60,11 @@ export class WiredFunction extends Construct {
       description: spec.description,
       timeout: spec.timeoutSeconds === undefined ? undefined : Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
-      environment: { TABLE_NAME: props.table.tableName },
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        // Resolved by CloudFormation at deploy time from Secrets Manager; never in the template.
+        ...(spec.registryKey ? { REGISTRY_HMAC_KEY: props.registryKey.secretValue.unsafeUnwrap() } : {}),
+      },
       deadLetterQueue: this.deadLetterQueue?.queue,
     }).fn;
 

@@ -11,7 +11,7 @@ import { importRegistryFile } from './low-income';
 import { DEMO_PROVIDER_ID, demoWaitlist, seedProviders, seedWaitlist } from './seed';
 import { createLocalServer } from './server';
 import { StreamPoller } from './stream';
-import { LocalTokens } from './tokens';
+import { LocalTokens, localSecret } from './tokens';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LOW_INCOME_FILE = fileURLToPath(new URL('../seed/low-income-320113.csv', import.meta.url));
@@ -57,8 +57,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
   const { streamArn } = await ensureTable(dynamoEndpoint, tableName);
 
+  // The registry's HMAC key: fresh per in-memory run, kept beside the data when persisted.
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const registryKey = localSecret(opts.dataDir ? join(opts.dataDir, 'registry-key') : undefined);
+
   // What a Lambda's configuration would set; the functions read it at cold start.
   Object.assign(process.env, {
+    REGISTRY_HMAC_KEY: registryKey,
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'cn-north-1',
@@ -100,14 +105,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     return [timer];
   });
 
-  const store = new Store(createDocumentClient({ DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'cn-north-1' }), tableName);
+  const store = new Store(createDocumentClient({ DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'cn-north-1' }), tableName, registryKey);
   if (opts.seed ?? true) {
     await seedProviders(store);
     await importRegistryFile(store, LOW_INCOME_FILE);
   }
   if (opts.demoWaitlist) await seedWaitlist(store, demoWaitlist(opts.demoWaitlist));
 
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const tokens = LocalTokens.create(opts.dataDir ? join(opts.dataDir, 'token-key') : undefined);
   const server: Server = createLocalServer({ tokens, invoke: (fn, event) => invoke(fn, event) as ReturnType<Parameters<typeof createLocalServer>[0]['invoke']> });
   await new Promise<void>((resolveListen, reject) => {

@@ -28,15 +28,20 @@ export type TokenRequest = z.infer<typeof tokenRequestSchema>;
 
 export type Claims = Record<string, string | string[] | number>;
 
+/** A random secret (base64), or the one kept in `file` so it survives a persisted restart. */
+export function localSecret(file?: string): string {
+  if (file && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64');
+  if (file) writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
 export class LocalTokens {
   private constructor(private readonly secret: Uint8Array) {}
 
   /** A fresh key per run, or one kept in the data folder so tokens survive a persisted restart. */
   static create(keyFile?: string): LocalTokens {
-    if (keyFile && existsSync(keyFile)) return new LocalTokens(Buffer.from(readFileSync(keyFile, 'utf8'), 'base64'));
-    const secret = randomBytes(32);
-    if (keyFile) writeFileSync(keyFile, secret.toString('base64'), { mode: 0o600 });
-    return new LocalTokens(secret);
+    return new LocalTokens(Buffer.from(localSecret(keyFile), 'base64'));
   }
 
   async sign(r: TokenRequest, ttlSeconds = 12 * 3600): Promise<string> {

@@ -101,7 +101,7 @@ export interface ProviderRecord {
 
 export interface LowIncomeRecord {
   district: string;
-  /** SHA-256 of the ID number: the registry never stores the number itself. */
+  /** HMAC-SHA256 of the ID number under a secret key: the registry never stores the number itself. */
   idHash: string;
   importedAt: string;
   source: string;

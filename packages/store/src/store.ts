@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -58,8 +58,20 @@ export interface Page<T> {
 
 const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
 
-export function hashIdNumber(idNumber: string): string {
-  return createHash('sha256').update(`huimin:${idNumber.toUpperCase()}`).digest('hex');
+/**
+ * The registry's key for an ID number: a keyed hash (HMAC-SHA256). A plain hash would not do: ID
+ * numbers of older residents of one district are few enough (≈36,000 birth dates × 1,000
+ * sequences) to recover from the table by trying them all; without the key they cannot be.
+ */
+export function hashIdNumber(idNumber: string, key: string): string {
+  return createHmac('sha256', key).update(idNumber.toUpperCase()).digest('hex');
+}
+
+export class MissingRegistryKeyError extends Error {
+  constructor() {
+    super('The low-income registry needs its HMAC key (REGISTRY_HMAC_KEY)');
+    this.name = 'MissingRegistryKeyError';
+  }
 }
 
 function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
@@ -92,7 +104,14 @@ export class Store {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
+    /** HMAC key of the low-income registry; only the functions that read or import it get one. */
+    private readonly registryKey?: string,
   ) {}
+
+  private registryHash(idNumber: string): string {
+    if (!this.registryKey) throw new MissingRegistryKeyError();
+    return hashIdNumber(idNumber, this.registryKey);
+  }
 
   // ---- reads ---------------------------------------------------------------------------
 
@@ -214,7 +233,7 @@ export class Store {
   }
 
   async isOnLowIncomeRegistry(district: string, idNumber: string): Promise<boolean> {
-    return (await this.get(LowIncomeRegistry, { district, idHash: hashIdNumber(idNumber) })) !== undefined;
+    return (await this.get(LowIncomeRegistry, { district, idHash: this.registryHash(idNumber) })) !== undefined;
   }
 
   // ---- writes --------------------------------------------------------------------------
@@ -224,7 +243,7 @@ export class Store {
     const importedAt = new Date().toISOString();
     return this.putAll(
       LowIncomeRegistry,
-      idNumbers.map((id) => ({ district, idHash: hashIdNumber(id), importedAt, source })),
+      idNumbers.map((id) => ({ district, idHash: this.registryHash(id), importedAt, source })),
     );
   }
 

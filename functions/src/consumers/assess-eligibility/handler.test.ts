@@ -17,7 +17,7 @@ const context = fakeContext('assessEligibility');
 
 const APP_ID = submitted.detail.data.applicationId;
 const EVENT_ID = submitted.detail.metadata.eventId;
-const lowIncomeKey = { pk: `LOWINCOME#${DISTRICT}`, sk: hashIdNumber(SUBJECT_ID_NUMBER) };
+const lowIncomeKey = { pk: `LOWINCOME#${DISTRICT}`, sk: hashIdNumber(SUBJECT_ID_NUMBER, 'test-registry-key') };
 
 beforeEach(() => {
   ddb.reset();
