@@ -43,3 +43,14 @@ describe('errorResponse', () => {
     expect(bodyOf(r).error).toMatchObject({ code: 'INTERNAL', requestId: 'req-3' });
   });
 });
+
+describe('error codes', () => {
+  it('documents every code the API can answer with, with the status it answers', async () => {
+    const { buildOpenApiDocument } = await import('../public/openapi/document');
+    const { ERROR_CODES } = await import('@huimin/domain');
+    const doc = buildOpenApiDocument() as unknown as { components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } } };
+
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    expect(errorResponse(new TransactionConflictError(['x']), 'r').statusCode).toBe(ERROR_CODES.CONFLICT.status);
+  });
+});

@@ -8,9 +8,30 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * Every error code the API answers with, its status and what it means: the classes below and the
+ * OpenAPI document both read this table, so a client can switch on `error.code` from the document.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, description: 'A field is not valid; `issues` names each one' },
+  MALFORMED_REQUEST: { status: 400, description: 'The body is not valid JSON' },
+  UNAUTHORIZED: { status: 401, description: 'No token, or a forged or expired one' },
+  FORBIDDEN: { status: 403, description: "Wrong role, or another district's data" },
+  NOT_FOUND: { status: 404, description: 'Not found, or not yours' },
+  CONFLICT: { status: 409, description: 'The record changed meanwhile; reload and try again' },
+  ILLEGAL_TRANSITION: { status: 409, description: 'The record is in a state that does not allow this' },
+  OFFER_EXPIRED: { status: 409, description: 'The offer passed its response deadline; the next provider is tried' },
+  CAPACITY_BELOW_RESERVED: { status: 409, description: 'Capacity may not fall below the places already held' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than 64 KiB' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body must be application/json' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used with another body' },
+  INTERNAL: { status: 500, description: 'Something went wrong on our side; quote the requestId' },
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 export abstract class AppError extends Error {
   abstract readonly status: number;
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   readonly messageZh: string;
   readonly issues: FieldIssue[] | undefined;
 
@@ -23,45 +44,45 @@ export abstract class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  readonly status = 400;
   readonly code = 'VALIDATION_FAILED';
+  readonly status = ERROR_CODES.VALIDATION_FAILED.status;
   constructor(issues: FieldIssue[], message = 'The request is not valid', messageZh = '请求内容有误') {
     super(message, messageZh, issues);
   }
 }
 
 export class MalformedRequestError extends AppError {
-  readonly status = 400;
   readonly code = 'MALFORMED_REQUEST';
+  readonly status = ERROR_CODES.MALFORMED_REQUEST.status;
 }
 
 export class UnauthorizedError extends AppError {
-  readonly status = 401;
   readonly code = 'UNAUTHORIZED';
+  readonly status = ERROR_CODES.UNAUTHORIZED.status;
   constructor(message = 'A valid bearer token is required', messageZh = '需要有效的身份令牌') {
     super(message, messageZh);
   }
 }
 
 export class ForbiddenError extends AppError {
-  readonly status = 403;
   readonly code = 'FORBIDDEN';
+  readonly status = ERROR_CODES.FORBIDDEN.status;
   constructor(message = 'Your role may not do this', messageZh = '您的角色无权执行此操作') {
     super(message, messageZh);
   }
 }
 
 export class NotFoundError extends AppError {
-  readonly status = 404;
   readonly code = 'NOT_FOUND';
+  readonly status = ERROR_CODES.NOT_FOUND.status;
   constructor(what: string, whatZh: string) {
     super(`${what} not found`, `未找到${whatZh}`);
   }
 }
 
 export class ConflictError extends AppError {
-  readonly status = 409;
-  readonly code: string = 'CONFLICT';
+  readonly code: ErrorCode = 'CONFLICT';
+  readonly status: number = ERROR_CODES.CONFLICT.status;
 }
 
 export class IllegalTransitionError extends ConflictError {
@@ -72,24 +93,24 @@ export class IllegalTransitionError extends ConflictError {
 }
 
 export class PayloadTooLargeError extends AppError {
-  readonly status = 413;
   readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly status = ERROR_CODES.PAYLOAD_TOO_LARGE.status;
   constructor(limitBytes: number) {
     super(`The body is larger than ${limitBytes} bytes`, `请求内容超过 ${Math.round(limitBytes / 1024)} KiB 上限`);
   }
 }
 
 export class UnsupportedMediaTypeError extends AppError {
-  readonly status = 415;
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly status = ERROR_CODES.UNSUPPORTED_MEDIA_TYPE.status;
   constructor() {
     super('The body must be sent as application/json', '请求内容类型必须为 application/json');
   }
 }
 
 export class IdempotencyConflictError extends AppError {
-  readonly status = 422;
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly status = ERROR_CODES.IDEMPOTENCY_KEY_REUSED.status;
   constructor() {
     super(
       'This Idempotency-Key was already used with a different body',

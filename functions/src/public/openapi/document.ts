@@ -1,11 +1,17 @@
-import { publishedJsonSchema } from '@huimin/domain';
+import { ERROR_CODES, type ErrorCode, publishedJsonSchema } from '@huimin/domain';
 import { z } from 'zod';
 import { FUNCTION_SPECS, type HttpRoute } from '../../wiring';
 import { HTTP_SCHEMAS } from './schema';
 
 const errorBody = z.object({
   error: z.object({
-    code: z.string(),
+    code: z
+      .enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]])
+      .describe(
+        Object.entries(ERROR_CODES)
+          .map(([code, { status, description }]) => `${code} (${status}): ${description}`)
+          .join('; '),
+      ),
     message: z.string(),
     messageZh: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
