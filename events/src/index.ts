@@ -1,3 +1,4 @@
+import { AllocationRoundRequested } from './catalogue/allocation-round-requested';
 import { ApplicationCancelled, ApplicationRequeued, ApplicationWaitlisted } from './catalogue/application-events';
 import { ApplicationSubmitted } from './catalogue/application-submitted';
 import {
@@ -14,6 +15,7 @@ import type { EventDefinition } from './define';
 
 export * from './define';
 export {
+  AllocationRoundRequested,
   ApplicationCancelled,
   ApplicationRequeued,
   ApplicationSubmitted,
@@ -44,6 +46,7 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   ApplicationRequeued,
   ApplicationCancelled,
   CapacityDeclared,
+  AllocationRoundRequested,
 ];
 
 export function findEventDefinition(detailType: string): EventDefinition | undefined {

@@ -187,21 +187,34 @@ export const ProviderView = z
   .describe('A service provider, e.g. a meal point / 服务机构');
 export type ProviderView = z.infer<typeof ProviderView>;
 
-export const AllocationRoundResult = z
+export const ALLOCATION_ROUND_STATUSES = ['RUNNING', 'COMPLETED'] as const;
+
+/** What a round produced (use-cases/allocation.ts); recorded on the round when it completes. */
+export const AllocationRoundOutcome = z.object({
+  policyVersion: z.string(),
+  considered: count.describe('Waitlisted applications in the round'),
+  planned: count.describe('Places the optimal allocation found…'),
+  offered: count.describe('…and the offers actually made (fewer when the one-at-a-time matcher took a place meanwhile)'),
+  conflicts: count.describe('Offers lost to a concurrent change; they wait for the next round or released place'),
+  stillWaiting: count,
+  objective: z.number().describe("The allocation's cost: the solver's objective value"),
+});
+export type AllocationRoundOutcome = z.infer<typeof AllocationRoundOutcome>;
+
+export const AllocationRoundView = z
   .object({
-    roundId: z.string(),
+    id: z.string().describe("The round's id: poll `GET /allocation-rounds/{id}` until it is COMPLETED"),
+    status: z.enum(ALLOCATION_ROUND_STATUSES).describe('RUNNING until the round has made its offers, then COMPLETED'),
     type: allocationRoundInputSchema.shape.type,
     district: districtCode,
-    policyVersion: z.string(),
-    considered: count.describe('Waitlisted applications in the round'),
-    planned: count.describe('Places the optimal allocation found…'),
-    offered: count.describe('…and the offers actually made (fewer when the one-at-a-time matcher took a place meanwhile)'),
-    conflicts: count.describe('Offers lost to a concurrent change; they wait for the next round or released place'),
-    stillWaiting: count,
-    objective: z.number().describe("The allocation's cost: the solver's objective value"),
+    requestedBy: z.string().describe('The staff member (`sub`) who asked for the round'),
+    createdAt: timestamp,
+    completedAt: timestamp.optional().describe('Absent while RUNNING'),
+    // The outcome: absent while RUNNING, all present once COMPLETED.
+    ...AllocationRoundOutcome.partial().shape,
   })
-  .describe('The outcome of a district-wide allocation round / 分配轮次结果');
-export type AllocationRoundResult = z.infer<typeof AllocationRoundResult>;
+  .describe('A district-wide allocation round, with its outcome once COMPLETED / 分配轮次');
+export type AllocationRoundView = z.infer<typeof AllocationRoundView>;
 
 const figures = {
   demand: count.describe('Applications still wanting a place'),

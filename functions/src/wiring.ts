@@ -1,4 +1,5 @@
 import {
+  AllocationRoundRequested,
   ApplicationSubmitted,
   EVENT_SOURCE,
 } from '@huimin/events';
@@ -131,11 +132,21 @@ export const FUNCTIONS = {
   },
   runAllocationRound: {
     entry: 'functions/src/allocation/run-round/handler.ts',
-    description: "Staff run a district-wide allocation round (meal: the waitlist, optimally) for their district",
+    description: 'Staff start a district-wide allocation round for their district (202 with its id; allocateDistrict runs it)',
     http: [{ method: 'POST', path: '/allocation-rounds', roles: ['staff'] }],
     table: 'readWrite',
-    timeoutSeconds: 60,
-    memoryMb: 1024,
+  },
+  listAllocationRounds: {
+    entry: 'functions/src/allocation/list-rounds/handler.ts',
+    description: "The district's allocation rounds, newest first",
+    http: [{ method: 'GET', path: '/allocation-rounds', roles: ['staff'] }],
+    table: 'read',
+  },
+  getAllocationRound: {
+    entry: 'functions/src/allocation/get-round/handler.ts',
+    description: 'One allocation round: RUNNING, or COMPLETED with its outcome',
+    http: [{ method: 'GET', path: '/allocation-rounds/{id}', roles: ['staff'] }],
+    table: 'read',
   },
   supplyDemandReport: {
     entry: 'functions/src/reports/supply-demand/handler.ts',
@@ -177,6 +188,15 @@ export const FUNCTIONS = {
     description: 'When a place is released, moves the longest-waiting applications back to matching',
     subscription: { ...fromUs, detail: { data: { releasedProviderId: [{ exists: true }] } } },
     table: 'readWrite',
+  },
+  allocateDistrict: {
+    entry: 'functions/src/consumers/allocate-district/handler.ts',
+    description: "Runs a requested allocation round (meal: the district's waitlist, optimally) and records its outcome",
+    subscription: { ...fromUs, 'detail-type': [AllocationRoundRequested.detailType] },
+    table: 'readWrite',
+    // One offer transaction per chosen resident: a large district takes minutes, not seconds.
+    timeoutSeconds: 900,
+    memoryMb: 1024,
   },
   expireOffers: {
     entry: 'functions/src/consumers/expire-offers/handler.ts',

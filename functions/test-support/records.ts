@@ -1,5 +1,5 @@
 import { checkCharFor } from '@huimin/domain';
-import type { ApplicationRecord, AssignmentRecord, ProviderRecord, SubsidyRecord } from '@huimin/store';
+import type { ApplicationRecord, AssignmentRecord, ProviderRecord, RoundRecord, SubsidyRecord } from '@huimin/store';
 
 /** Every handler test runs at this instant (fake `Date`), so ages, deadlines and TTLs are fixed. */
 export const NOW = new Date('2026-11-27T08:00:00.000Z');
@@ -36,6 +36,7 @@ export function mealApplicationBody() {
 export const APP_ID = 'a1b2c3d4-0000-4000-8000-000000000001';
 export const ASSIGNMENT_ID = 'b1b2c3d4-0000-4000-8000-000000000002';
 export const SUBSIDY_ID = 'c1b2c3d4-0000-4000-8000-000000000003';
+export const ROUND_ID = 'f1b2c3d4-0000-4000-8000-000000000004';
 
 export function applicationRecord(overrides: Partial<ApplicationRecord> = {}): ApplicationRecord {
   const createdAt = '2026-11-20T02:00:00.000Z';
@@ -137,4 +138,37 @@ export function subsidyRecord(overrides: Partial<SubsidyRecord> = {}): SubsidyRe
     version: 1,
     ...overrides,
   };
+}
+
+/** An allocation round staff of DISTRICT asked for a minute before NOW, still RUNNING. */
+export function roundRecord(overrides: Partial<RoundRecord> = {}): RoundRecord {
+  return {
+    id: ROUND_ID,
+    type: 'meal',
+    district: DISTRICT,
+    status: 'RUNNING',
+    requestedBy: 'staff-1',
+    createdAt: '2026-11-27T07:59:00.000Z',
+    updatedAt: '2026-11-27T07:59:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** The same round once it has recorded its outcome. */
+export function completedRoundRecord(overrides: Partial<RoundRecord> = {}): RoundRecord {
+  return roundRecord({
+    status: 'COMPLETED',
+    version: 2,
+    updatedAt: '2026-11-27T07:59:30.000Z',
+    completedAt: '2026-11-27T07:59:30.000Z',
+    considered: 3,
+    planned: 2,
+    offered: 2,
+    conflicts: 0,
+    stillWaiting: 1,
+    objective: 612,
+    policyVersion: 'meal-subsidy/2026.1',
+    ...overrides,
+  });
 }

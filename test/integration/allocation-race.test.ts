@@ -1,7 +1,7 @@
 import { Applications, Providers, type Store } from '@huimin/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/src/lib/config';
-import { runMealAllocationRound } from '../../functions/src/use-cases/allocation';
+import { requestAllocationRound, runMealAllocationRound, runRequestedRound } from '../../functions/src/use-cases/allocation';
 import { matchApplication } from '../../functions/src/use-cases/matching';
 import { freshStore } from '../support/dynamo';
 import { applicationRecord, providerRecord } from './fixtures';
@@ -94,5 +94,51 @@ describe('a place released while the matcher waitlists an application', () => {
     const after = await store.getApplication(app.id);
     expect(after?.history.map((h) => h.status)).toEqual(['WAITLISTED', 'MATCHING']);
     expect(after?.status).toBe('MATCHING');
+  });
+});
+
+describe('a requested round delivered again, or retried after dying mid-round', () => {
+  it('offers each place once, records the outcome once, and runs nothing for a redelivery', async () => {
+    // Prepare: one meal point with two places, two waitlisted residents beside it, far from the others
+    const provider = providerRecord({ id: 'retry-point', capacity: 2, reserved: 0, location: { lat: 31.9, lng: 119.6 } });
+    const residents = ['retry-1', 'retry-2'].map((id) =>
+      applicationRecord({
+        id,
+        correlationId: id,
+        status: 'WAITLISTED',
+        subject: { ...applicationRecord({ id: 'x' }).subject, address: { district: '320113', street: '仙林街道', location: { lat: 31.9004, lng: 119.6 } } },
+        eligibility: { eligible: true, reasons: [], policyVersion: 'meal-subsidy/2026.1', age: 80, lowIncome: false },
+      }),
+    );
+    await store.commit([store.create('provider', Providers, provider), ...residents.map((r) => store.create(r.id, Applications, r))]);
+    const now = () => new Date('2026-11-27T08:00:00.000Z');
+    const staff = { role: 'staff', sub: 'official', district: '320113' } as const;
+    const round = await requestAllocationRound({ store, now }, staff, 'meal', 'req-retry');
+    const cause = { correlationId: round.id, causationId: 'evt-round' };
+    // The first delivery dies after its first offer (a Lambda timing out, say).
+    let offers = 0;
+    const dyingStore = Object.create(store) as Store;
+    dyingStore.commit = async (...args: Parameters<Store['commit']>) => {
+      if (args[1]?.some((e) => e.detailType === 'AssignmentOffered') && ++offers > 1) throw new Error('Task timed out');
+      return store.commit(...args);
+    };
+
+    // Act
+    const first = runRequestedRound({ store: dyingStore, now }, round.id, 'evt-round', cause);
+    await expect(first).rejects.toThrow('Task timed out');
+    const afterCrash = await store.getRound(round.id);
+    const retried = await runRequestedRound({ store, now }, round.id, 'evt-round', cause);
+    const redelivered = await runRequestedRound({ store, now }, round.id, 'evt-round', cause);
+
+    // Assess: left RUNNING for the retry, which offered only the place still free to whoever still waited
+    expect(afterCrash).toMatchObject({ status: 'RUNNING', version: 1 });
+    expect(retried).toBe('done');
+    expect(redelivered).toBe('duplicate');
+    expect((await store.getProvider(provider.id))?.reserved).toBe(2);
+    for (const r of residents) expect((await store.getApplication(r.id))?.status).toBe('OFFERED');
+    const completed = await store.getRound(round.id);
+    expect(completed).toMatchObject({ status: 'COMPLETED', version: 2, completedAt: now().toISOString(), conflicts: 0 });
+    // The figures are the retry's own: it found one of the two residents still waiting here.
+    expect(completed?.offered).toBe(1);
   });
 });

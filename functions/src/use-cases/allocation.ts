@@ -1,23 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { policyVersionOf } from '@huimin/domain';
-import { TransactionConflictError } from '@huimin/store';
+import { ForbiddenError, NotFoundError, policyVersionOf } from '@huimin/domain';
+import { AllocationRoundRequested } from '@huimin/events';
+import { type RoundRecord, Rounds, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
-import type { AllocationRoundResult } from '../views';
+import { type Cause, newEvent } from '../lib/events';
+import type { AllocationRoundOutcome, AllocationRoundView } from '../views';
+import type { Outcome } from './consume';
 import { listAllApplications, solveDistrict } from './district';
 import { offerWrites } from './matching';
+
+type Staff = Extract<Actor, { role: 'staff' }>;
+
+/** What one run of a meal round did. */
+export type MealRoundResult = AllocationRoundOutcome & { roundId: string; type: 'meal'; district: string };
 
 /**
  * A district-wide round for waitlisted meal applications: the optimal allocation over the places
  * free right now, then one offer per chosen pair through the same transaction as the
  * one-at-a-time matcher (conditional reservation, outbox event). When both run at once, a place
  * can only be taken once: the loser of the race is counted as a conflict and waits for the next
- * round or the next released place.
+ * round or the next released place. The same holds for a second run of the same round (a retry
+ * after a crash mid-round): it reads the waitlist again, so it only offers what is still free to
+ * whoever is still waiting.
  */
-export async function runMealAllocationRound(deps: Deps, actor: Extract<Actor, { role: 'staff' }>): Promise<AllocationRoundResult> {
+export async function runMealAllocationRound(
+  deps: Deps,
+  actor: Staff,
+  opts: { roundId?: string; causationId?: string } = {},
+): Promise<MealRoundResult> {
   const { store, now } = deps;
   const at = now();
-  const roundId = randomUUID();
+  const roundId = opts.roundId ?? randomUUID();
+  const causationId = opts.causationId ?? roundId;
   const [apps, providers] = await Promise.all([
     listAllApplications(store, actor.district, 'meal', 'WAITLISTED'),
     store.listAllProvidersByDistrict(actor.district, 'meal'),
@@ -28,7 +43,7 @@ export async function runMealAllocationRound(deps: Deps, actor: Extract<Actor, {
   for (const app of apps) {
     const candidate = solution.chosen.get(app.id);
     if (!candidate) continue;
-    const { ops, event } = offerWrites(store, app, candidate, at, { correlationId: app.correlationId, causationId: roundId }, 'allocation');
+    const { ops, event } = offerWrites(store, app, candidate, at, { correlationId: app.correlationId, causationId }, 'allocation');
     try {
       await store.commit(ops, [event], at);
       offered++;
@@ -52,5 +67,123 @@ export async function runMealAllocationRound(deps: Deps, actor: Extract<Actor, {
     conflicts,
     stillWaiting: apps.length - offered,
     objective: solution.objective,
+  };
+}
+
+/**
+ * POST /allocation-rounds: records the round as RUNNING and announces it, in one transaction; the
+ * allocateDistrict consumer runs it. A district with many thousands waiting takes longer than an
+ * HTTP API request may last (30 s), so the request only starts the round.
+ */
+export async function requestAllocationRound(deps: Deps, actor: Staff, type: RoundRecord['type'], requestId: string): Promise<RoundRecord> {
+  const { store, now } = deps;
+  const at = now();
+  const iso = at.toISOString();
+  const round: RoundRecord = {
+    id: randomUUID(),
+    type,
+    district: actor.district,
+    status: 'RUNNING',
+    requestedBy: actor.sub,
+    createdAt: iso,
+    updatedAt: iso,
+    version: 1,
+  };
+  const event = newEvent(
+    AllocationRoundRequested,
+    { roundId: round.id, type, district: round.district, requestedBy: round.requestedBy },
+    { correlationId: round.id, causationId: requestId },
+    `${round.id}:${round.version}`,
+    at,
+  );
+  await store.commit([store.create('round', Rounds, round)], [event], at);
+  return round;
+}
+
+export class RoundMissingError extends Error {
+  constructor(roundId: string) {
+    // The round is written in the same transaction as the event that names it: this is a bug.
+    super(`Allocation round ${roundId} does not exist`);
+    this.name = 'RoundMissingError';
+  }
+}
+
+/**
+ * The allocateDistrict consumer: runs a requested round, then records its outcome, moving the
+ * round RUNNING → COMPLETED under the version it read, with the consumer's "consumed" marker.
+ *
+ * A redelivered event finds the round no longer RUNNING and runs nothing. A delivery that failed
+ * (or a Lambda that died) mid-round leaves the round RUNNING and the error thrown, so EventBridge
+ * retries; the retry is a second run over what is left: offers already made moved their
+ * applications out of the waitlist and took their places, and every offer is conditional, so it
+ * only offers places still free to residents still waiting. Its figures are those of the last run.
+ * Two deliveries running at once cannot both record an outcome: the second one's replace fails
+ * its version condition (or its marker) and is a duplicate.
+ */
+export async function runRequestedRound(deps: Deps, roundId: string, eventId: string, cause: Cause): Promise<Outcome> {
+  const { store } = deps;
+  const round = await store.getRound(roundId);
+  if (!round) throw new RoundMissingError(roundId);
+  if (round.status !== 'RUNNING') return 'duplicate';
+  if (round.type !== 'meal') throw new Error(`Allocation rounds of type ${round.type} are not built yet`);
+
+  const result = await runMealAllocationRound(
+    deps,
+    { role: 'staff', sub: round.requestedBy, district: round.district },
+    { roundId: round.id, causationId: cause.causationId },
+  );
+
+  const at = deps.now();
+  const iso = at.toISOString();
+  const completed: RoundRecord = {
+    ...round,
+    status: 'COMPLETED',
+    updatedAt: iso,
+    completedAt: iso,
+    considered: result.considered,
+    planned: result.planned,
+    offered: result.offered,
+    conflicts: result.conflicts,
+    stillWaiting: result.stillWaiting,
+    objective: result.objective,
+    policyVersion: result.policyVersion,
+  };
+  try {
+    await store.commit([store.replace('round', Rounds, completed, round.version), store.consumed('allocateDistrict', eventId, at)], [], at);
+    return 'done';
+  } catch (err) {
+    if (err instanceof TransactionConflictError && err.failed.every((f) => f === 'round' || f === 'consumed')) return 'duplicate';
+    throw err;
+  }
+}
+
+/** A round for staff of its district: 404 when there is none, 403 for another district's. */
+export async function loadRoundFor(deps: Deps, actor: Staff, id: string): Promise<RoundRecord> {
+  const round = await deps.store.getRound(id);
+  if (!round) throw new NotFoundError('Allocation round', '该分配轮次');
+  if (round.district !== actor.district) throw new ForbiddenError('This allocation round belongs to another district', '该分配轮次属于其他区县');
+  return round;
+}
+
+export function roundView(r: RoundRecord): AllocationRoundView {
+  return {
+    id: r.id,
+    status: r.status,
+    type: r.type,
+    district: r.district,
+    requestedBy: r.requestedBy,
+    createdAt: r.createdAt,
+    ...(r.completedAt === undefined ? {} : { completedAt: r.completedAt }),
+    ...(r.status === 'COMPLETED'
+      ? {
+          considered: r.considered,
+          planned: r.planned,
+          offered: r.offered,
+          conflicts: r.conflicts,
+          stillWaiting: r.stillWaiting,
+          objective: r.objective,
+          policyVersion: r.policyVersion,
+        }
+      : {}),
   };
 }

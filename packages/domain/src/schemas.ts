@@ -192,3 +192,4 @@ export function parseWith<T extends z.ZodType>(
     issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message })),
   };
 }
+export const allocationRoundListQuerySchema = z.object({ ...pageQuery });

@@ -465,11 +465,36 @@ reportSort.addEventListener('change', () => {
 });
 $('#report-refresh').addEventListener('click', loadReport);
 
-// A district-wide allocation round over the waitlist (POST /allocation-rounds), then a fresh report.
+// A district-wide allocation round over the waitlist, then a fresh report. POST /allocation-rounds
+// only starts the round (202 with its id: a large district takes longer than a request may last);
+// the page polls GET /allocation-rounds/{id} every second until the round is COMPLETED.
+const ROUND_POLL_MS = 1000;
+// The allocateDistrict function's timeout: a round still RUNNING after that is being retried.
+const ROUND_WAIT_MS = 15 * 60 * 1000;
+
+async function waitForRound(id) {
+  const deadline = Date.now() + ROUND_WAIT_MS;
+  for (;;) {
+    const round = await api.get(`/allocation-rounds/${encodeURIComponent(id)}`);
+    if (round.status === 'COMPLETED') return round;
+    if (Date.now() > deadline) {
+      throw new Error(`The round ${id} is still running; check again later (GET /allocation-rounds/${id})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, ROUND_POLL_MS));
+  }
+}
+
 $('#allocate').addEventListener('click', async (event) => {
   let result;
   const ok = await runAction([event.currentTarget], async () => {
-    result = await api.post('/allocation-rounds', { type: 'meal' });
+    const started = await api.post('/allocation-rounds', { type: 'meal' });
+    replaceChildren($('#allocation-result'), h('p', { class: 'meta' }, bi('正在全区统筹分配…', 'Allocating district-wide…')));
+    try {
+      result = await waitForRound(started.id);
+    } catch (err) {
+      replaceChildren($('#allocation-result'));
+      throw err;
+    }
   }, { okZh: '统筹分配已完成', okEn: 'Allocation round done.', failZh: '统筹分配未成功', failEn: 'Allocation round failed' });
   if (!ok || !result) return;
   replaceChildren(

@@ -173,3 +173,33 @@ export const Submissions = new Entity<SubmissionRecord>({ prefix: 'SUBMISSION', 
 export const Outbox = new Entity<OutboxRecord>({ prefix: 'OUTBOX', pk: ['eventId'], sk: [] });
 
 export const Consumed = new Entity<ConsumedRecord>({ prefix: 'CONSUMED', pk: ['consumer', 'eventId'] });
+
+/**
+ * A district-wide allocation round, requested over HTTP and run by the allocateDistrict consumer.
+ * RUNNING until the consumer records its outcome; the outcome fields are set only when COMPLETED.
+ */
+export interface RoundRecord {
+  id: string;
+  type: 'meal' | 'childcare';
+  district: string;
+  status: 'RUNNING' | 'COMPLETED';
+  /** The staff member (`sub`) who asked for the round. */
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  considered?: number;
+  planned?: number;
+  offered?: number;
+  conflicts?: number;
+  stillWaiting?: number;
+  objective?: number;
+  policyVersion?: string;
+  completedAt?: string;
+}
+
+export const Rounds = new Entity<RoundRecord>({
+  prefix: 'ROUND',
+  pk: ['id'],
+  indexes: { gsi1: { pk: ['district'], sk: ['createdAt', 'id'] } },
+});

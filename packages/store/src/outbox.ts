@@ -1,4 +1,4 @@
-import { Outbox } from './entities';
+import { Outbox, type OutboxRecord } from './entities';
 
 /**
  * Which stream records are events: new outbox items. Written as an EventBridge pattern because the
@@ -39,18 +39,31 @@ export function busEntryOf(record: OutboxStreamRecord): BusEntry {
   const image = record.dynamodb?.NewImage;
   const source = image?.source?.S;
   const detailType = image?.detailType?.S;
-  const detailText = image?.detail?.S;
-  if (!source || !detailType || detailText === undefined) {
+  const detail = image?.detail?.S;
+  if (!source || !detailType || detail === undefined) {
     throw new OutboxRecordError(record.eventID, 'NewImage lacks string attributes source, detailType and detail');
+  }
+  return busEntryOfOutbox({ source, detailType, detail }, record.eventID);
+}
+
+/**
+ * From an outbox item to the bus entry it announces: the one mapping behind both the stream path
+ * (`busEntryOf`) and `scripts/republish-outbox.ts`, which reads the items from the table. `ref` names
+ * the item in the error (the stream record's eventID, or the item's eventId).
+ */
+export function busEntryOfOutbox(record: Pick<OutboxRecord, 'source' | 'detailType' | 'detail'>, ref?: string): BusEntry {
+  const { source, detailType, detail: detailText } = record;
+  if (!source || !detailType || typeof detailText !== 'string') {
+    throw new OutboxRecordError(ref, 'lacks string attributes source, detailType and detail');
   }
   let detail: unknown;
   try {
     detail = JSON.parse(detailText);
   } catch {
-    throw new OutboxRecordError(record.eventID, 'detail is not JSON text');
+    throw new OutboxRecordError(ref, 'detail is not JSON text');
   }
   if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
-    throw new OutboxRecordError(record.eventID, 'detail is not a JSON object');
+    throw new OutboxRecordError(ref, 'detail is not a JSON object');
   }
   return { source, detailType, detail: detail as Record<string, unknown> };
 }

@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -18,14 +19,18 @@ import {
   Consumed,
   LowIncomeRegistry,
   Outbox,
+  type OutboxRecord,
   type ProviderRecord,
   Providers,
+  type RoundRecord,
+  Rounds,
   type SubmissionRecord,
   Submissions,
   Subsidies,
   type SubsidyRecord,
 } from './entities';
 import type { Entity } from './model';
+import { OUTBOX_PREFIX } from './outbox';
 import type { IndexName } from './table';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -389,6 +394,39 @@ export class Store {
         await new Promise((r) => setTimeout(r, 15 * 2 ** attempt + Math.random() * 15));
       }
     }
+  }
+
+  /**
+   * Outbox items created in [since, until] (both inclusive; ISO instants as `toISOString()` writes
+   * them), one page at a time, in no particular order, for `scripts/republish-outbox.ts`. A Scan of
+   * the whole table: no index orders outbox items by time, and one is not worth its write cost for a
+   * recovery tool run rarely (after the Pipe was down longer than the stream's 24 hours). A page can
+   * be empty and still have a `nextToken`: the filter applies after each 1 MB read.
+   */
+  async scanOutbox(opts: { since: string; until: string; pageToken?: string }): Promise<Page<OutboxRecord>> {
+    const out = await this.doc.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(#pk, :prefix) AND #at BETWEEN :since AND :until',
+        ExpressionAttributeNames: { '#pk': 'pk', '#at': 'createdAt' },
+        ExpressionAttributeValues: { ':prefix': OUTBOX_PREFIX, ':since': opts.since, ':until': opts.until },
+        ExclusiveStartKey: decodeToken(opts.pageToken),
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => Outbox.fromItem(i));
+    const nextToken = encodeToken(out.LastEvaluatedKey);
+    return nextToken ? { items, nextToken } : { items };
+  }
+
+  // ---- allocation rounds (README's key-design table: ROUND#<id>; gsi1 a district's, newest first) ----
+
+  getRound(id: string): Promise<RoundRecord | undefined> {
+    return this.get(Rounds, { id });
+  }
+
+  /** A district's allocation rounds, newest first. */
+  listRoundsByDistrict(district: string, opts: { limit?: number; nextToken?: string } = {}): Promise<Page<RoundRecord>> {
+    return this.query(Rounds, 'gsi1', { district }, { limit: opts.limit, nextToken: opts.nextToken });
   }
 }
 

@@ -1,5 +1,5 @@
 import { allocationRoundInputSchema } from '@huimin/domain';
-import { AllocationRoundResult } from '../../views';
+import { AllocationRoundView } from '../../views';
 
 export const request = { body: allocationRoundInputSchema };
-export const response = AllocationRoundResult;
+export const response = AllocationRoundView;

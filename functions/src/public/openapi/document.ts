@@ -59,7 +59,7 @@ export function buildOpenApiDocument() {
         ...(parameters.length ? { parameters } : {}),
         ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
         responses: {
-          [name === 'submitApplication' ? '202' : name === 'registerProvider' ? '201' : '200']: {
+          [name === 'submitApplication' || name === 'runAllocationRound' ? '202' : name === 'registerProvider' ? '201' : '200']: {
             description: response.description ?? 'OK',
             content: { 'application/json': { schema: jsonSchema(response, 'output') } },
           },

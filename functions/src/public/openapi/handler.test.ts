@@ -63,6 +63,14 @@ describe('GET /openapi.json', () => {
     expect(submit.responses).toHaveProperty('422');
   });
 
+  it('documents a 202 for starting an allocation round, which runs asynchronously', async () => {
+    const { doc } = await fetchDocument();
+
+    expect(doc.paths['/allocation-rounds']?.post?.responses).toHaveProperty('202');
+    expect(doc.paths['/allocation-rounds']?.post?.responses).not.toHaveProperty('200');
+    expect(doc.paths['/allocation-rounds/{id}']?.get?.responses).toHaveProperty('200');
+  });
+
   it('documents the success body of every HTTP operation from its folder\'s response schema', async () => {
     const { doc } = await fetchDocument();
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import * as getAllocationRound from '../../allocation/get-round/schema';
+import * as listAllocationRounds from '../../allocation/list-rounds/schema';
 import * as runAllocationRound from '../../allocation/run-round/schema';
 import * as cancelApplication from '../../applications/cancel/schema';
 import * as getApplication from '../../applications/get/schema';
@@ -54,6 +56,8 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   listProviders,
   setProviderCapacity,
   runAllocationRound,
+  listAllocationRounds,
+  getAllocationRound,
   supplyDemandReport,
   health,
   openapi: { request, response },
