@@ -67,8 +67,17 @@ export const httpErrors = (): MiddlewareObj<HttpEvent, HttpResponse> => ({
   },
 });
 
-export interface HttpRequest<B, Q, P> {
-  actor: Actor;
+/** The roles the wiring admits to function F's routes. */
+type RolesOf<F extends FunctionName> = (typeof FUNCTIONS)[F] extends { http: readonly { roles: infer R }[] }
+  ? R extends readonly (infer Role)[]
+    ? Role
+    : never
+  : never;
+/** Who can be calling function F: the wiring's roles, as actors (so handlers need no role checks). */
+export type ActorOf<F extends FunctionName> = Extract<Actor, { role: RolesOf<F> }>;
+
+export interface HttpRequest<B, Q, P, A extends Actor = Actor> {
+  actor: A;
   body: B;
   query: Q;
   path: P;
@@ -121,14 +130,15 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
  * `response` schema accepts: a body that does not match the document does not compile.
  */
 export function httpHandler<
+  F extends FunctionName,
   R extends z.ZodType,
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
 >(
-  fn: FunctionName,
+  fn: F,
   { request: schemas, response }: { request: { body?: B; query?: Q; path?: P }; response: R },
-  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, deps: Deps) => Promise<HttpResult<z.input<R>>>,
+  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>, ActorOf<F>>, deps: Deps) => Promise<HttpResult<z.input<R>>>,
 ) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(httpErrors())
@@ -136,9 +146,10 @@ export function httpHandler<
       const route = routeFor(fn, event.routeKey);
       const requestId = event.requestContext?.requestId ?? 'unknown';
       const roles = route.roles as readonly Role[];
-      const actor = actorFrom(event.requestContext?.authorizer?.jwt?.claims, roles);
+      // actorFrom admits only the wiring's roles for this route, which is what ActorOf<F> says.
+      const actor = actorFrom(event.requestContext?.authorizer?.jwt?.claims, roles) as ActorOf<F>;
       const { raw, json } = readBody(event);
-      const req: HttpRequest<Out<B>, Out<Q>, Out<P>> = {
+      const req: HttpRequest<Out<B>, Out<Q>, Out<P>, ActorOf<F>> = {
         actor,
         body: parsePart(schemas.body, json, 'body') as Out<B>,
         query: parsePart(schemas.query, event.queryStringParameters, 'query') as Out<Q>,

@@ -7,7 +7,7 @@ import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
 import type { AllocationRoundOutcome, AllocationRoundView } from '../views';
 import type { Outcome } from './consume';
-import { listAllApplications, solveDistrict } from './district';
+import { solveDistrict } from './district';
 import { offerWrites } from './matching';
 
 type Staff = Extract<Actor, { role: 'staff' }>;
@@ -34,7 +34,7 @@ export async function runMealAllocationRound(
   const roundId = opts.roundId ?? randomUUID();
   const causationId = opts.causationId ?? roundId;
   const [apps, providers] = await Promise.all([
-    listAllApplications(store, actor.district, 'meal', 'WAITLISTED'),
+    store.listAllApplicationsByDistrictTypeStatus(actor.district, 'meal', 'WAITLISTED'),
     store.listAllProvidersByDistrict(actor.district, 'meal'),
   ]);
   const solution = solveDistrict(apps, providers, (p) => p.capacity - p.reserved, at);

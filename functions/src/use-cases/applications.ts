@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   APPLICATION_MACHINE,
   type ApplicationInput,
+  ASSIGNMENT_MACHINE,
   ageOn,
+  canTransition,
   evaluateMealEligibility,
   ForbiddenError,
   IdempotencyConflictError,
@@ -11,6 +13,7 @@ import {
   NotFoundError,
   OPEN_APPLICATION_TYPES,
   parseIdNumber,
+  SUBSIDY_MACHINE,
   ValidationError,
 } from '@huimin/domain';
 import { ApplicationCancelled, ApplicationSubmitted } from '@huimin/events';
@@ -185,9 +188,9 @@ export async function cancelApplication({ store, now }: Deps, actor: Actor, id: 
   const ops: TxOp[] = [];
   let releasedProviderId: string | undefined;
   let assignmentSummary = app.assignment;
-  if (app.assignment && (app.assignment.status === 'OFFERED' || app.assignment.status === 'ACCEPTED')) {
+  if (app.assignment && canTransition(ASSIGNMENT_MACHINE, app.assignment.status, 'CANCELLED')) {
     const assignment = await store.getAssignment(app.assignment.id);
-    if (assignment && (assignment.status === 'OFFERED' || assignment.status === 'ACCEPTED')) {
+    if (assignment && canTransition(ASSIGNMENT_MACHINE, assignment.status, 'CANCELLED')) {
       ops.push(store.replace('assignment', Assignments, { ...assignment, status: 'CANCELLED', updatedAt: at.toISOString() }, assignment.version));
       ops.push(store.releasePlace(assignment.providerId));
       releasedProviderId = assignment.providerId;
@@ -195,9 +198,9 @@ export async function cancelApplication({ store, now }: Deps, actor: Actor, id: 
     }
   }
   let subsidySummary = app.subsidy;
-  if (app.subsidy && (app.subsidy.status === 'PENDING' || app.subsidy.status === 'APPROVED')) {
+  if (app.subsidy && canTransition(SUBSIDY_MACHINE, app.subsidy.status, 'CANCELLED')) {
     const subsidy = await store.getSubsidy(app.subsidy.id);
-    if (subsidy && (subsidy.status === 'PENDING' || subsidy.status === 'APPROVED')) {
+    if (subsidy && canTransition(SUBSIDY_MACHINE, subsidy.status, 'CANCELLED')) {
       ops.push(store.replace('subsidy', Subsidies, { ...subsidy, status: 'CANCELLED', updatedAt: at.toISOString() }, subsidy.version));
       subsidySummary = { ...app.subsidy, status: 'CANCELLED' };
     }

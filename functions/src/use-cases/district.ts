@@ -20,17 +20,6 @@ export interface DistrictSolution {
   objective: number;
 }
 
-export async function listAllApplications(store: Store, district: string, type: ApplicationRecord['type'], status: ApplicationRecord['status']) {
-  const all: ApplicationRecord[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await store.listApplicationsByDistrictTypeStatus(district, type, status, { limit: 100, nextToken });
-    all.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
-}
-
 export function solveDistrict(
   apps: ApplicationRecord[],
   providers: ProviderRecord[],

@@ -3,7 +3,7 @@ import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import type { SupplyDemandReport } from '../views';
-import { listAllApplications, solveDistrict } from './district';
+import { solveDistrict } from './district';
 
 /** Applications that still want a place (assessed eligible, not finished, not withdrawn). */
 export const DEMAND_STATUSES: readonly ApplicationStatus[] = ['AWAITING_APPROVAL', 'MATCHING', 'OFFERED', 'ACTIVE', 'WAITLISTED'];
@@ -39,7 +39,7 @@ function finish(f: Figures): Figures {
  */
 export async function mealSupplyDemand(deps: Deps, actor: Extract<Actor, { role: 'staff' }>) {
   const [lists, providers] = await Promise.all([
-    Promise.all(DEMAND_STATUSES.map((s) => listAllApplications(deps.store, actor.district, 'meal', s))),
+    Promise.all(DEMAND_STATUSES.map((s) => deps.store.listAllApplicationsByDistrictTypeStatus(actor.district, 'meal', s))),
     deps.store.listAllProvidersByDistrict(actor.district, 'meal'),
   ]);
   return supplyDemandReport(actor.district, lists.flat(), providers, deps.now());

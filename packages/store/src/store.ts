@@ -202,6 +202,11 @@ export class Store {
   }
 
   /** Oldest first: the waitlist is served in the order people joined it. */
+  /** Every application of one district, type and status, oldest first (allocation rounds, the report). */
+  listAllApplicationsByDistrictTypeStatus(district: string, type: ApplicationRecord['type'], status: ApplicationRecord['status']) {
+    return this.queryAll(Applications, 'gsi3', { district, type, status });
+  }
+
   listApplicationsByDistrictTypeStatus(
     district: string,
     type: ApplicationRecord['type'],

@@ -3,7 +3,6 @@ import { submitApplication } from '../../use-cases/applications';
 import * as schema from './schema';
 
 export const handler = httpHandler('submitApplication', schema, async (req, deps) => {
-  if (req.actor.role !== 'family') throw new Error('unreachable: the wiring admits families only');
   const result = await submitApplication(deps, req.actor, req.body, req.headers['idempotency-key'], req.requestId);
   return { status: 202, body: result };
 });
