@@ -1,3 +1,4 @@
+import type { PenalisedProblem } from './integer-problem';
 /**
  * Goldberg's cost-scaling push-relabel for the transportation network
  *
@@ -27,16 +28,7 @@
  * Conventions: reduced cost c_p(v, w) = c(v, w) + price(v) − price(w); an arc is
  * admissible when residual with c_p < 0; relabels only lower prices.
  */
-export interface CostScalingInput {
-  R: number;
-  P: number;
-  capacity: Int32Array;
-  arcStart: Int32Array;
-  arcProvider: Int32Array;
-  /** Non-negative integer costs. */
-  cost: Float64Array;
-  /** Integer cost of leaving a resident unserved. */
-  unservedCost: number;
+export interface CostScalingInput extends PenalisedProblem {
   /** Factor by which ε shrinks between phases. */
   alpha?: number;
   /**

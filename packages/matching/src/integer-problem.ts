@@ -8,3 +8,8 @@ export interface IntegerProblem {
   /** Non-negative integers. */
   cost: Float64Array;
 }
+
+/** The same with the integer cost of leaving a resident unserved (what makes "max served" first). */
+export interface PenalisedProblem extends IntegerProblem {
+  unservedCost: number;
+}

@@ -1,3 +1,4 @@
+import type { PenalisedProblem } from './integer-problem';
 /**
  * Warm-start prices for cost scaling (see cost-scaling.ts).
  *
@@ -18,15 +19,7 @@
  * These are only starting prices: cost scaling is exact from any prices, they just decide how
  * much bidding is left to do.
  */
-export interface WarmStartInput {
-  R: number;
-  P: number;
-  capacity: Int32Array;
-  arcStart: Int32Array;
-  arcProvider: Int32Array;
-  cost: Float64Array;
-  unservedCost: number;
-}
+export type WarmStartInput = PenalisedProblem;
 
 /** Per provider, its starting price in unscaled cost units (0 or −U + μ_p). */
 export function warmStartPrices(input: WarmStartInput): Float64Array {

@@ -1,46 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { costScalingAssignment } from '../src/cost-scaling';
-import { type AssignmentProblem, solveAssignment } from '../src/index';
+import { solveAssignment } from '../src/index';
+import { coreInput, randomProblem, servedAndCost } from './random-problems';
 
-// Medium random instances with shortages, many equal costs and zero-capacity providers:
-// the per-provider heaps (ties between keys) and the optional global price update have
-// invariants a brute force on 7 residents cannot reach, so compare with SSP instead.
-const mediumInstance: fc.Arbitrary<AssignmentProblem> = fc
-  .record({
-    residents: fc.integer({ min: 1, max: 60 }),
-    providers: fc.integer({ min: 1, max: 12 }),
-    maxCost: fc.constantFrom(0, 1, 3, 50, 10_000),
-    seed: fc.integer(),
-  })
-  .chain(({ residents, providers, maxCost }) =>
-    fc.record({
-      capacity: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 8 })), {
-        minLength: providers,
-        maxLength: providers,
-      }),
-      options: fc.array(
-        fc.uniqueArray(
-          fc.record({ provider: fc.integer({ min: 0, max: providers - 1 }), cost: fc.integer({ min: 0, max: maxCost }) }),
-          { selector: (o) => o.provider, maxLength: Math.min(providers, 6) },
-        ),
-        { minLength: residents, maxLength: residents },
-      ),
-    }),
-  )
-  .map(({ capacity, options }) => {
-    const arcStart = [0];
-    const arcProvider: number[] = [];
-    const arcCost: number[] = [];
-    for (const list of options) {
-      for (const o of list) {
-        arcProvider.push(o.provider);
-        arcCost.push(o.cost);
-      }
-      arcStart.push(arcProvider.length);
-    }
-    return { residentCount: options.length, providerCount: capacity.length, capacity, arcStart, arcProvider, arcCost };
-  });
+// Medium instances: the per-provider heaps (ties between keys) and the optional global price update.
+const mediumInstance = randomProblem({ minResidents: 1, maxResidents: 60, maxProviders: 12, maxCapacity: 8 });
 
 describe('cost scaling against successive shortest paths', () => {
   it('equal served and objective on medium random instances (shortages, ties, zero capacities)', () => {
@@ -61,35 +26,12 @@ describe('cost scaling against successive shortest paths', () => {
     (updateFrequency) => {
       fc.assert(
         fc.property(mediumInstance, (problem) => {
-          const P = problem.providerCount;
-          const cost = Float64Array.from(problem.arcCost);
-          let maxCost = 0;
-          for (const c of cost) if (c > maxCost) maxCost = c;
-          const input = {
-            R: problem.residentCount,
-            P,
-            capacity: Int32Array.from(problem.capacity),
-            arcStart: Int32Array.from(problem.arcStart),
-            arcProvider: Int32Array.from(problem.arcProvider),
-            cost,
-            unservedCost: (P + 1) * maxCost + 1, // safe: max served first
-          };
+          const input = coreInput(problem);
           const plain = costScalingAssignment({ ...input, updateFrequency: 0 });
           const updated = costScalingAssignment({ ...input, updateFrequency });
-          const summary = (arcs: Int32Array): [number, number] => {
-            let served = 0;
-            let total = 0;
-            for (const a of arcs) {
-              if (a >= 0) {
-                served++;
-                total += problem.arcCost[a]!;
-              }
-            }
-            return [served, total];
-          };
           const ssp = solveAssignment(problem, { algorithm: 'ssp', costScale: 1 });
-          expect(summary(plain.assignedArc)).toEqual([ssp.served, ssp.objective]);
-          expect(summary(updated.assignedArc)).toEqual([ssp.served, ssp.objective]);
+          expect(servedAndCost(problem, plain.assignedArc)).toEqual([ssp.served, ssp.objective]);
+          expect(servedAndCost(problem, updated.assignedArc)).toEqual([ssp.served, ssp.objective]);
         }),
         { numRuns: 200, seed: 99 },
       );

@@ -1,74 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { costScalingAssignment } from '../src/cost-scaling';
-import { type AssignmentProblem, solveAssignment } from '../src/index';
+import { solveAssignment } from '../src/index';
 import { warmStartPrices } from '../src/warm-start';
+import { coreInput, randomProblem, servedAndCost } from './random-problems';
 
-// Random instances with shortages, many ties, zero costs, zero-capacity providers and
-// residents without arcs: the warm start's greedy, its augmenting searches and its
-// deficient-region search all see their corner cases.
-const instance: fc.Arbitrary<AssignmentProblem> = fc
-  .record({
-    residents: fc.integer({ min: 0, max: 120 }),
-    providers: fc.integer({ min: 1, max: 15 }),
-    maxCost: fc.constantFrom(0, 1, 3, 50, 10_000),
-  })
-  .chain(({ residents, providers, maxCost }) =>
-    fc.record({
-      capacity: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 10 })), {
-        minLength: providers,
-        maxLength: providers,
-      }),
-      options: fc.array(
-        fc.uniqueArray(
-          fc.record({ provider: fc.integer({ min: 0, max: providers - 1 }), cost: fc.integer({ min: 0, max: maxCost }) }),
-          { selector: (o) => o.provider, maxLength: Math.min(providers, 6) },
-        ),
-        { minLength: residents, maxLength: residents },
-      ),
-    }),
-  )
-  .map(({ capacity, options }) => {
-    const arcStart = [0];
-    const arcProvider: number[] = [];
-    const arcCost: number[] = [];
-    for (const list of options) {
-      for (const o of list) {
-        arcProvider.push(o.provider);
-        arcCost.push(o.cost);
-      }
-      arcStart.push(arcProvider.length);
-    }
-    return { residentCount: options.length, providerCount: capacity.length, capacity, arcStart, arcProvider, arcCost };
-  });
-
-function coreInput(problem: AssignmentProblem) {
-  const P = problem.providerCount;
-  const cost = Float64Array.from(problem.arcCost);
-  let maxCost = 0;
-  for (const c of cost) if (c > maxCost) maxCost = c;
-  return {
-    R: problem.residentCount,
-    P,
-    capacity: Int32Array.from(problem.capacity),
-    arcStart: Int32Array.from(problem.arcStart),
-    arcProvider: Int32Array.from(problem.arcProvider),
-    cost,
-    unservedCost: (P + 1) * maxCost + 1, // safe: max served first
-  };
-}
-
-function summary(problem: AssignmentProblem, arcs: Int32Array): [number, number] {
-  let served = 0;
-  let total = 0;
-  for (const a of arcs) {
-    if (a >= 0) {
-      served++;
-      total += problem.arcCost[a]!;
-    }
-  }
-  return [served, total];
-}
+const instance = randomProblem({ minResidents: 0, maxResidents: 120, maxProviders: 15, maxCapacity: 10 });
 
 describe('warm start', () => {
   it('solveAssignment (warm-started) equals successive shortest paths', () => {
@@ -91,8 +28,8 @@ describe('warm start', () => {
         const ssp = solveAssignment(problem, { algorithm: 'ssp', costScale: 1 });
         const expected = [ssp.served, ssp.objective];
         const warm = warmStartPrices(input);
-        expect(summary(problem, costScalingAssignment({ ...input, providerPrice: warm }).assignedArc)).toEqual(expected);
-        expect(summary(problem, costScalingAssignment(input).assignedArc)).toEqual(expected);
+        expect(servedAndCost(problem, costScalingAssignment({ ...input, providerPrice: warm }).assignedArc)).toEqual(expected);
+        expect(servedAndCost(problem, costScalingAssignment(input).assignedArc)).toEqual(expected);
       }),
       { numRuns: 300, seed: 7 },
     );
