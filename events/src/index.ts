@@ -7,6 +7,7 @@ import {
   AssignmentDeclined,
   AssignmentExpired,
   AssignmentOffered,
+  VisitRecorded,
 } from './catalogue/assignment-events';
 import { CapacityDeclared } from './catalogue/capacity-declared';
 import { EligibilityAssessed } from './catalogue/eligibility-assessed';
@@ -28,6 +29,7 @@ export {
   CapacityDeclared,
   EligibilityAssessed,
   SubsidyApproved,
+  VisitRecorded,
   SubsidyRejected,
 };
 
@@ -47,6 +49,7 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   ApplicationCancelled,
   CapacityDeclared,
   AllocationRoundRequested,
+  VisitRecorded,
 ];
 
 export function findEventDefinition(detailType: string): EventDefinition | undefined {

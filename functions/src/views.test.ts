@@ -74,7 +74,7 @@ describe('response views conform to their schemas', () => {
   });
 
   it('assignmentView, offered and declined with a reason', () => {
-    for (const a of [assignmentRecord(), assignmentRecord({ status: 'DECLINED', declineReason: '今日已满', diets: ['halal'] })]) {
+    for (const a of [assignmentRecord(), assignmentRecord({ status: 'DECLINED', declineReason: '今日已满', needs: { diets: ['halal'] } })]) {
       const view = assignmentView(a);
 
       expect(AssignmentView.parse(view)).toEqual(view);

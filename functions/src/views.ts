@@ -3,7 +3,8 @@ import {
   APPLICATION_TYPES,
   ASSIGNMENT_STATUSES,
   allocationRoundInputSchema,
-  DIETS,
+  PROGRAMMES,
+  type ProviderDeclaration,
   RELATIONSHIPS,
   SUBSIDY_STATUSES,
 } from '@huimin/domain';
@@ -22,11 +23,13 @@ const applicationStatus = z.enum(APPLICATION_STATUSES);
 const assignmentStatus = z.enum(ASSIGNMENT_STATUSES);
 const subsidyStatus = z.enum(SUBSIDY_STATUSES);
 const applicationType = z.enum(APPLICATION_TYPES);
-const diets = z.array(z.enum(DIETS));
 const districtCode = z.string().regex(/^\d{6}$/).describe('GB/T 2260 district code');
 const location = z.object({ lat: z.number(), lng: z.number() }).describe('WGS-84 coordinates');
 const metres = z.number().nonnegative();
-const yuanPerMeal = z.number().nonnegative().describe('Subsidy in yuan per meal');
+const yuanPerUnit = z.number().nonnegative().describe('Subsidy in yuan per unit (`unit`: per meal, per hour)');
+const subsidyUnit = z.string().describe(`The subsidy's unit: ${PROGRAMMES.map((p) => `\`${p.subsidyUnit.code}\` (${p.type})`).join(', ')}`);
+const label = z.object({ zh: z.string(), en: z.string() });
+const needs = z.record(z.string(), z.unknown()).describe("The programme's needs as submitted (GET /programmes lists each programme's fields)");
 
 /** Every list answers one page: CONTRACT.md's `{"items":[…], "nextToken"?}`. */
 export function page<T extends z.ZodType>(item: T) {
@@ -75,9 +78,7 @@ export const ApplicationView = z
       sex: z.enum(['male', 'female']),
       address: z.object({ district: districtCode, street: z.string(), detail: z.string().optional(), location }),
     }),
-    needs: z
-      .looseObject({ diets: diets.optional(), maxDistanceMetres: z.int().positive().optional() })
-      .describe('Type-specific needs as submitted: meal `diets`, `maxDistanceMetres`; home-visit `services`; retrofit `items`; childcare `preferences`'),
+    needs,
     eligibility: z
       .object({
         eligible: z.boolean(),
@@ -85,11 +86,13 @@ export const ApplicationView = z
         policyVersion: z.string().describe('The policy applied, `id/version`'),
         age: count,
         lowIncome: z.boolean().optional().describe('Found in the low-income registry (免申即享)'),
+        demand: z.number().nonnegative().optional().describe("Units an offer reserves: one place, or the month's entitled hours"),
+        priorityWeight: z.number().nonnegative().optional().describe('Allocation and waitlist order: lower is served first'),
       })
       .nullable()
       .describe('null until assessed'),
     subsidy: z
-      .object({ id: z.string(), status: subsidyStatus, amount: yuanPerMeal, currency: z.literal('CNY'), unit: z.literal('meal') })
+      .object({ id: z.string(), status: subsidyStatus, amount: yuanPerUnit, currency: z.literal('CNY'), unit: subsidyUnit })
       .nullable()
       .describe('null when no subsidy is due'),
     assignment: z
@@ -103,6 +106,18 @@ export const ApplicationView = z
       })
       .nullable()
       .describe('The latest offer to a provider; null before matching'),
+    entitlement: z
+      .object({
+        hoursPerMonth: count.describe('Entitled hours a month'),
+        month: z.string().regex(/^\d{4}-\d{2}$/).describe('This month, China time'),
+        usedThisMonth: z.number().nonnegative().describe('Hours of visits recorded this month'),
+      })
+      .optional()
+      .describe('Home visits: the monthly hours and what is used of them'),
+    filedBy: z
+      .object({ role: z.literal('grid'), street: z.string() })
+      .optional()
+      .describe('Present when a grid worker (网格员) filed the application on the resident’s behalf'),
     history: z.array(HistoryEntry),
   })
   .describe('One application with eligibility, subsidy, assignment and history / 申请详情');
@@ -118,7 +133,7 @@ export const ApplicationSummary = z
     district: districtCode,
     street: z.string(),
     subject: z.object({ name: z.string() }),
-    subsidy: z.object({ id: z.string(), status: subsidyStatus, amount: yuanPerMeal }).nullable(),
+    subsidy: z.object({ id: z.string(), status: subsidyStatus, amount: yuanPerUnit }).nullable(),
     assignment: z.object({ id: z.string(), providerName: z.string(), status: assignmentStatus }).nullable(),
   })
   .describe('An application in a list / 申请列表项');
@@ -138,7 +153,9 @@ export const AssignmentView = z
     district: districtCode,
     street: z.string(),
     subjectName: z.string(),
-    diets,
+    type: applicationType,
+    needs,
+    units: z.number().positive().describe('Units reserved at the provider: one place, or the monthly hours'),
     status: assignmentStatus,
     distanceMetres: metres,
     expiresAt: timestamp.describe('The provider must accept before this instant'),
@@ -157,9 +174,9 @@ export const SubsidyView = z
     street: z.string(),
     subjectName: z.string(),
     status: subsidyStatus,
-    amount: yuanPerMeal,
+    amount: yuanPerUnit,
     currency: z.literal('CNY'),
-    unit: z.literal('meal'),
+    unit: subsidyUnit,
     policyVersion: z.string().describe('The policy that set the amount, `id/version`'),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -167,8 +184,17 @@ export const SubsidyView = z
     note: z.string().optional().describe('Staff note on approval'),
     reason: z.string().optional().describe('Why it was rejected'),
   })
-  .describe('A meal subsidy / 助餐补贴');
+  .describe('A subsidy / 补贴');
 export type SubsidyView = z.infer<typeof SubsidyView>;
+
+/** Every programme's declaration field as an optional list (declarations are lists of codes or names). */
+function declarationFields(): { [K in keyof ProviderDeclaration]-?: z.ZodOptional<z.ZodArray<z.ZodString>> } {
+  const fields: Record<string, z.ZodOptional<z.ZodArray<z.ZodString>>> = {};
+  for (const p of PROGRAMMES) {
+    for (const key of Object.keys(p.declarationSchema.shape)) fields[key] = z.array(z.string()).optional().describe(`Declared by ${p.type} providers`);
+  }
+  return fields as { [K in keyof ProviderDeclaration]-?: z.ZodOptional<z.ZodArray<z.ZodString>> };
+}
 
 export const ProviderView = z
   .object({
@@ -178,9 +204,11 @@ export const ProviderView = z
     district: districtCode,
     street: z.string(),
     location,
-    capacity: count.describe('Places offered'),
-    reserved: count.describe('Places held by offers and active services'),
-    diets,
+    capacity: count.describe("Capacity in the programme's unit: places, or hours a month"),
+    reserved: count.describe('Held by offers and active services'),
+    available: count.describe('capacity − reserved'),
+    // Each programme's declaration, e.g. `diets` for meal points, `services` and `streets` for home visits.
+    ...declarationFields(),
     phone: z.string().optional(),
     createdAt: timestamp,
   })
@@ -229,6 +257,7 @@ export const SupplyDemandReport = z
   .object({
     district: districtCode,
     kind: applicationType,
+    unit: label.describe('What the figures count: places, or hours a month'),
     generatedAt: timestamp,
     policyVersion: z.string(),
     method: z.string(),
@@ -244,8 +273,71 @@ export const SupplyDemandReport = z
     spareProviders: z
       .array(z.object({ id: z.string(), name: z.string(), street: z.string(), capacity: count, used: count, spare: count }))
       .describe('The 20 providers with the most spare places'),
+    boundServed: count.describe(
+      'An upper bound on `totals.served`: equal to it where each resident takes one place; for hours, the optimum when hours could split between organisations',
+    ),
   })
   .describe('Demand, capacity and unmet demand by street and grid / 供需分析');
 export type SupplyDemandReport = z.infer<typeof SupplyDemandReport>;
 
 export const Health = z.object({ status: z.literal('ok') }).describe('Alive / 服务正常');
+
+export const ProgrammeView = z
+  .object({
+    type: applicationType,
+    name: z.string(),
+    nameZh: z.string(),
+    open: z.boolean().describe('Whether applications are taken'),
+    rounds: z.boolean().describe('Whether staff can run district-wide allocation rounds'),
+    policyVersion: z.string().describe('The policy in force today, `id/version`'),
+    effectiveFrom: z.string(),
+    providerNoun: label,
+    capacity: z.object({ field: z.string().describe('The field of `PUT /providers/{id}/capacity`'), unit: label, free: label }),
+    subsidyUnit: z.object({ code: z.string(), label }),
+    needsFields: z
+      .array(z.looseObject({ name: z.string(), kind: z.enum(['multi', 'choice', 'integer']), label }))
+      .describe("The form's fields for `needs`, with their options and labels"),
+    figures: z.record(z.string(), z.unknown()).describe('Policy figures residents read: age limits, subsidy rates, hours'),
+  })
+  .describe('A programme (one service) and its policy in force / 服务项目');
+export type ProgrammeView = z.infer<typeof ProgrammeView>;
+
+export const VisitView = z
+  .object({
+    id: z.string(),
+    assignmentId: z.string(),
+    applicationId: z.string(),
+    providerId: z.string(),
+    startedAt: timestamp,
+    endedAt: timestamp,
+    minutes: count,
+    services: z.array(z.string()),
+    distanceMetres: metres.describe("From the resident's address"),
+    policyVersion: z.string(),
+    createdAt: timestamp,
+  })
+  .describe('A home visit / 上门服务记录');
+export type VisitView = z.infer<typeof VisitView>;
+
+const labelled = z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() }));
+
+/** GET /programmes: the programmes, and the words every page shows (statuses, districts, relationships). */
+export const ProgrammeList = page(ProgrammeView).extend({
+  vocabulary: z
+    .object({
+      applicationStatuses: z.array(z.object({ code: applicationStatus, zh: z.string(), en: z.string(), terminal: z.boolean() })),
+      assignmentStatuses: labelled,
+      subsidyStatuses: labelled,
+      relationships: labelled,
+      districts: z.array(
+        z.object({
+          code: districtCode,
+          zh: z.string(),
+          en: z.string(),
+          streets: z.array(z.object({ name: z.string(), nameEn: z.string(), location })).describe('Known streets (街道); empty where any street is accepted'),
+        }),
+      ),
+    })
+    .describe('Labels the pages show, Chinese first, from the same tables the API validates with'),
+});
+export type ProgrammeList = z.infer<typeof ProgrammeList>;

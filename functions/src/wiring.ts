@@ -9,7 +9,7 @@ import {
  * schedule) and what it may touch. The CDK stack (infra/) and the local stack (packages/local) are
  * both built from this table, so a route or rule is written once.
  */
-export type Role = 'family' | 'provider' | 'staff';
+export type Role = 'family' | 'provider' | 'staff' | 'grid';
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 export interface HttpRoute {
@@ -39,33 +39,35 @@ export interface FunctionSpec {
   memoryMb?: number;
 }
 
-const ALL: readonly Role[] = ['family', 'provider', 'staff'];
+const ALL: readonly Role[] = ['family', 'provider', 'staff', 'grid'];
 const fromUs = { source: [EVENT_SOURCE] };
 
 export const FUNCTIONS = {
   // ---- HTTP: families -------------------------------------------------------------------
   submitApplication: {
     entry: 'functions/src/applications/submit/handler.ts',
-    description: 'A family applies (202; honours Idempotency-Key)',
-    http: [{ method: 'POST', path: '/applications', roles: ['family'] }],
+    description: 'A family, or a grid worker for a resident of their street, applies (202; honours Idempotency-Key; 409 while one is open)',
+    http: [{ method: 'POST', path: '/applications', roles: ['family', 'grid'] }],
     table: 'readWrite',
+    // "One open application per person per programme" is keyed by an HMAC of the ID number.
+    registryKey: true,
   },
   listApplications: {
     entry: 'functions/src/applications/list/handler.ts',
-    description: "A family's own applications, or a district's for staff",
-    http: [{ method: 'GET', path: '/applications', roles: ['family', 'staff'] }],
+    description: "A family's own applications (a grid worker's: those they filed), or a district's for staff",
+    http: [{ method: 'GET', path: '/applications', roles: ['family', 'grid', 'staff'] }],
     table: 'read',
   },
   getApplication: {
     entry: 'functions/src/applications/get/handler.ts',
     description: 'One application with eligibility, subsidy, assignment and history',
-    http: [{ method: 'GET', path: '/applications/{id}', roles: ['family', 'staff'] }],
+    http: [{ method: 'GET', path: '/applications/{id}', roles: ['family', 'grid', 'staff'] }],
     table: 'read',
   },
   cancelApplication: {
     entry: 'functions/src/applications/cancel/handler.ts',
     description: 'The owner cancels; any reserved place is released',
-    http: [{ method: 'POST', path: '/applications/{id}/cancel', roles: ['family'] }],
+    http: [{ method: 'POST', path: '/applications/{id}/cancel', roles: ['family', 'grid'] }],
     table: 'readWrite',
   },
   // ---- HTTP: providers ------------------------------------------------------------------
@@ -92,6 +94,18 @@ export const FUNCTIONS = {
     description: 'The provider reports the service done',
     http: [{ method: 'POST', path: '/assignments/{id}/complete', roles: ['provider'] }],
     table: 'readWrite',
+  },
+  recordVisit: {
+    entry: 'functions/src/assignments/record-visit/handler.ts',
+    description: 'The provider records a home visit on an active assignment (422 outside the address, overlapping, in the future or beyond the month)',
+    http: [{ method: 'POST', path: '/assignments/{id}/visits', roles: ['provider'] }],
+    table: 'readWrite',
+  },
+  listVisits: {
+    entry: 'functions/src/assignments/list-visits/handler.ts',
+    description: "An assignment's visits: the provider owning it, staff of its district, the application's owner",
+    http: [{ method: 'GET', path: '/assignments/{id}/visits', roles: ['provider', 'staff', 'family', 'grid'] }],
+    table: 'read',
   },
   // ---- HTTP: staff ----------------------------------------------------------------------
   listSubsidies: {
@@ -155,6 +169,12 @@ export const FUNCTIONS = {
     table: 'read',
     timeoutSeconds: 30,
     memoryMb: 1024,
+  },
+  listProgrammes: {
+    entry: 'functions/src/programmes/list/handler.ts',
+    description: 'The programmes: names, whether open, policy version and the figures a form needs',
+    http: [{ method: 'GET', path: '/programmes', roles: ALL }],
+    table: 'read',
   },
   // ---- HTTP: anyone ---------------------------------------------------------------------
   health: {

@@ -80,6 +80,7 @@ export function providerRecord(overrides: Partial<ProviderRecord> = {}): Provide
     diets: ['soft', 'low-salt'],
     createdAt: '2026-01-05T00:00:00.000Z',
     ...overrides,
+    available: overrides.available ?? (overrides.capacity ?? 40) - (overrides.reserved ?? 12),
   };
 }
 
@@ -92,7 +93,9 @@ export function assignmentRecord(overrides: Partial<AssignmentRecord> = {}): Ass
     district: DISTRICT,
     street: '仙林街道',
     subjectName: '王秀英',
-    diets: [],
+    type: 'meal',
+    needs: { diets: [] },
+    units: 1,
     status: 'OFFERED',
     distanceMetres: 300,
     // Still open on NOW.

@@ -1,7 +1,7 @@
 import { Applications, Providers, type Store } from '@huimin/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/src/lib/config';
-import { requestAllocationRound, runMealAllocationRound, runRequestedRound } from '../../functions/src/use-cases/allocation';
+import { requestAllocationRound, runAllocationRound, runRequestedRound } from '../../functions/src/use-cases/allocation';
 import { matchApplication } from '../../functions/src/use-cases/matching';
 import { freshStore } from '../support/dynamo';
 import { applicationRecord, providerRecord } from './fixtures';
@@ -28,14 +28,14 @@ describe('an allocation round racing the one-at-a-time matcher', () => {
     racingStore.commit = async (...args: Parameters<Store['commit']>) => {
       if (!raced) {
         raced = true;
-        await store.commit([store.reservePlace(provider.id)]);
+        await store.commit([store.reserve(provider.id)]);
       }
       return store.commit(...args);
     };
     const deps: Deps = { store: racingStore, now: () => new Date('2026-11-27T08:00:00.000Z') };
 
     // Act
-    const round = await runMealAllocationRound(deps, { role: 'staff', sub: 'official', district: '320113' });
+    const round = await runAllocationRound(deps, { role: "staff", sub: "official", district: "320113" }, "meal");
 
     // Assess
     expect(round).toMatchObject({ considered: 1, planned: 1, offered: 0, conflicts: 1, stillWaiting: 1 });
@@ -53,7 +53,7 @@ describe('an allocation round racing the one-at-a-time matcher', () => {
     });
     await store.commit([store.create('provider', Providers, provider), store.create('application', Applications, waiting)]);
 
-    const round = await runMealAllocationRound({ store, now: () => new Date('2026-11-27T08:00:00.000Z') }, { role: 'staff', sub: 'official', district: '320113' });
+    const round = await runAllocationRound({ store, now: () => new Date('2026-11-27T08:00:00.000Z') }, { role: "staff", sub: "official", district: "320113" }, "meal");
 
     expect(round).toMatchObject({ offered: 1, conflicts: 0 });
     const offered = await store.getApplication(waiting.id);
@@ -81,7 +81,7 @@ describe('a place released while the matcher waitlists an application', () => {
       await store.commit(...args);
       if (!released && args[1]?.some((e) => e.detailType === 'ApplicationWaitlisted')) {
         released = true;
-        await store.commit([store.releasePlace(provider.id)]);
+        await store.commit([store.release(provider.id)]);
       }
     };
     const deps: Deps = { store: racingStore, now: () => new Date('2026-11-27T08:00:00.000Z') };

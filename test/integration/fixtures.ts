@@ -12,6 +12,7 @@ export function providerRecord(over: Partial<ProviderRecord> & { id: string }): 
     diets: ['soft', 'low-salt', 'diabetic', 'halal'],
     createdAt: '2026-11-27T00:00:00.000Z',
     ...over,
+    available: over.available ?? (over.capacity ?? 10) - (over.reserved ?? 0),
   };
 }
 

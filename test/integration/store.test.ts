@@ -16,7 +16,7 @@ describe('capacity reservation against DynamoDB Local', () => {
     await store.commit([store.create('provider', Providers, p)]);
 
     // Act: two transactions race for it
-    const results = await Promise.allSettled([store.commit([store.reservePlace(p.id)]), store.commit([store.reservePlace(p.id)])]);
+    const results = await Promise.allSettled([store.commit([store.reserve(p.id)]), store.commit([store.reserve(p.id)])]);
 
     // Assess: one wins, the other is cancelled by the capacity condition, and nothing is overbooked
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -30,7 +30,7 @@ describe('capacity reservation against DynamoDB Local', () => {
     const p = providerRecord({ id: 'burst', capacity: 5, reserved: 0 });
     await store.commit([store.create('provider', Providers, p)]);
 
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => store.commit([store.reservePlace(p.id)])));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => store.commit([store.reserve(p.id)])));
 
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect((await store.getProvider(p.id))?.reserved).toBe(5);
@@ -40,8 +40,8 @@ describe('capacity reservation against DynamoDB Local', () => {
     const p = providerRecord({ id: 'release', capacity: 2, reserved: 1 });
     await store.commit([store.create('provider', Providers, p)]);
 
-    await store.commit([store.releasePlace(p.id)]);
-    await expect(store.commit([store.releasePlace(p.id)])).rejects.toBeInstanceOf(TransactionConflictError);
+    await store.commit([store.release(p.id)]);
+    await expect(store.commit([store.release(p.id)])).rejects.toBeInstanceOf(TransactionConflictError);
 
     expect((await store.getProvider(p.id))?.reserved).toBe(0);
   });
@@ -66,7 +66,7 @@ describe('transactions write all or nothing', () => {
 
     const moved = { ...app, status: 'OFFERED' as const };
     const event = { eventId: 'evt-aon', source: 'huimin.care', detailType: 'AssignmentOffered', detail: {} };
-    await expect(store.commit([store.replace('application', Applications, moved, app.version), store.reservePlace(full.id)], [event])).rejects.toBeInstanceOf(
+    await expect(store.commit([store.replace('application', Applications, moved, app.version), store.reserve(full.id)], [event])).rejects.toBeInstanceOf(
       TransactionConflictError,
     );
 

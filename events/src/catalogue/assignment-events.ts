@@ -51,3 +51,20 @@ export const AssignmentExpired = defineEvent({
   data: base.extend(released),
   exampleData: { ...exampleBase, releasedProviderId: 'p-xl-01', applicationStatus: 'MATCHING' },
 });
+
+export const VisitRecorded = defineEvent({
+  detailType: 'VisitRecorded',
+  version: 1,
+  description: "A home visit was recorded against the resident's monthly hours.",
+  data: z.object({
+    visitId: z.string(),
+    assignmentId: z.string(),
+    applicationId: z.string(),
+    providerId: z.string(),
+    district: z.string(),
+    month: z.string(),
+    minutes: z.int().positive(),
+    usedMinutesThisMonth: z.int().nonnegative(),
+  }),
+  exampleData: { visitId: 'v1', ...exampleBase, month: '2026-12', minutes: 90, usedMinutesThisMonth: 270 },
+});

@@ -4,7 +4,9 @@ import type { Role } from '../wiring';
 export type Actor =
   | { role: 'family'; sub: string }
   | { role: 'provider'; sub: string; providerId: string }
-  | { role: 'staff'; sub: string; district: string };
+  | { role: 'staff'; sub: string; district: string }
+  /** 网格员: applies on residents' behalf within one street of one district. */
+  | { role: 'grid'; sub: string; district: string; street: string };
 
 type Claims = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -37,6 +39,14 @@ export function actorFrom(claims: Claims | undefined, allowed: readonly Role[]):
     const district = claims['custom:district'];
     if (typeof district !== 'string' || !/^\d{6}$/.test(district)) throw new ForbiddenError('Token names no district', '令牌未指明所属区县');
     return { role, sub, district };
+  }
+  if (role === 'grid') {
+    const district = claims['custom:district'];
+    const street = claims['custom:street'];
+    if (typeof district !== 'string' || !/^\d{6}$/.test(district) || typeof street !== 'string' || !street) {
+      throw new ForbiddenError('Token names no district and street', '令牌未指明所属区县和街道');
+    }
+    return { role, sub, district, street };
   }
   return { role, sub };
 }

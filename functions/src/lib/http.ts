@@ -54,6 +54,7 @@ export function errorResponse(err: unknown, requestId: string): HttpResponse {
         message: known.message,
         messageZh: known.messageZh,
         ...(known.issues ? { issues: known.issues } : {}),
+        ...known.details,
         requestId,
       },
     }),

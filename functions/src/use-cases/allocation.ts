@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError, policyVersionOf } from '@huimin/domain';
+import { type ApplicationType, ForbiddenError, NotFoundError, policyVersionOf } from '@huimin/domain';
 import { AllocationRoundRequested } from '@huimin/events';
 import { type RoundRecord, Rounds, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
@@ -12,32 +12,33 @@ import { offerWrites } from './matching';
 
 type Staff = Extract<Actor, { role: 'staff' }>;
 
-/** What one run of a meal round did. */
-export type MealRoundResult = AllocationRoundOutcome & { roundId: string; type: 'meal'; district: string };
+/** What one run of a round did. */
+export type RoundResult = AllocationRoundOutcome & { roundId: string; type: ApplicationType; district: string };
 
 /**
- * A district-wide round for waitlisted meal applications: the optimal allocation over the places
- * free right now, then one offer per chosen pair through the same transaction as the
+ * A district-wide round for one programme's waitlisted applications: the optimal allocation over
+ * what is free right now (places, hours), then one offer per chosen pair through the same transaction as the
  * one-at-a-time matcher (conditional reservation, outbox event). When both run at once, a place
  * can only be taken once: the loser of the race is counted as a conflict and waits for the next
  * round or the next released place. The same holds for a second run of the same round (a retry
  * after a crash mid-round): it reads the waitlist again, so it only offers what is still free to
  * whoever is still waiting.
  */
-export async function runMealAllocationRound(
+export async function runAllocationRound(
   deps: Deps,
   actor: Staff,
+  type: ApplicationType,
   opts: { roundId?: string; causationId?: string } = {},
-): Promise<MealRoundResult> {
+): Promise<RoundResult> {
   const { store, now } = deps;
   const at = now();
   const roundId = opts.roundId ?? randomUUID();
   const causationId = opts.causationId ?? roundId;
   const [apps, providers] = await Promise.all([
-    store.listAllApplicationsByDistrictTypeStatus(actor.district, 'meal', 'WAITLISTED'),
-    store.listAllProvidersByDistrict(actor.district, 'meal'),
+    store.listAllApplicationsByDistrictTypeStatus(actor.district, type, 'WAITLISTED'),
+    store.listAllProvidersByDistrict(actor.district, type),
   ]);
-  const solution = solveDistrict(apps, providers, (p) => p.capacity - p.reserved, at);
+  const solution = solveDistrict(type, apps, providers, (p) => p.available, at);
   let offered = 0;
   let conflicts = 0;
   for (const app of apps) {
@@ -58,7 +59,7 @@ export async function runMealAllocationRound(
   }
   return {
     roundId,
-    type: 'meal',
+    type,
     district: actor.district,
     policyVersion: policyVersionOf(solution.policy),
     considered: apps.length,
@@ -125,11 +126,10 @@ export async function runRequestedRound(deps: Deps, roundId: string, eventId: st
   const round = await store.getRound(roundId);
   if (!round) throw new RoundMissingError(roundId);
   if (round.status !== 'RUNNING') return 'duplicate';
-  if (round.type !== 'meal') throw new Error(`Allocation rounds of type ${round.type} are not built yet`);
-
-  const result = await runMealAllocationRound(
+  const result = await runAllocationRound(
     deps,
     { role: 'staff', sub: round.requestedBy, district: round.district },
+    round.type,
     { roundId: round.id, causationId: cause.causationId },
   );
 

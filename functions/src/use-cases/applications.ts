@@ -5,14 +5,14 @@ import {
   ASSIGNMENT_MACHINE,
   ageOn,
   canTransition,
-  evaluateMealEligibility,
+  DuplicateApplicationError,
   ForbiddenError,
   IdempotencyConflictError,
   isTerminal,
   maskIdNumber,
   NotFoundError,
-  OPEN_APPLICATION_TYPES,
   parseIdNumber,
+  programmeOf,
   SUBSIDY_MACHINE,
   ValidationError,
 } from '@huimin/domain';
@@ -21,6 +21,7 @@ import {
   type ApplicationRecord,
   Applications,
   Assignments,
+  type OpenApplicationRecord,
   type Store,
   Subsidies,
   TransactionConflictError,
@@ -30,7 +31,7 @@ import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { ApplicationSummary, ApplicationView, Submitted } from '../views';
-import { moveApplication } from './history';
+import { applicationWrites, moveApplication } from './history';
 
 const SUBMISSION_TTL_SECONDS = 24 * 3600;
 
@@ -47,9 +48,29 @@ async function replayed(store: Store, ownerSub: string, key: string, hash: strin
   return { id: prior.applicationId, status: app?.status ?? 'SUBMITTED' };
 }
 
+/** A grid worker applies only for residents of their own street. */
+function checkGridScope(actor: Extract<Actor, { role: 'family' | 'grid' }>, input: ApplicationInput) {
+  if (actor.role !== 'grid') return;
+  const { district, street } = input.subject.address;
+  if (district !== actor.district || street !== actor.street) {
+    throw new ForbiddenError(
+      `Grid workers apply for residents of their own street (${actor.street})`,
+      `网格员只能为本人负责的街道（${actor.street}）的居民代为申请`,
+    );
+  }
+}
+
+/** The open application that made this one a duplicate: 409 naming it. */
+async function duplicateOf(store: Store, claim: Pick<OpenApplicationRecord, 'type' | 'idHash'>): Promise<never> {
+  const open = await store.getOpenApplication(claim.type, claim.idHash);
+  // It ended between the failed write and this read: the client may simply try again.
+  if (!open) throw new TransactionConflictError(['open-application']);
+  throw new DuplicateApplicationError(open.applicationId);
+}
+
 export async function submitApplication(
   { store, now }: Deps,
-  actor: Extract<Actor, { role: 'family' }>,
+  actor: Extract<Actor, { role: 'family' | 'grid' }>,
   input: ApplicationInput,
   idempotencyKey: string | undefined,
   requestId: string,
@@ -57,17 +78,21 @@ export async function submitApplication(
   if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
     throw new ValidationError([{ path: 'headers.idempotency-key', message: '幂等键应为1至128个可见ASCII字符 / Idempotency-Key must be 1–128 visible ASCII characters' }]);
   }
-  if (!OPEN_APPLICATION_TYPES.includes(input.type)) {
-    throw new ValidationError([{ path: 'type', message: `该服务暂未开放在线申请 / Applications for ${input.type} are not open yet` }]);
+  const programme = programmeOf(input.type);
+  if (!programme.open) {
+    throw new ValidationError([{ path: 'type', message: `${programme.name.zh}暂未开放在线申请 / Applications for ${programme.name.en.toLowerCase()} are not open yet` }]);
   }
+  checkGridScope(actor, input);
   const at = now();
   // The schema has already checked the ID number; parse again for the facts it carries.
   const id = parseIdNumber(input.subject.idNumber);
   if (!id.ok) throw new ValidationError([{ path: 'subject.idNumber', message: '身份证号码无效 / ID number is not valid' }]);
   // Rules that need no stored data are refused now, as bad input, rather than after a round trip.
-  const preview = evaluateMealEligibility({ birthDate: id.value.birthDate, district: input.subject.address.district, lowIncome: false }, at);
-  const ageProblem = preview.reasons.find((r) => r.rule === 'age' && r.field);
-  if (ageProblem) throw new ValidationError([{ path: 'subject.idNumber', message: `${ageProblem.messageZh} / ${ageProblem.message}` }]);
+  const problems = programme.precheck(
+    { birthDate: id.value.birthDate, district: input.subject.address.district, street: input.subject.address.street, needs: input.needs },
+    at,
+  );
+  if (problems.length > 0) throw new ValidationError(problems.map((r) => ({ path: r.field ?? 'subject', message: `${r.messageZh} / ${r.message}` })));
 
   const hash = bodyHash(input);
   if (idempotencyKey) {
@@ -77,6 +102,7 @@ export async function submitApplication(
 
   const appId = randomUUID();
   const iso = at.toISOString();
+  const openKey = store.openApplicationKey(input.subject.idNumber);
   const record: ApplicationRecord = {
     id: appId,
     type: input.type,
@@ -90,11 +116,18 @@ export async function submitApplication(
     correlationId: appId,
     applicant: input.applicant,
     subject: { ...input.subject, birthDate: id.value.birthDate, sex: id.value.sex },
-    needs: input.needs,
+    needs: input.needs as Record<string, unknown>,
+    openKey,
+    ...(actor.role === 'grid' ? { filedBy: { role: 'grid' as const, sub: actor.sub, district: actor.district, street: actor.street } } : {}),
     exclusions: [],
-    history: [{ at: iso, status: 'SUBMITTED', note: 'Application submitted', noteZh: '已提交申请', by: actor.sub }],
+    history: [
+      actor.role === 'grid'
+        ? { at: iso, status: 'SUBMITTED', note: 'Application filed by the grid worker', noteZh: '网格员已代为提交申请', by: actor.sub }
+        : { at: iso, status: 'SUBMITTED', note: 'Application submitted', noteZh: '已提交申请', by: actor.sub },
+    ],
   };
-  const ops: TxOp[] = [store.create('application', Applications, record)];
+  const claim = { type: record.type, idHash: openKey };
+  const ops: TxOp[] = [store.create('application', Applications, record), store.openApplication({ ...claim, applicationId: appId, createdAt: iso })];
   if (idempotencyKey) {
     ops.push(
       store.submission({
@@ -122,16 +155,17 @@ export async function submitApplication(
       const earlier = await replayed(store, actor.sub, idempotencyKey, hash);
       if (earlier) return earlier;
     }
+    if (err instanceof TransactionConflictError && err.failed.includes('open-application')) await duplicateOf(store, claim);
     throw err;
   }
   return { id: appId, status: 'SUBMITTED' };
 }
 
-/** Families see their own; staff their district's. Anyone else's is "not found" or forbidden. */
+/** Families see their own, grid workers what they filed, staff their district's. Anyone else's is "not found" or forbidden. */
 export async function loadApplicationFor(store: Store, actor: Actor, id: string): Promise<ApplicationRecord> {
   const app = await store.getApplication(id);
   if (!app) throw new NotFoundError('Application', '该申请');
-  if (actor.role === 'family' && app.ownerSub !== actor.sub) throw new NotFoundError('Application', '该申请');
+  if ((actor.role === 'family' || actor.role === 'grid') && app.ownerSub !== actor.sub) throw new NotFoundError('Application', '该申请');
   if (actor.role === 'staff' && app.district !== actor.district) {
     throw new ForbiddenError('This application belongs to another district', '该申请属于其他区县');
   }
@@ -140,7 +174,8 @@ export async function loadApplicationFor(store: Store, actor: Actor, id: string)
 }
 
 /** What GET /applications/{id} answers: no raw ID number, no applicant phone for staff lists. */
-export function applicationView(app: ApplicationRecord, now: Date): ApplicationView {
+export function applicationView(app: ApplicationRecord, now: Date, entitlement?: ApplicationView['entitlement']): ApplicationView {
+  const programme = programmeOf(app.type);
   return {
     id: app.id,
     type: app.type,
@@ -157,8 +192,10 @@ export function applicationView(app: ApplicationRecord, now: Date): ApplicationV
     },
     needs: app.needs,
     eligibility: app.eligibility ?? null,
-    subsidy: app.subsidy ? { ...app.subsidy, currency: 'CNY', unit: 'meal' } : null,
+    subsidy: app.subsidy ? { ...app.subsidy, currency: 'CNY', unit: programme.subsidyUnit.code } : null,
     assignment: app.assignment ?? null,
+    ...(entitlement ? { entitlement } : {}),
+    ...(app.filedBy ? { filedBy: { role: app.filedBy.role, street: app.filedBy.street } } : {}),
     history: app.history,
   };
 }
@@ -192,7 +229,7 @@ export async function cancelApplication({ store, now }: Deps, actor: Actor, id: 
     const assignment = await store.getAssignment(app.assignment.id);
     if (assignment && canTransition(ASSIGNMENT_MACHINE, assignment.status, 'CANCELLED')) {
       ops.push(store.replace('assignment', Assignments, { ...assignment, status: 'CANCELLED', updatedAt: at.toISOString() }, assignment.version));
-      ops.push(store.releasePlace(assignment.providerId));
+      ops.push(store.release(assignment.providerId, assignment.units));
       releasedProviderId = assignment.providerId;
       assignmentSummary = { ...app.assignment, status: 'CANCELLED' };
     }
@@ -212,7 +249,7 @@ export async function cancelApplication({ store, now }: Deps, actor: Actor, id: 
     { ...(assignmentSummary ? { assignment: assignmentSummary } : {}), ...(subsidySummary ? { subsidy: subsidySummary } : {}) },
     { note: 'Cancelled by the applicant', noteZh: '申请人已撤销申请', by: actor.sub },
   );
-  ops.unshift(store.replace('application', Applications, next, app.version));
+  ops.unshift(...applicationWrites(store, app, next));
   const event = newEvent(
     ApplicationCancelled,
     { applicationId: app.id, type: app.type, district: app.district, applicationStatus: 'CANCELLED', ...(releasedProviderId ? { releasedProviderId } : {}) },

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { evaluateMealEligibility } from '@huimin/domain';
+import { programmeOf } from '@huimin/domain';
 import { EligibilityAssessed } from '@huimin/events';
-import { Applications, Subsidies, type SubsidyRecord, type TxOp } from '@huimin/store';
+import { Subsidies, type SubsidyRecord, type TxOp } from '@huimin/store';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
 import { commitOnce, type Outcome } from './consume';
-import { moveApplication } from './history';
+import { applicationWrites, moveApplication } from './history';
 
 /**
- * Applies the policy in force to a submitted application. A subsidy above zero waits for staff
+ * Applies the policy in force of the application's programme. A subsidy above zero waits for staff
  * unless the resident is on the district's low-income registry (免申即享).
  */
 export async function assessEligibility(deps: Deps, applicationId: string, eventId: string, cause: Cause): Promise<Outcome> {
@@ -17,8 +17,17 @@ export async function assessEligibility(deps: Deps, applicationId: string, event
   if (app?.status !== 'SUBMITTED') return 'stale';
   const at = now();
   const lowIncome = await store.isOnLowIncomeRegistry(app.district, app.subject.idNumber);
-  const decision = evaluateMealEligibility({ birthDate: app.subject.birthDate, district: app.district, lowIncome }, at);
-  const eligibility = { eligible: decision.eligible, reasons: decision.reasons, policyVersion: decision.policyVersion, age: decision.age, lowIncome };
+  const programme = programmeOf(app.type);
+  const decision = programme.assess({ birthDate: app.subject.birthDate, district: app.district, street: app.street, lowIncome, needs: app.needs }, at);
+  const eligibility = {
+    eligible: decision.eligible,
+    reasons: decision.reasons,
+    policyVersion: decision.policyVersion,
+    age: decision.age,
+    lowIncome,
+    demand: decision.demand,
+    priorityWeight: decision.priorityWeight,
+  };
   const ops: TxOp[] = [];
   let subsidy: SubsidyRecord | undefined;
   if (decision.eligible && decision.subsidyStatus) {
@@ -30,9 +39,9 @@ export async function assessEligibility(deps: Deps, applicationId: string, event
       street: app.street,
       subjectName: app.subject.name,
       status: decision.subsidyStatus,
-      amount: decision.subsidyPerMeal,
+      amount: decision.subsidyPerUnit,
       currency: 'CNY',
-      unit: 'meal',
+      unit: programme.subsidyUnit.code,
       policyVersion: decision.policyVersion,
       createdAt: iso,
       updatedAt: iso,
@@ -50,7 +59,7 @@ export async function assessEligibility(deps: Deps, applicationId: string, event
     { eligibility, ...(subsidy ? { subsidy: { id: subsidy.id, status: subsidy.status, amount: subsidy.amount } } : {}) },
     firstFailure ? { note: firstFailure.message, noteZh: firstFailure.messageZh } : undefined,
   );
-  ops.unshift(store.replace('application', Applications, next, app.version));
+  ops.unshift(...applicationWrites(store, app, next));
   const event = newEvent(
     EligibilityAssessed,
     {

@@ -1,8 +1,7 @@
-import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, mealPolicyOn, NotFoundError, transition } from '@huimin/domain';
+import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, NotFoundError, policyOn, programmeOf, transition } from '@huimin/domain';
 import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired, type EventDefinition } from '@huimin/events';
 import {
   type ApplicationRecord,
-  Applications,
   type AssignmentRecord,
   Assignments,
   type Store,
@@ -13,7 +12,7 @@ import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { AssignmentView } from '../views';
-import { moveApplication } from './history';
+import { applicationWrites, moveApplication } from './history';
 
 export class OfferExpiredError extends ConflictError {
   override readonly code = 'OFFER_EXPIRED';
@@ -45,8 +44,15 @@ interface Change {
 }
 
 /** The provider is not offered this resident again until the policy's cooldown has passed. */
-function exclusionOf(providerId: string, at: Date) {
-  return { providerId, until: new Date(at.getTime() + mealPolicyOn(at).declineCooldownDays * 86_400_000).toISOString() };
+function exclusionOf(app: ApplicationRecord, providerId: string, at: Date) {
+  const days = policyOn(programmeOf(app.type).policies, at).declineCooldownDays;
+  return { providerId, until: new Date(at.getTime() + days * 86_400_000).toISOString() };
+}
+
+/** "the next meal point" / "the next organisation", as the application's programme names its providers. */
+function nextProvider(app: ApplicationRecord) {
+  const noun = programmeOf(app.type).providerNoun;
+  return { en: `trying the next ${noun.en}`, zh: `正在匹配下一家${noun.zh}` };
 }
 
 type AssignmentEvent = typeof AssignmentAccepted | typeof AssignmentDeclined | typeof AssignmentCompleted | typeof AssignmentExpired;
@@ -66,15 +72,12 @@ async function commitChange(deps: Deps, c: Change, def: AssignmentEvent, causati
     at,
     {
       ...(c.app.assignment ? { assignment: { ...c.app.assignment, status: c.to } } : {}),
-      ...(backToMatching ? { exclusions: [...c.app.exclusions.filter((e) => e.until > at.toISOString()), exclusionOf(c.assignment.providerId, at)] } : {}),
+      ...(backToMatching ? { exclusions: [...c.app.exclusions.filter((e) => e.until > at.toISOString()), exclusionOf(c.app, c.assignment.providerId, at)] } : {}),
     },
     c.note,
   );
-  const ops: TxOp[] = [
-    deps.store.replace('assignment', Assignments, nextAssignment, c.assignment.version),
-    deps.store.replace('application', Applications, nextApp, c.app.version),
-  ];
-  if (c.release) ops.push(deps.store.releasePlace(c.assignment.providerId));
+  const ops: TxOp[] = [deps.store.replace('assignment', Assignments, nextAssignment, c.assignment.version), ...applicationWrites(deps.store, c.app, nextApp)];
+  if (c.release) ops.push(deps.store.release(c.assignment.providerId, c.assignment.units));
   const data = {
     assignmentId: c.assignment.id,
     applicationId: c.app.id,
@@ -107,7 +110,7 @@ async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
       to: 'EXPIRED',
       appTo: 'MATCHING',
       release: true,
-      note: { note: `${a.providerName} did not answer in time; trying the next meal point`, noteZh: `${a.providerName}未在时限内确认，正在匹配下一家助餐点` },
+      note: { note: `${a.providerName} did not answer in time; ${nextProvider(app).en}`, noteZh: `${a.providerName}未在时限内确认，${nextProvider(app).zh}` },
     },
     AssignmentExpired,
     causationId,
@@ -155,7 +158,7 @@ export async function declineAssignment(deps: Deps, actor: Extract<Actor, { role
       appTo: 'MATCHING',
       release: true,
       extra: { declineReason: reason },
-      note: { note: `${a.providerName} declined: ${reason}; trying the next meal point`, noteZh: `${a.providerName}未接单（${reason}），正在匹配下一家助餐点`, by: actor.sub },
+      note: { note: `${a.providerName} declined: ${reason}; ${nextProvider(app).en}`, noteZh: `${a.providerName}未接单（${reason}），${nextProvider(app).zh}`, by: actor.sub },
     },
     AssignmentDeclined,
     requestId,

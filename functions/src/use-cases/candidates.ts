@@ -1,4 +1,4 @@
-import { type Diet, mealPolicyOn } from '@huimin/domain';
+import { type AnyProgramme, programmeOf } from '@huimin/domain';
 import { createSpatialIndex, type SpatialIndex } from '@huimin/matching';
 import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
 
@@ -7,14 +7,16 @@ export interface Candidate {
   distanceMetres: number;
 }
 
-export function radiusFor(app: ApplicationRecord, on: Date): number {
-  return app.needs.maxDistanceMetres ?? mealPolicyOn(on).defaultMaxDistanceMetres;
+/** Units an offer for this application reserves (one place; the monthly hours). Records before programmes: 1. */
+export function demandOf(app: ApplicationRecord): number {
+  return app.eligibility?.demand ?? 1;
 }
 
 /**
- * Which providers can serve an application: within its walking distance, serving every diet it
- * needs, not one that already declined it — nearest first. One spatial index over a district's
- * providers answers this for one application (the matcher) or for thousands (allocation, report).
+ * Which providers can serve an application: within its programme's reach, admitted by its programme
+ * (diets served; street covered and services offered), not one that declined it — nearest first.
+ * One spatial index over a district's providers answers this for one application (the matcher) or
+ * for thousands (allocation, report).
  */
 export class CandidateFinder {
   private readonly index: SpatialIndex<number>;
@@ -23,16 +25,18 @@ export class CandidateFinder {
     this.index = createSpatialIndex(providers.map((p, i) => ({ id: i, lat: p.location.lat, lng: p.location.lng })));
   }
 
-  find(app: ApplicationRecord, radiusMetres: number, opts: { freePlaceOnly: boolean; at: Date }): Candidate[] {
-    const diets: readonly Diet[] = app.needs.diets ?? [];
+  /** `freeOnly`: only providers with the application's demand still available now. */
+  find(app: ApplicationRecord, opts: { freeOnly: boolean; at: Date }): Candidate[] {
+    const programme: AnyProgramme = programmeOf(app.type);
     const now = opts.at.toISOString();
     const excluded = new Set(app.exclusions.filter((e) => e.until > now).map((e) => e.providerId));
+    const demand = demandOf(app);
     const { lat, lng } = app.subject.address.location;
     const out: Candidate[] = [];
-    for (const c of this.index.withinRadius(lat, lng, radiusMetres)) {
+    for (const c of this.index.withinRadius(lat, lng, programme.reachMetres(app.needs, opts.at))) {
       const provider = this.providers[c.id]!;
-      if (excluded.has(provider.id) || !diets.every((d) => provider.diets.includes(d))) continue;
-      if (opts.freePlaceOnly && provider.reserved >= provider.capacity) continue;
+      if (excluded.has(provider.id) || !programme.admits(app.needs, app.street, { id: provider.id, street: provider.street, declaration: provider })) continue;
+      if (opts.freeOnly && provider.available < demand) continue;
       out.push({ provider, distanceMetres: Math.round(c.distanceMetres) });
     }
     return out;

@@ -1,48 +1,79 @@
-import { type MealPolicy, mealPolicyOn, needWeight } from '@huimin/domain';
-import { type AssignmentLists, solveAssignmentLists } from '@huimin/matching';
-import type { ApplicationRecord, ProviderRecord, Store } from '@huimin/store';
-import { type Candidate, CandidateFinder, radiusFor } from './candidates';
+import { type ApplicationType, type PolicyBase, policyOn, programmeOf } from '@huimin/domain';
+import * as matching from '@huimin/matching';
+import { solveAssignmentLists } from '@huimin/matching';
+// TEMP until packages/matching exports it
+const solveDemandAssignmentLists = (matching as unknown as Record<string, (i: unknown) => { assignments: Map<string, string | null>; served: number; objective: number; used: Map<string, number>; bound: { servedDemand: number } }>).solveDemandAssignmentLists!;
+import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
+import { type Candidate, CandidateFinder, demandOf } from './candidates';
 
 /**
  * The district-wide view shared by the allocation round and the supply–demand report: residents ×
- * meal points, each resident with its admissible points and a cost of distance × need weight, solved
- * exactly (packages/matching: most served, then least weighted distance).
+ * providers of one programme, each resident with its admissible providers and a cost of distance ×
+ * priority weight, solved by packages/matching.
+ *
+ * Where every resident asks for one unit (a meal place) this is the capacitated assignment problem,
+ * solved exactly (most served, then least weighted distance). Where residents ask for several units
+ * that one provider must give whole (a month's visit hours from one organisation), it is a
+ * multiple-knapsack problem: the solver maximises the hours served, then the cost, from the exact
+ * optimum of its relaxation, and reports that optimum as a bound (packages/matching/README.md).
  */
 export interface DistrictSolution {
-  policy: MealPolicy;
+  type: ApplicationType;
+  policy: PolicyBase;
   apps: ApplicationRecord[];
   providers: ProviderRecord[];
   /** Application id → its chosen candidate, or null when nobody can serve it. */
   chosen: Map<string, Candidate | null>;
-  /** Provider id → places used in the solution. */
+  /** Provider id → units used in the solution. */
   used: Map<string, number>;
+  /** Residents served, and the units (places, hours) they take. */
   served: number;
+  servedUnits: number;
   objective: number;
+  /** The relaxation's optimum when demand may split: an upper bound on servedUnits (= servedUnits for unit demand). */
+  boundUnits: number;
 }
 
 export function solveDistrict(
+  type: ApplicationType,
   apps: ApplicationRecord[],
   providers: ProviderRecord[],
-  placesOf: (p: ProviderRecord) => number,
+  unitsOf: (p: ProviderRecord) => number,
   at: Date,
 ): DistrictSolution {
-  const policy = mealPolicyOn(at);
+  const policy = policyOn(programmeOf(type).policies, at);
   const finder = new CandidateFinder(providers);
   const candidates = new Map<string, Candidate[]>();
-  const lists: AssignmentLists = {
-    providers: providers.map((p) => ({ id: p.id, capacity: Math.max(0, placesOf(p)) })),
-    residents: apps.map((app) => {
-      const found = finder.find(app, radiusFor(app, at), { freePlaceOnly: false, at });
-      candidates.set(app.id, found);
-      const weight = needWeight(app.eligibility?.age ?? 60, app.eligibility?.lowIncome ?? false, policy);
-      // Whole weighted metres: integer costs keep the solver exactly optimal (packages/matching).
-      return { id: app.id, options: found.map((c) => ({ providerId: c.provider.id, cost: Math.round(c.distanceMetres * weight) })) };
-    }),
-  };
-  const result = solveAssignmentLists(lists);
+  const residents = apps.map((app) => {
+    const found = finder.find(app, { freeOnly: false, at });
+    candidates.set(app.id, found);
+    const weight = app.eligibility?.priorityWeight ?? 1;
+    // Whole weighted metres: integer costs keep the solver exactly optimal (packages/matching).
+    return { id: app.id, demand: demandOf(app), options: found.map((c) => ({ providerId: c.provider.id, cost: Math.round(c.distanceMetres * weight) })) };
+  });
+  const providerRows = providers.map((p) => ({ id: p.id, capacity: Math.max(0, unitsOf(p)) }));
+  const unitDemand = residents.every((r) => r.demand === 1);
+  const result = unitDemand
+    ? { ...solveAssignmentLists({ residents, providers: providerRows }), bound: undefined }
+    : solveDemandAssignmentLists({ residents, providers: providerRows });
   const chosen = new Map<string, Candidate | null>();
+  let servedUnits = 0;
+  const demandById = new Map(residents.map((r) => [r.id, r.demand]));
   for (const [appId, providerId] of result.assignments) {
-    chosen.set(appId, providerId === null ? null : (candidates.get(appId)?.find((c) => c.provider.id === providerId) ?? null));
+    const candidate = providerId === null ? null : (candidates.get(appId)?.find((c) => c.provider.id === providerId) ?? null);
+    chosen.set(appId, candidate);
+    if (candidate) servedUnits += demandById.get(appId) ?? 1;
   }
-  return { policy, apps, providers, chosen, used: result.used, served: result.served, objective: result.objective };
+  return {
+    type,
+    policy,
+    apps,
+    providers,
+    chosen,
+    used: result.used,
+    served: result.served,
+    servedUnits,
+    objective: result.objective,
+    boundUnits: result.bound?.servedDemand ?? servedUnits,
+  };
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mealPolicyOn } from '@huimin/domain';
+import { policyOn, programmeOf } from '@huimin/domain';
 import { ApplicationRequeued, ApplicationWaitlisted, AssignmentOffered } from '@huimin/events';
 import {
   type ApplicationRecord,
-  Applications,
   type AssignmentRecord,
   Assignments,
   type OutboxEvent,
@@ -13,9 +12,9 @@ import {
 } from '@huimin/store';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
-import { type Candidate, CandidateFinder, radiusFor } from './candidates';
+import { type Candidate, CandidateFinder, demandOf } from './candidates';
 import { commitOnce, type Outcome } from './consume';
-import { moveApplication } from './history';
+import { applicationWrites, moveApplication } from './history';
 
 /** The writes that offer one place: reserve it, record the offer, move the application — and the event. */
 export function offerWrites(
@@ -26,7 +25,9 @@ export function offerWrites(
   cause: Cause,
   via: 'matching' | 'allocation' = 'matching',
 ): { ops: TxOp[]; event: OutboxEvent } {
-  const policy = mealPolicyOn(at);
+  const programme = programmeOf(app.type);
+  const policy = policyOn(programme.policies, at);
+  const units = demandOf(app);
   const iso = at.toISOString();
   const assignment: AssignmentRecord = {
     id: randomUUID(),
@@ -36,7 +37,9 @@ export function offerWrites(
     district: app.district,
     street: app.street,
     subjectName: app.subject.name,
-    diets: app.needs.diets ?? [],
+    type: app.type,
+    needs: app.needs,
+    units,
     status: 'OFFERED',
     distanceMetres,
     expiresAt: new Date(at.getTime() + policy.offerResponseHours * 3600_000).toISOString(),
@@ -66,7 +69,7 @@ export function offerWrites(
     at,
   );
   return {
-    ops: [store.replace('application', Applications, next, app.version), store.reservePlace(provider.id), store.create('assignment', Assignments, assignment)],
+    ops: [...applicationWrites(store, app, next), store.reserve(provider.id, units), store.create('assignment', Assignments, assignment)],
     event,
   };
 }
@@ -86,7 +89,7 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
   if (app?.status !== 'MATCHING') return 'stale';
   const at = now();
   const finder = new CandidateFinder(await store.listAllProvidersByDistrict(app.district, app.type));
-  for (const candidate of finder.find(app, radiusFor(app, at), { freePlaceOnly: true, at })) {
+  for (const candidate of finder.find(app, { freeOnly: true, at })) {
     const { ops, event } = offerWrites(store, app, candidate, at, cause);
     try {
       return await commitOnce(deps, 'matchApplication', eventId, ops, [event]);
@@ -96,9 +99,10 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
       throw err;
     }
   }
+  const { providerNoun: noun, capacity } = programmeOf(app.type);
   const waitlisted = moveApplication(app, 'WAITLISTED', at, {}, {
-    note: 'No meal point within reach has a place now; waiting for one to free up',
-    noteZh: '附近助餐点暂无空位，已进入排队，有空位时将自动匹配',
+    note: `No ${noun.en} within reach has ${demandOf(app)} ${capacity.unit.en} free now; waiting for them to free up`,
+    noteZh: `附近${noun.zh}暂无足够${capacity.free.zh}，已进入排队，有空余时将自动匹配`,
   });
   const event = newEvent(
     ApplicationWaitlisted,
@@ -107,7 +111,7 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
     `${app.id}:${app.version + 1}`,
     at,
   );
-  const outcome = await commitOnce(deps, 'matchApplication', eventId, [store.replace('application', Applications, waitlisted, app.version)], [event]);
+  const outcome = await commitOnce(deps, 'matchApplication', eventId, applicationWrites(store, app, waitlisted), [event]);
   if (outcome === 'done') await requeueIfPlaceFreed(deps, finder, { ...waitlisted, version: app.version + 1 }, at, cause);
   return outcome;
 }
@@ -118,10 +122,10 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
  * may not have seen the application yet. So look once more, with consistent reads.
  */
 async function requeueIfPlaceFreed(deps: Deps, finder: CandidateFinder, app: ApplicationRecord, at: Date, cause: Cause) {
-  for (const { provider } of finder.find(app, radiusFor(app, at), { freePlaceOnly: false, at })) {
+  for (const { provider } of finder.find(app, { freeOnly: false, at })) {
     const fresh = await deps.store.getProvider(provider.id);
-    if (!fresh || fresh.reserved >= fresh.capacity) continue;
-    const next = moveApplication(app, 'MATCHING', at, {}, { note: `A place opened at ${fresh.name}`, noteZh: `${fresh.name}有空位，重新匹配` });
+    if (!fresh || fresh.available < demandOf(app)) continue;
+    const next = moveApplication(app, 'MATCHING', at, {}, { note: `Room opened at ${fresh.name}`, noteZh: `${fresh.name}有空余，重新匹配` });
     const event = newEvent(
       ApplicationRequeued,
       { applicationId: app.id, type: app.type, district: app.district, applicationStatus: 'MATCHING' },
@@ -130,7 +134,7 @@ async function requeueIfPlaceFreed(deps: Deps, finder: CandidateFinder, app: App
       at,
     );
     try {
-      await deps.store.commit([deps.store.replace('application', Applications, next, app.version)], [event], at);
+      await deps.store.commit(applicationWrites(deps.store, app, next), [event], at);
     } catch (err) {
       // Someone else (the release's requeue) moved it first: that is the wake-up we wanted.
       if (!(err instanceof TransactionConflictError)) throw err;

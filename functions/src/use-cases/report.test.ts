@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mealPolicyOn, needWeight } from '@huimin/domain';
 import { applicationRecord, NOW, providerRecord } from '../../test-support/records';
 import { solveDistrict } from './district';
 import { supplyDemandReport } from './report';
@@ -17,7 +18,7 @@ function residentAt(id: string, where: typeof A, age = 80) {
     status: 'WAITLISTED',
     street: where.street,
     subject: { ...applicationRecord().subject, address: { district: '320113', street: where.street, location: where.location } },
-    eligibility: { eligible: true, reasons: [], policyVersion: 'meal-subsidy/2026.1', age, lowIncome: false },
+    eligibility: { eligible: true, reasons: [], policyVersion: 'meal-subsidy/2026.1', age, lowIncome: false, demand: 1, priorityWeight: needWeight(age, false, mealPolicyOn(NOW)) },
   });
 }
 
@@ -42,7 +43,7 @@ describe('the supply–demand report', () => {
     const providers = [providerRecord({ id: 'only', capacity: 1, ...far })];
 
     const report = supplyDemandReport('320113', apps, providers, NOW);
-    const solution = solveDistrict(apps, providers, (p) => p.capacity, NOW);
+    const solution = solveDistrict('meal', apps, providers, (p) => p.capacity, NOW);
 
     expect(solution.chosen.get('old')?.provider.id).toBe('only');
     expect(solution.chosen.get('young')).toBeNull();

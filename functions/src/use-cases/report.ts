@@ -1,8 +1,9 @@
-import { type ApplicationStatus, type LatLng, policyVersionOf } from '@huimin/domain';
+import { type ApplicationStatus, type ApplicationType, type LatLng, policyVersionOf, programmeOf, ROUND_TYPES } from '@huimin/domain';
 import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import type { SupplyDemandReport } from '../views';
+import { demandOf } from './candidates';
 import { solveDistrict } from './district';
 
 /** Applications that still want a place (assessed eligible, not finished, not withdrawn). */
@@ -33,21 +34,29 @@ function finish(f: Figures): Figures {
 }
 
 /**
- * Supply and demand by street and grid, with "served" taken from the best possible district-wide
- * allocation over every place (not just the free ones): unmet demand is what no allocation could
- * serve within walking distance, and spare capacity is what no resident in reach needs.
+ * Supply and demand of one programme by street and grid, in its capacity unit (places; hours a
+ * month), with "served" taken from the best possible district-wide allocation over all capacity
+ * (not just what is free): unmet demand is what no allocation could serve within reach, and spare
+ * capacity is what no resident in reach needs.
  */
-export async function mealSupplyDemand(deps: Deps, actor: Extract<Actor, { role: 'staff' }>) {
+export async function supplyDemand(deps: Deps, actor: Extract<Actor, { role: 'staff' }>, type: ApplicationType) {
   const [lists, providers] = await Promise.all([
-    Promise.all(DEMAND_STATUSES.map((s) => deps.store.listAllApplicationsByDistrictTypeStatus(actor.district, 'meal', s))),
-    deps.store.listAllProvidersByDistrict(actor.district, 'meal'),
+    Promise.all(DEMAND_STATUSES.map((s) => deps.store.listAllApplicationsByDistrictTypeStatus(actor.district, type, s))),
+    deps.store.listAllProvidersByDistrict(actor.district, type),
   ]);
-  return supplyDemandReport(actor.district, lists.flat(), providers, deps.now());
+  return supplyDemandReport(actor.district, lists.flat(), providers, deps.now(), type);
 }
 
-/** The report itself, from the district's open applications and its meal points. */
-export function supplyDemandReport(district: string, apps: ApplicationRecord[], providers: ProviderRecord[], at: Date): SupplyDemandReport {
-  const solution = solveDistrict(apps, providers, (p) => p.capacity, at);
+/** The report itself, from the district's open applications and its providers of the programme. */
+export function supplyDemandReport(
+  district: string,
+  apps: ApplicationRecord[],
+  providers: ProviderRecord[],
+  at: Date,
+  type: ApplicationType = ROUND_TYPES[0],
+): SupplyDemandReport {
+  const solution = solveDistrict(type, apps, providers, (p) => p.capacity, at);
+  const programme = programmeOf(type);
 
   const streets = new Map<string, { figures: Figures; grids: Map<string, Figures> }>();
   const cell = (street: string, grid: string) => {
@@ -58,9 +67,10 @@ export function supplyDemandReport(district: string, apps: ApplicationRecord[], 
     return [s.figures, g] as const;
   };
   for (const app of apps) {
-    const served = solution.chosen.get(app.id) ? 1 : 0;
+    const demand = demandOf(app);
+    const served = solution.chosen.get(app.id) ? demand : 0;
     for (const f of cell(app.street, gridOf(app.street, app.subject.address.location))) {
-      f.demand++;
+      f.demand += demand;
       f.served += served;
     }
   }
@@ -91,7 +101,8 @@ export function supplyDemandReport(district: string, apps: ApplicationRecord[], 
   const totals = finish(sum);
   return {
     district,
-    kind: 'meal' as const,
+    kind: type,
+    unit: programme.capacity.unit,
     generatedAt: at.toISOString(),
     policyVersion: policyVersionOf(solution.policy),
     method:
@@ -100,5 +111,6 @@ export function supplyDemandReport(district: string, apps: ApplicationRecord[], 
     streets: streetRows,
     totals: { ...totals, naiveUnmet: streetRows.reduce((n, r) => n + r.naiveUnmet, 0) },
     spareProviders: spareProviders.sort((a, b) => b.spare - a.spare).slice(0, 20),
+    boundServed: solution.boundUnits,
   };
 }

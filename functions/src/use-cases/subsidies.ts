@@ -1,11 +1,11 @@
-import { ForbiddenError, NotFoundError, SUBSIDY_MACHINE, transition } from '@huimin/domain';
+import { ForbiddenError, NotFoundError, programmeOf, SUBSIDY_MACHINE, transition } from '@huimin/domain';
 import { SubsidyApproved, SubsidyRejected } from '@huimin/events';
-import { Applications, Subsidies, type SubsidyRecord } from '@huimin/store';
+import { Subsidies, type SubsidyRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { SubsidyView } from '../views';
-import { moveApplication } from './history';
+import { applicationWrites, moveApplication } from './history';
 
 type Staff = Extract<Actor, { role: 'staff' }>;
 
@@ -47,13 +47,14 @@ export async function decideSubsidy(
     ...(decision.approve ? (decision.note ? { note: decision.note } : {}) : { reason: decision.reason }),
   };
   const appTo = decision.approve ? 'MATCHING' : 'REJECTED';
+  const unit = programmeOf(app.type).subsidyUnit.label;
   const nextApp = moveApplication(
     app,
     appTo,
     at,
     { subsidy: { id: s.id, status: to, amount: s.amount } },
     decision.approve
-      ? { note: `Subsidy of ${s.amount} yuan per meal approved`, noteZh: `每餐 ${s.amount} 元补贴已获批准`, by: actor.sub }
+      ? { note: `Subsidy of ${s.amount} ${unit.en} approved`, noteZh: `补贴 ${s.amount} ${unit.zh}已获批准`, by: actor.sub }
       : { note: `Subsidy rejected: ${decision.reason}`, noteZh: `补贴未获批准：${decision.reason}`, by: actor.sub },
   );
   const base = { subsidyId: s.id, applicationId: app.id, district: s.district, decidedBy: actor.sub };
@@ -63,7 +64,7 @@ export async function decideSubsidy(
     ? newEvent(SubsidyApproved, { ...base, applicationStatus: 'MATCHING' }, cause, key, at)
     : newEvent(SubsidyRejected, { ...base, reason: decision.reason, applicationStatus: 'REJECTED' }, cause, key, at);
   await deps.store.commit(
-    [deps.store.replace('subsidy', Subsidies, next, s.version), deps.store.replace('application', Applications, nextApp, app.version)],
+    [deps.store.replace('subsidy', Subsidies, next, s.version), ...applicationWrites(deps.store, app, nextApp)],
     [event],
     at,
   );

@@ -3,11 +3,12 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
-/** Custom attributes; Cognito puts them in ID tokens as `custom:providerId` and `custom:district` (CONTRACT.md). */
-export const CUSTOM_ATTRIBUTES = ['providerId', 'district'] as const;
+/** Custom attributes; Cognito puts them in ID tokens as `custom:providerId`, `custom:district` and `custom:street` (CONTRACT.md). */
+export const CUSTOM_ATTRIBUTES = ['providerId', 'district', 'street'] as const;
 
 const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
-  family: 'Families, residents and grid workers applying on their behalf',
+  family: 'Families and residents applying for themselves or a relative',
+  grid: 'Grid workers (网格员) applying on residents’ behalf within their street (custom:district, custom:street)',
   provider: 'Care organisations, canteens, retrofit contractors and nurseries (custom:providerId)',
   staff: 'Civil-affairs staff, scoped to their district (custom:district)',
 };
@@ -31,6 +32,7 @@ export class Identity extends Construct {
       customAttributes: {
         providerId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
         district: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        street: new cognito.StringAttribute({ minLen: 1, maxLen: 50, mutable: true }),
       },
       passwordPolicy: {
         minLength: 12,

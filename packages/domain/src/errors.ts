@@ -22,9 +22,11 @@ export const ERROR_CODES = {
   ILLEGAL_TRANSITION: { status: 409, description: 'The record is in a state that does not allow this' },
   OFFER_EXPIRED: { status: 409, description: 'The offer passed its response deadline; the next provider is tried' },
   CAPACITY_BELOW_RESERVED: { status: 409, description: 'Capacity may not fall below the places already held' },
+  DUPLICATE_APPLICATION: { status: 409, description: 'This person already has an open application for this programme; `existingId` names it' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than 64 KiB' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used with another body' },
+  VISIT_REFUSED: { status: 422, description: 'A visit that the policy refuses: away from the address, overlapping another, in the future or beyond the month\'s hours; `issues` says which' },
   INTERNAL: { status: 500, description: 'Something went wrong on our side; quote the requestId' },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -34,6 +36,8 @@ export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
   readonly messageZh: string;
   readonly issues: FieldIssue[] | undefined;
+  /** Extra fields of the error body that this error's code documents (`existingId`). */
+  readonly details: Record<string, string> | undefined;
 
   constructor(message: string, messageZh: string, issues?: FieldIssue[]) {
     super(message);
@@ -116,5 +120,23 @@ export class IdempotencyConflictError extends AppError {
       'This Idempotency-Key was already used with a different body',
       '该幂等键（Idempotency-Key）已用于另一份不同的请求内容',
     );
+  }
+}
+
+/** CONTRACT.md v2: a second open application for the same person and programme. */
+export class DuplicateApplicationError extends ConflictError {
+  override readonly code = 'DUPLICATE_APPLICATION';
+  override readonly details: Record<string, string>;
+  constructor(existingId: string) {
+    super('This person already has an open application for this service', '该申请对象已有一份办理中的同类申请，请勿重复提交');
+    this.details = { existingId };
+  }
+}
+
+export class VisitRefusedError extends AppError {
+  readonly code = 'VISIT_REFUSED';
+  readonly status = ERROR_CODES.VISIT_REFUSED.status;
+  constructor(issues: FieldIssue[]) {
+    super('The visit cannot be recorded', '该次上门服务记录不符合要求，未予登记', issues);
   }
 }

@@ -3,6 +3,6 @@ export * from './errors';
 export * from './geo';
 export * from './id-number';
 export * from './json-schema';
-export * from './policy';
+export * from './programmes';
 export * from './schemas';
 export * from './status';

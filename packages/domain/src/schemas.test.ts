@@ -1,3 +1,4 @@
+import { mealNeedsSchema } from './programmes';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -5,7 +6,7 @@ import {
   bilingualIssueMessage,
   capacityInputSchema,
   idPathSchema,
-  mealNeedsSchema,
+
   parseWith,
   phoneSchema,
   providerInputSchema,

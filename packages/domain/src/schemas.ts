@@ -3,6 +3,7 @@ import { findDistrict, isKnownStreet } from './divisions';
 import type { FieldIssue } from './errors';
 import { isInChina } from './geo';
 import { parseIdNumber } from './id-number';
+import { type AnyProgramme, APPLICATION_TYPES, PROGRAMMES, ROUND_TYPES } from './programmes';
 import { APPLICATION_STATUSES, ASSIGNMENT_STATUSES, SUBSIDY_STATUSES } from './status';
 
 /**
@@ -10,14 +11,6 @@ import { APPLICATION_STATUSES, ASSIGNMENT_STATUSES, SUBSIDY_STATUSES } from './s
  * English, separated by " / ". The same schemas produce the OpenAPI document (functions/openapi).
  */
 const bi = (zh: string, en: string) => `${zh} / ${en}`;
-
-export const APPLICATION_TYPES = ['home-visit', 'meal', 'retrofit', 'childcare'] as const;
-export type ApplicationType = (typeof APPLICATION_TYPES)[number];
-/** Types whose flow is built; the others are in the contract and answer "not open yet". */
-export const OPEN_APPLICATION_TYPES: readonly ApplicationType[] = ['meal'];
-
-export const DIETS = ['diabetic', 'soft', 'low-salt', 'halal'] as const;
-export type Diet = (typeof DIETS)[number];
 
 const name = z
   .string({ error: bi('请填写姓名', 'A name is required') })
@@ -72,6 +65,13 @@ export const addressSchema = z
   });
 
 export const RELATIONSHIPS = ['self', 'child', 'spouse', 'relative', 'grid-worker'] as const;
+export const RELATIONSHIP_LABELS: Record<(typeof RELATIONSHIPS)[number], { zh: string; en: string }> = {
+  self: { zh: '本人', en: 'Self' },
+  child: { zh: '子女', en: 'Son or daughter' },
+  spouse: { zh: '配偶', en: 'Spouse' },
+  relative: { zh: '其他亲属', en: 'Other relative' },
+  'grid-worker': { zh: '网格员', en: 'Grid worker' },
+};
 
 const applicantSchema = z.object({
   name,
@@ -86,50 +86,55 @@ const subjectSchema = z.object({
   address: addressSchema,
 });
 
-export const mealNeedsSchema = z
-  .object({
-    diets: z.array(z.enum(DIETS)).max(DIETS.length).default([]),
-    maxDistanceMetres: z.number().int().min(100).max(5000).optional(),
-  })
-  .default(() => ({ diets: [] }));
-
 const base = { applicant: applicantSchema, subject: subjectSchema };
+const typeNames = APPLICATION_TYPES.join('、');
 
-export const applicationInputSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.object({ type: z.literal('meal'), ...base, needs: mealNeedsSchema }),
-    z.object({
-      type: z.literal('home-visit'),
-      ...base,
-      needs: z.object({ services: z.array(z.enum(['cleaning', 'bathing', 'meal-delivery', 'nursing', 'companionship'])).min(1) }),
-    }),
-    z.object({
-      type: z.literal('retrofit'),
-      ...base,
-      needs: z.object({ items: z.array(z.enum(['grab-bars', 'anti-slip-floor', 'stair-lift', 'emergency-alarm', 'lighting'])).min(1) }),
-    }),
-    z.object({ type: z.literal('childcare'), ...base, needs: z.object({ preferences: z.array(z.string()).min(1).max(5) }) }),
-  ],
-  { error: bi('申请类型无效，应为 home-visit、meal、retrofit 或 childcare', 'Unknown application type: use home-visit, meal, retrofit or childcare') },
-);
+/** One application body per programme, told apart by `type`; `needs` is the programme's schema. */
+function applicationShape(p: AnyProgramme) {
+  return z.object({ type: z.literal(p.type), ...base, needs: p.needsSchema });
+}
+const [firstProgramme, ...otherProgrammes] = PROGRAMMES.map(applicationShape);
+export const applicationInputSchema = z.discriminatedUnion('type', [firstProgramme!, ...otherProgrammes], {
+  error: bi(`申请类型无效，应为 ${typeNames}`, `Unknown application type: use ${APPLICATION_TYPES.join(', ')}`),
+});
 export type ApplicationInput = z.infer<typeof applicationInputSchema>;
-export type MealApplicationInput = Extract<ApplicationInput, { type: 'meal' }>;
 
 export const providerKindSchema = z.enum(APPLICATION_TYPES);
 
-export const providerInputSchema = z.object({
+const capacityNumber = (max: number) => z.number({ error: bi('请填写容量（整数）', 'Capacity must be a whole number') }).int().min(0).max(max);
+
+/** The capacity body of one programme's providers: `{"capacity": N}` for meal points, `{"hoursPerMonth": N}` for home visits… */
+export function capacityShape(p: AnyProgramme) {
+  return z.object({ [p.capacity.field]: capacityNumber(p.capacity.max) });
+}
+
+/**
+ * Registering a provider: the shared fields, its programme's declaration (diets; services and
+ * streets covered) and its capacity under the programme's own field name.
+ */
+const providerBase = {
   name,
-  kind: providerKindSchema,
   street: z.string().trim().min(1).max(50),
   location: locationSchema,
-  capacity: z.number().int().min(0).max(100_000),
-  diets: z.array(z.enum(DIETS)).default([]),
   phone: phoneSchema.optional(),
+};
+const [firstProvider, ...otherProviders] = PROGRAMMES.map((p) =>
+  z.object({ kind: z.literal(p.type), ...providerBase, ...p.declarationSchema.shape, ...capacityShape(p).shape }),
+);
+export const providerInputSchema = z.discriminatedUnion('kind', [firstProvider!, ...otherProviders], {
+  error: bi(`服务类型无效，应为 ${typeNames}`, `Unknown provider kind: use ${APPLICATION_TYPES.join(', ')}`),
 });
 export type ProviderInput = z.infer<typeof providerInputSchema>;
 
-export const capacityInputSchema = z.object({ capacity: z.number().int().min(0).max(100_000) });
+/**
+ * `PUT /providers/{id}/capacity`: any programme's capacity field (the use case checks that it is the
+ * one of the provider's own programme, naming the field it expects).
+ */
+const capacityFields = Object.fromEntries(PROGRAMMES.map((p) => [p.capacity.field, capacityNumber(p.capacity.max).optional()]));
+export const capacityInputSchema = z
+  .object(capacityFields)
+  .describe(`One of: ${[...new Set(PROGRAMMES.map((p) => `\`${p.capacity.field}\` (${p.type})`))].join(', ')}`);
+export type CapacityInput = z.infer<typeof capacityInputSchema>;
 export const reasonInputSchema = z.object({
   reason: z.string({ error: bi('请填写原因', 'A reason is required') }).trim().min(1, { error: bi('请填写原因', 'A reason is required') }).max(500),
 });
@@ -145,11 +150,12 @@ export const applicationListQuerySchema = z.object({
 export const assignmentListQuerySchema = z.object({ status: z.enum(ASSIGNMENT_STATUSES).optional(), ...pageQuery });
 export const subsidyListQuerySchema = z.object({ status: z.enum(SUBSIDY_STATUSES).optional(), ...pageQuery });
 export const providerListQuerySchema = z.object({ kind: providerKindSchema.optional(), ...pageQuery });
-/** District-wide rounds: meal today; childcare rounds (the contract's first use) join when built. */
+/** District-wide rounds: the programmes whose module says they run them. */
 export const allocationRoundInputSchema = z.object({
-  type: z.enum(['meal', 'childcare'], { error: bi('请指明分配类型：meal 或 childcare', 'Name the round type: meal or childcare') }),
+  type: z.enum(ROUND_TYPES, { error: bi(`请指明分配类型：${ROUND_TYPES.join('、')}`, `Name the round type: ${ROUND_TYPES.join(', ')}`) }),
 });
-export const reportQuerySchema = z.object({ type: z.enum(APPLICATION_TYPES).default('meal') });
+/** The report covers one programme; without `type`, the first that runs rounds. */
+export const reportQuerySchema = z.object({ type: z.enum(ROUND_TYPES).default(ROUND_TYPES[0]) });
 export const idPathSchema = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/) });
 
 /** Bilingual text for zod's built-in issues (schema-specific messages above take precedence). */
@@ -193,3 +199,19 @@ export function parseWith<T extends z.ZodType>(
   };
 }
 export const allocationRoundListQuerySchema = z.object({ ...pageQuery });
+export const pageQuerySchema = z.object({ ...pageQuery });
+
+/** A home visit as the provider records it: when, what was done, and where (the phone's position). */
+export const visitInputSchema = z
+  .object({
+    startedAt: z.iso.datetime({ offset: true, error: bi('开始时间格式应为 ISO 8601', 'startedAt must be an ISO 8601 date-time') }),
+    endedAt: z.iso.datetime({ offset: true, error: bi('结束时间格式应为 ISO 8601', 'endedAt must be an ISO 8601 date-time') }),
+    services: z.array(z.string().min(1).max(40)).min(1).max(20),
+    location: locationSchema,
+  })
+  .superRefine((v, ctx) => {
+    if (Date.parse(v.endedAt) <= Date.parse(v.startedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['endedAt'], message: bi('结束时间应晚于开始时间', 'endedAt must be after startedAt') });
+    }
+  });
+export type VisitInput = z.infer<typeof visitInputSchema>;

@@ -81,3 +81,34 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, { zh: string; 
   REJECTED: { zh: '补贴未获批准', en: 'Subsidy rejected' },
   CANCELLED: { zh: '申请已撤销', en: 'Application cancelled' },
 };
+
+/** Short labels for badges and filters, Chinese first; the pages read them from GET /programmes. */
+export const STATUS_SHORT_LABELS = {
+  application: {
+    SUBMITTED: { zh: '已提交', en: 'Submitted' },
+    AWAITING_APPROVAL: { zh: '待审批', en: 'Awaiting approval' },
+    MATCHING: { zh: '匹配中', en: 'Matching' },
+    OFFERED: { zh: '已派单待确认', en: 'Offered, awaiting confirmation' },
+    ACTIVE: { zh: '服务中', en: 'Active' },
+    COMPLETED: { zh: '已完成', en: 'Completed' },
+    WAITLISTED: { zh: '排队等候', en: 'Waitlisted' },
+    INELIGIBLE: { zh: '不符合条件', en: 'Ineligible' },
+    REJECTED: { zh: '未获批准', en: 'Rejected' },
+    CANCELLED: { zh: '已取消', en: 'Cancelled' },
+  } satisfies Record<ApplicationStatus, { zh: string; en: string }>,
+  assignment: {
+    OFFERED: { zh: '待接单', en: 'Offered' },
+    ACCEPTED: { zh: '已接单', en: 'Accepted' },
+    COMPLETED: { zh: '已完成', en: 'Completed' },
+    DECLINED: { zh: '已拒绝', en: 'Declined' },
+    EXPIRED: { zh: '已过期', en: 'Expired' },
+    CANCELLED: { zh: '已取消', en: 'Cancelled' },
+  } satisfies Record<AssignmentStatus, { zh: string; en: string }>,
+  subsidy: {
+    PENDING: { zh: '待审批', en: 'Pending' },
+    APPROVED: { zh: '已批准', en: 'Approved' },
+    REJECTED: { zh: '已驳回', en: 'Rejected' },
+    SETTLED: { zh: '已结算', en: 'Settled' },
+    CANCELLED: { zh: '已撤销', en: 'Cancelled' },
+  } satisfies Record<SubsidyStatus, { zh: string; en: string }>,
+};

@@ -6,6 +6,10 @@ import {
   DIETS,
   type Diet,
   evaluateMealEligibility,
+  HOME_VISIT_SERVICES,
+  type HomeVisitService,
+  needWeight,
+  mealPolicyOn,
   QIXIA_STREETS,
 } from '@huimin/domain';
 import { mulberry32 } from '@huimin/matching';
@@ -19,10 +23,30 @@ import { type ApplicationRecord, Applications, type ProviderRecord, Providers, t
 export const EXAMPLE_LOCATION = { lat: 32.105, lng: 118.93 };
 /** The meal point nearest the CONTRACT.md example resident; the demo provider token acts for it. */
 export const DEMO_PROVIDER_ID = 'meal-320113-xianlin-01';
+/** The home-visit organisation covering Xianlin Street (the example resident's); the demo home-visit token acts for it. */
+export const DEMO_HOME_VISIT_PROVIDER_ID = 'home-visit-320113-yikang';
+/** The demo grid worker's street. */
+export const DEMO_GRID_STREET = '仙林街道';
+
+/**
+ * Home-visit organisations: together they cover all nine streets, unevenly — the old urban streets
+ * have two organisations, the island and the outskirts one small one — with hours a month that fall
+ * short of demand where older residents are most numerous.
+ */
+const HOME_VISIT_ORGANISATIONS: { slug: string; name: string; base: string; streets: string[]; hoursPerMonth: number; services: readonly HomeVisitService[] }[] = [
+  { slug: 'yikang', name: '栖霞区颐康居家养老服务中心', base: '仙林街道', streets: ['仙林街道', '马群街道'], hoursPerMonth: 400, services: HOME_VISIT_SERVICES },
+  { slug: 'huimin', name: '迈皋桥街道惠民上门护理站', base: '迈皋桥街道', streets: ['迈皋桥街道', '燕子矶街道'], hoursPerMonth: 320, services: ['bathing', 'cleaning', 'medical-escort', 'rehabilitation', 'companionship', 'emergency-call'] },
+  { slug: 'linli', name: '尧化街道邻里居家服务社', base: '尧化街道', streets: ['尧化街道', '迈皋桥街道', '栖霞街道'], hoursPerMonth: 240, services: ['cleaning', 'meal-delivery', 'companionship', 'emergency-call'] },
+  { slug: 'anyang', name: '燕子矶安养上门服务部', base: '燕子矶街道', streets: ['燕子矶街道', '马群街道'], hoursPerMonth: 160, services: ['bathing', 'cleaning', 'meal-delivery', 'medical-escort'] },
+  { slug: 'longtan', name: '龙潭街道居家养老服务站', base: '龙潭街道', streets: ['龙潭街道', '栖霞街道', '西岗街道'], hoursPerMonth: 120, services: ['cleaning', 'meal-delivery', 'companionship', 'emergency-call', 'medical-escort'] },
+  { slug: 'baguazhou', name: '八卦洲街道为老服务社', base: '八卦洲街道', streets: ['八卦洲街道'], hoursPerMonth: 60, services: ['cleaning', 'meal-delivery', 'companionship'] },
+];
 
 const ORDINALS = ['一', '二', '三', '四', '五', '六'];
 /** How many meal points each street has: more where more older people live. */
 const MEAL_POINTS_PER_STREET: Record<string, number> = { 仙林街道: 5, 马群街道: 3, 尧化街道: 3, 迈皋桥街道: 4, 燕子矶街道: 3, 栖霞街道: 2, 龙潭街道: 2, 八卦洲街道: 1, 西岗街道: 2 };
+
+const places = (capacity: number) => ({ capacity, reserved: 0, available: capacity });
 
 export function demoProviders(now = new Date()): ProviderRecord[] {
   const rand = mulberry32(20261127);
@@ -49,17 +73,29 @@ export function demoProviders(now = new Date()): ProviderRecord[] {
         district: DEMO_DISTRICT,
         street: street.name,
         location: fixed ? { lat: fixed.lat, lng: fixed.lng } : { lat: Number(jitter(street.lat, 1.2).toFixed(5)), lng: Number(jitter(street.lng, 1.2).toFixed(5)) },
-        capacity: 20 + Math.floor(rand() * 5) * 10,
-        reserved: 0,
+        ...places(20 + Math.floor(rand() * 5) * 10),
         diets: fixed?.diets ?? pickDiets(),
         createdAt,
       });
     }
   }
+  for (const org of HOME_VISIT_ORGANISATIONS) {
+    const street = QIXIA_STREETS.find((s) => s.name === org.base) ?? QIXIA_STREETS[0]!;
+    out.push({
+      id: `home-visit-${DEMO_DISTRICT}-${org.slug}`,
+      name: org.name,
+      kind: 'home-visit',
+      district: DEMO_DISTRICT,
+      street: street.name,
+      location: { lat: Number(jitter(street.lat, 1).toFixed(5)), lng: Number(jitter(street.lng, 1).toFixed(5)) },
+      ...places(org.hoursPerMonth),
+      services: [...org.services],
+      streets: org.streets,
+      phone: `025-8${String(Math.floor(rand() * 1e6)).padStart(6, '0')}`.slice(0, 12),
+      createdAt,
+    });
+  }
   const others: [ApplicationType, string, string][] = [
-    ['home-visit', '仙林街道', '栖霞区颐康居家养老服务中心'],
-    ['home-visit', '迈皋桥街道', '迈皋桥街道惠民上门护理站'],
-    ['home-visit', '尧化街道', '尧化街道邻里居家服务社'],
     ['retrofit', '马群街道', '南京安居适老化改造工程有限公司'],
     ['retrofit', '燕子矶街道', '燕子矶无障碍家居改造服务部'],
     ['childcare', '仙林街道', '仙林街道普惠托育中心'],
@@ -76,9 +112,7 @@ export function demoProviders(now = new Date()): ProviderRecord[] {
       district: DEMO_DISTRICT,
       street: street.name,
       location: { lat: Number(jitter(street.lat, 1).toFixed(5)), lng: Number(jitter(street.lng, 1).toFixed(5)) },
-      capacity: kind === 'childcare' ? 40 + Math.floor(rand() * 4) * 20 : 30,
-      reserved: 0,
-      diets: [],
+      ...places(kind === 'childcare' ? 40 + Math.floor(rand() * 4) * 20 : 30),
       createdAt,
     });
   });
@@ -162,7 +196,15 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113): Ap
           address: { district: DEMO_DISTRICT, street: street.name, location: { lat: Number((hood.lat + gauss() * 0.003).toFixed(5)), lng: Number((hood.lng + gauss() * 0.0035).toFixed(5)) } },
         },
         needs: { diets },
-        eligibility: { eligible: true, reasons: decision.reasons, policyVersion: decision.policyVersion, age: decision.age, lowIncome },
+        eligibility: {
+          eligible: true,
+          reasons: decision.reasons,
+          policyVersion: decision.policyVersion,
+          age: decision.age,
+          lowIncome,
+          demand: 1,
+          priorityWeight: needWeight(decision.age, lowIncome, mealPolicyOn(now)),
+        },
         exclusions: [],
         history: [
           { at: createdAt, status: 'WAITLISTED', note: 'Carried over from the paper waiting list', noteZh: `由纸质排队名单导入（${APPLICATION_STATUS_LABELS.WAITLISTED.zh}）` },

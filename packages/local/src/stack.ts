@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { LocalBus, lambdaContext } from './bus';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from './dynamo';
 import { importRegistryFile } from './low-income';
-import { DEMO_PROVIDER_ID, demoWaitlist, seedProviders, seedWaitlist } from './seed';
+import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_PROVIDER_ID, demoWaitlist, seedProviders, seedWaitlist } from './seed';
 import { createLocalServer } from './server';
 import { StreamPoller } from './stream';
 import { LocalTokens, localSecret } from './tokens';
@@ -37,7 +37,7 @@ export interface LocalStack {
   bus: LocalBus;
   store: Store;
   tokens: LocalTokens;
-  demo: { family: string; provider: string; staff: string; providerId: string };
+  demo: { family: string; provider: string; staff: string; providerId: string; homeVisitProviderId: string; homeVisitProvider: string; grid: string };
   /** Resolves when no event delivery is in flight (events still on the stream are not waited for). */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -126,6 +126,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     family: await tokens.sign({ role: 'family', sub: 'demo-family' }),
     provider: await tokens.sign({ role: 'provider', sub: 'demo-provider', providerId: DEMO_PROVIDER_ID }),
     staff: await tokens.sign({ role: 'staff', sub: 'demo-staff', district: '320113' }),
+    homeVisitProviderId: DEMO_HOME_VISIT_PROVIDER_ID,
+    homeVisitProvider: await tokens.sign({ role: 'provider', sub: 'demo-home-visit', providerId: DEMO_HOME_VISIT_PROVIDER_ID }),
+    grid: await tokens.sign({ role: 'grid', sub: 'demo-grid', district: '320113', street: DEMO_GRID_STREET }),
   };
 
   return {

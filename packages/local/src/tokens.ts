@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { findDistrict } from '@huimin/domain';
+import { findDistrict, isKnownStreet } from '@huimin/domain';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 
@@ -14,14 +14,18 @@ const AUDIENCE = 'huimin-local-web';
 
 export const tokenRequestSchema = z
   .object({
-    role: z.enum(['family', 'provider', 'staff']),
+    role: z.enum(['family', 'provider', 'staff', 'grid']),
     sub: z.string().trim().min(1).max(128),
     providerId: z.string().trim().min(1).max(64).optional(),
     district: z.string().regex(/^\d{6}$/).optional(),
+    street: z.string().trim().min(1).max(50).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.role === 'provider' && !r.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: '服务机构令牌需要 providerId / A provider token needs providerId' });
     if (r.role === 'staff' && !r.district) ctx.addIssue({ code: 'custom', path: ['district'], message: '工作人员令牌需要 district / A staff token needs district' });
+    if (r.role === 'grid' && !r.district) ctx.addIssue({ code: 'custom', path: ['district'], message: '网格员令牌需要 district / A grid worker token needs district' });
+    if (r.role === 'grid' && !r.street) ctx.addIssue({ code: 'custom', path: ['street'], message: '网格员令牌需要 street / A grid worker token needs street' });
+    if (r.district && r.street && !isKnownStreet(r.district, r.street)) ctx.addIssue({ code: 'custom', path: ['street'], message: `该区没有此街道：${r.street} / Unknown street` });
     if (r.district && !findDistrict(r.district)) ctx.addIssue({ code: 'custom', path: ['district'], message: `未开通的区县：${r.district} / Unknown district` });
   });
 export type TokenRequest = z.infer<typeof tokenRequestSchema>;
@@ -48,6 +52,7 @@ export class LocalTokens {
     const claims: Claims = { 'cognito:groups': [r.role], token_use: 'id' };
     if (r.providerId) claims['custom:providerId'] = r.providerId;
     if (r.district) claims['custom:district'] = r.district;
+    if (r.street) claims['custom:street'] = r.street;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(r.sub)

@@ -1,12 +1,4 @@
-import type {
-  ApplicationStatus,
-  ApplicationType,
-  AssignmentStatus,
-  Diet,
-  LatLng,
-  Reason,
-  SubsidyStatus,
-} from '@huimin/domain';
+import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
 import { Entity } from './model';
 
 export interface HistoryEntry {
@@ -38,8 +30,23 @@ export interface ApplicationRecord {
     sex: 'male' | 'female';
     address: { district: string; street: string; detail?: string; location: LatLng };
   };
-  needs: { diets?: Diet[]; maxDistanceMetres?: number } & Record<string, unknown>;
-  eligibility?: { eligible: boolean; reasons: Reason[]; policyVersion: string; age: number; lowIncome?: boolean };
+  /** The programme's needs, as its schema parsed them (the programme module reads them). */
+  needs: Record<string, unknown>;
+  /** HMAC of the subject's ID number: the key of its "one open application per programme" item. */
+  openKey?: string;
+  /** Who filed it on the resident's behalf, when a grid worker did (网格员). */
+  filedBy?: { role: 'grid'; sub: string; district: string; street: string };
+  eligibility?: {
+    eligible: boolean;
+    reasons: Reason[];
+    policyVersion: string;
+    age: number;
+    lowIncome?: boolean;
+    /** Units an offer reserves (one place; the monthly hours). Absent on records before programmes: 1. */
+    demand?: number;
+    /** Allocation and waitlist order: lower is served first. */
+    priorityWeight?: number;
+  };
   subsidy?: { id: string; status: SubsidyStatus; amount: number };
   assignment?: { id: string; providerId: string; providerName: string; status: AssignmentStatus; expiresAt: string; distanceMetres: number };
   /** Providers that declined or let an offer lapse; matching skips each until its `until`. */
@@ -56,7 +63,8 @@ export interface SubsidyRecord {
   status: SubsidyStatus;
   amount: number;
   currency: 'CNY';
-  unit: 'meal';
+  /** The programme's subsidy unit code (`meal`, `hour`). */
+  unit: string;
   policyVersion: string;
   createdAt: string;
   updatedAt: string;
@@ -74,7 +82,11 @@ export interface AssignmentRecord {
   district: string;
   street: string;
   subjectName: string;
-  diets: Diet[];
+  type: ApplicationType;
+  /** The application's needs, for the provider to read (diets; services and care level). */
+  needs: Record<string, unknown>;
+  /** Units reserved at the provider by this assignment, released when it ends. */
+  units: number;
   status: AssignmentStatus;
   distanceMetres: number;
   expiresAt: string;
@@ -84,19 +96,63 @@ export interface AssignmentRecord {
   declineReason?: string;
 }
 
-export interface ProviderRecord {
+export type ProviderRecord = ProviderDeclaration & {
   id: string;
   name: string;
   kind: ApplicationType;
   district: string;
   street: string;
   location: LatLng;
-  /** Places offered; `reserved` counts places held by offers and active services. */
+  /** Units offered in the programme's capacity unit (places; hours a month). */
   capacity: number;
+  /** Units held by offers and active services. */
   reserved: number;
-  diets: Diet[];
+  /** capacity − reserved, kept by the same writes: an offer's condition is `available >= units`. */
+  available: number;
   phone?: string;
   createdAt: string;
+};
+
+/**
+ * One open application per person per programme: created with the application (condition: absent),
+ * deleted when it ends, in the same transactions. Keyed by an HMAC of the ID number, never the number.
+ */
+export interface OpenApplicationRecord {
+  type: ApplicationType;
+  idHash: string;
+  applicationId: string;
+  createdAt: string;
+}
+
+/** A home visit recorded by the provider against an active assignment. */
+export interface VisitRecord {
+  id: string;
+  assignmentId: string;
+  applicationId: string;
+  providerId: string;
+  district: string;
+  startedAt: string;
+  endedAt: string;
+  minutes: number;
+  services: string[];
+  location: LatLng;
+  distanceMetres: number;
+  policyVersion: string;
+  recordedBy: string;
+  createdAt: string;
+}
+
+/**
+ * The minutes recorded for one assignment in one month (China time) and their intervals: replaced
+ * under its version with each visit, so two visits recorded at once cannot overrun the month's hours
+ * or overlap each other.
+ */
+export interface VisitMonthRecord {
+  assignmentId: string;
+  month: string;
+  minutes: number;
+  intervals: [string, string][];
+  version: number;
 }
 
 export interface LowIncomeRecord {
@@ -166,6 +222,12 @@ export const Providers = new Entity<ProviderRecord>({
   indexes: { gsi2: { pk: ['district', 'kind'], sk: ['street', 'id'] } },
 });
 
+export const OpenApplications = new Entity<OpenApplicationRecord>({ prefix: 'OPENAPP', pk: ['type', 'idHash'] });
+
+export const Visits = new Entity<VisitRecord>({ prefix: 'VISIT', pk: ['assignmentId'], sk: ['startedAt', 'id'] });
+
+export const VisitMonths = new Entity<VisitMonthRecord>({ prefix: 'VISITMONTH', pk: ['assignmentId', 'month'] });
+
 export const LowIncomeRegistry = new Entity<LowIncomeRecord>({ prefix: 'LOWINCOME', pk: ['district'], sk: ['idHash'] });
 
 export const Submissions = new Entity<SubmissionRecord>({ prefix: 'SUBMISSION', pk: ['ownerSub', 'idempotencyKey'] });
@@ -180,7 +242,7 @@ export const Consumed = new Entity<ConsumedRecord>({ prefix: 'CONSUMED', pk: ['c
  */
 export interface RoundRecord {
   id: string;
-  type: 'meal' | 'childcare';
+  type: ApplicationType;
   district: string;
   status: 'RUNNING' | 'COMPLETED';
   /** The staff member (`sub`) who asked for the round. */

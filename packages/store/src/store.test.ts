@@ -18,7 +18,7 @@ describe('Store.commit', () => {
   it('retries a transaction cancelled only because another held a row, with a fresh token each time', async () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None')).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
 
-    await store.commit([store.reservePlace('p1'), store.releasePlace('p2')]);
+    await store.commit([store.reserve('p1'), store.release('p2')]);
 
     const calls = ddb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(3);
@@ -30,14 +30,14 @@ describe('Store.commit', () => {
   it('reports a lasting row conflict as a conflict, not a server error', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('TransactionConflict'));
 
-    await expect(store.commit([store.reservePlace('p1')])).rejects.toMatchObject({ failed: ['concurrent'] });
+    await expect(store.commit([store.reserve('p1')])).rejects.toMatchObject({ failed: ['concurrent'] });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(4);
   });
 
   it('names the ops whose condition failed, without retrying', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
 
-    const err = await store.commit([store.releasePlace('p0'), store.reservePlace('p1')]).catch((e: unknown) => e);
+    const err = await store.commit([store.release('p0'), store.reserve('p1')]).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(TransactionConflictError);
     expect((err as TransactionConflictError).failed).toEqual(['reserve:p1']);

@@ -18,6 +18,7 @@ import {
   Assignments,
   Consumed,
   LowIncomeRegistry,
+  OpenApplications,
   Outbox,
   type OutboxRecord,
   type ProviderRecord,
@@ -28,6 +29,10 @@ import {
   Submissions,
   Subsidies,
   type SubsidyRecord,
+  type VisitMonthRecord,
+  VisitMonths,
+  type VisitRecord,
+  Visits,
 } from './entities';
 import type { Entity } from './model';
 import { OUTBOX_PREFIX } from './outbox';
@@ -282,7 +287,7 @@ export class Store {
     );
   }
 
-  /** Changes capacity without touching `reserved`; refuses to go below the places already held. */
+  /** Changes capacity (and so what is available) without touching `reserved`; refuses to go below what is held. */
   setCapacity(providerId: string, capacity: number): TxOp {
     return {
       label: `capacity:${providerId}`,
@@ -290,9 +295,9 @@ export class Store {
         Update: {
           TableName: this.tableName,
           Key: Providers.key({ id: providerId }),
-          UpdateExpression: 'SET #c = :c',
+          UpdateExpression: 'SET #c = :c, #a = :c - #r',
           ConditionExpression: 'attribute_exists(pk) AND #r <= :c',
-          ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved' },
+          ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved', '#a': 'available' },
           ExpressionAttributeValues: { ':c': capacity },
         },
       },
@@ -323,37 +328,96 @@ export class Store {
     };
   }
 
-  /** Takes one place, atomically: fails the transaction when none is left. */
-  reservePlace(providerId: string): TxOp {
+  /**
+   * Takes `units` (one place, or a resident's monthly hours) atomically: fails the transaction when
+   * fewer are available. DynamoDB conditions cannot add, so `available` (capacity − reserved) is kept
+   * beside `reserved` by this write, `release` and `setCapacity`, the only writes that touch either.
+   */
+  reserve(providerId: string, units = 1): TxOp {
     return {
       label: `reserve:${providerId}`,
       item: {
         Update: {
           TableName: this.tableName,
           Key: Providers.key({ id: providerId }),
-          UpdateExpression: 'SET #r = #r + :one',
-          ConditionExpression: 'attribute_exists(pk) AND #r < #c',
-          ExpressionAttributeNames: { '#r': 'reserved', '#c': 'capacity' },
-          ExpressionAttributeValues: { ':one': 1 },
+          UpdateExpression: 'SET #r = #r + :n, #a = #a - :n',
+          ConditionExpression: 'attribute_exists(pk) AND #a >= :n',
+          ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
+          ExpressionAttributeValues: { ':n': units },
         },
       },
     };
   }
 
-  releasePlace(providerId: string): TxOp {
+  release(providerId: string, units = 1): TxOp {
     return {
       label: `release:${providerId}`,
       item: {
         Update: {
           TableName: this.tableName,
           Key: Providers.key({ id: providerId }),
-          UpdateExpression: 'SET #r = #r - :one',
-          ConditionExpression: 'attribute_exists(pk) AND #r > :zero',
-          ExpressionAttributeNames: { '#r': 'reserved' },
-          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+          UpdateExpression: 'SET #r = #r - :n, #a = #a + :n',
+          ConditionExpression: 'attribute_exists(pk) AND #r >= :n',
+          ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
+          ExpressionAttributeValues: { ':n': units },
         },
       },
     };
+  }
+
+  /** The key of "one open application per person per programme": an HMAC of the ID number, never the number. */
+  openApplicationKey(idNumber: string): string {
+    return this.registryHash(idNumber);
+  }
+
+  getOpenApplication(type: ApplicationRecord['type'], idHash: string) {
+    return this.get(OpenApplications, { type, idHash });
+  }
+
+  /** Claims the person's open slot in a programme: fails (label `open-application`) while another is open. */
+  openApplication(record: { type: ApplicationRecord['type']; idHash: string; applicationId: string; createdAt: string }): TxOp {
+    return this.create('open-application', OpenApplications, record);
+  }
+
+  /** Frees the slot when the application ends; only the application that holds it can free it. */
+  closeApplication(type: ApplicationRecord['type'], idHash: string, applicationId: string): TxOp {
+    return {
+      label: 'close-application',
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: OpenApplications.key({ type, idHash }),
+          ConditionExpression: '#a = :a',
+          ExpressionAttributeNames: { '#a': 'applicationId' },
+          ExpressionAttributeValues: { ':a': applicationId },
+        },
+      },
+    };
+  }
+
+  // ---- visits (README's key-design table: VISIT#<assignmentId>, VISITMONTH#<assignmentId>#<month>) ----
+
+  /** An assignment's visits, oldest first. */
+  async listVisits(assignmentId: string, opts: { limit?: number; nextToken?: string } = {}): Promise<Page<VisitRecord>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': Visits.key({ assignmentId, startedAt: '-', id: '-' }).pk },
+        ScanIndexForward: true,
+        Limit: opts.limit,
+        ExclusiveStartKey: decodeToken(opts.nextToken),
+      }),
+    );
+    const page: Page<VisitRecord> = { items: (out.Items ?? []).map((i) => Visits.fromItem(i)) };
+    const next = encodeToken(out.LastEvaluatedKey);
+    if (next) page.nextToken = next;
+    return page;
+  }
+
+  getVisitMonth(assignmentId: string, month: string): Promise<VisitMonthRecord | undefined> {
+    return this.get(VisitMonths, { assignmentId, month });
   }
 
   outbox(event: OutboxEvent, now: Date): TxOp {

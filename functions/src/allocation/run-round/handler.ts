@@ -1,12 +1,8 @@
-import { ValidationError } from '@huimin/domain';
 import { httpHandler } from '../../lib/http';
 import { requestAllocationRound, roundView } from '../../use-cases/allocation';
 import * as schema from './schema';
 
 /** Starts a round and answers 202 with its id; the allocateDistrict consumer runs it. */
 export const handler = httpHandler('runAllocationRound', schema, async ({ actor, body, requestId }, deps) => {
-  if (body.type !== 'meal') {
-    throw new ValidationError([{ path: 'type', message: '托育分配轮次暂未开放 / Childcare allocation rounds are not open yet' }]);
-  }
   return { status: 202, body: roundView(await requestAllocationRound(deps, actor, body.type, requestId)) };
 });

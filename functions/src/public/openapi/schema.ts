@@ -10,6 +10,9 @@ import * as acceptAssignment from '../../assignments/accept/schema';
 import * as completeAssignment from '../../assignments/complete/schema';
 import * as declineAssignment from '../../assignments/decline/schema';
 import * as listAssignments from '../../assignments/list/schema';
+import * as listVisits from '../../assignments/list-visits/schema';
+import * as recordVisit from '../../assignments/record-visit/schema';
+import * as listProgrammes from '../../programmes/list/schema';
 import * as setProviderCapacity from '../../providers/capacity/schema';
 import * as listProviders from '../../providers/list/schema';
 import * as registerProvider from '../../providers/register/schema';
@@ -49,6 +52,9 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   acceptAssignment,
   declineAssignment,
   completeAssignment,
+  recordVisit,
+  listVisits,
+  listProgrammes,
   listSubsidies,
   approveSubsidy,
   rejectSubsidy,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateMealEligibility, MEAL_POLICIES, type MealPolicy, type MealSubject, mealPolicyOn } from './policy';
+import { evaluateMealEligibility, MEAL_POLICIES, type MealPolicy, type MealSubject, mealPolicyOn } from './meal';
 
 // Midday in China, so the UTC calendar day the code reads is the day a resident would name.
 const ON = new Date('2026-06-01T04:00:00Z');

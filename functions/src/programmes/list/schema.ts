@@ -1,0 +1,4 @@
+import { ProgrammeList } from '../../views';
+
+export const request = {};
+export const response = ProgrammeList;

@@ -1,0 +1,50 @@
+import {
+  APPLICATION_MACHINE,
+  APPLICATION_STATUSES,
+  DISTRICTS,
+  isTerminal,
+  PROGRAMMES,
+  policyOn,
+  policyVersionOf,
+  RELATIONSHIP_LABELS,
+  STATUS_SHORT_LABELS,
+} from '@huimin/domain';
+import type { ProgrammeList, ProgrammeView } from '../views';
+
+/** GET /programmes: the registry's public part, with the policy in force today. */
+export function programmeViews(at: Date): ProgrammeView[] {
+  return PROGRAMMES.map((p) => {
+    const policy = policyOn(p.policies, at);
+    return {
+      type: p.type,
+      name: p.name.en,
+      nameZh: p.name.zh,
+      open: p.open,
+      rounds: p.rounds,
+      policyVersion: policyVersionOf(policy),
+      effectiveFrom: policy.effectiveFrom,
+      providerNoun: p.providerNoun,
+      capacity: { field: p.capacity.field, unit: p.capacity.unit, free: p.capacity.free },
+      subsidyUnit: p.subsidyUnit,
+      needsFields: p.needsFields.map((f) => ({ ...f })),
+      figures: p.publicFigures(at),
+    };
+  });
+}
+
+const codes = (table: Record<string, { zh: string; en: string }>) => Object.entries(table).map(([code, l]) => ({ code, ...l }));
+
+export function vocabulary(): ProgrammeList['vocabulary'] {
+  return {
+    applicationStatuses: APPLICATION_STATUSES.map((code) => ({ code, ...STATUS_SHORT_LABELS.application[code], terminal: isTerminal(APPLICATION_MACHINE, code) })),
+    assignmentStatuses: codes(STATUS_SHORT_LABELS.assignment),
+    subsidyStatuses: codes(STATUS_SHORT_LABELS.subsidy),
+    relationships: codes(RELATIONSHIP_LABELS),
+    districts: DISTRICTS.map((d) => ({
+      code: d.code,
+      zh: d.name,
+      en: d.nameEn,
+      streets: (d.streets ?? []).map((s) => ({ name: s.name, nameEn: s.nameEn, location: { lat: s.lat, lng: s.lng } })),
+    })),
+  };
+}

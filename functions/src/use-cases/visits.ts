@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { chinaDay, ConflictError, ForbiddenError, type FieldIssue, NotFoundError, programmeOf, type VisitInput, VisitRefusedError } from '@huimin/domain';
+import { VisitRecorded } from '@huimin/events';
+import { haversineMetres } from '@huimin/matching';
+import {
+  type ApplicationRecord,
+  type AssignmentRecord,
+  type Page,
+  TransactionConflictError,
+  type VisitMonthRecord,
+  VisitMonths,
+  type VisitRecord,
+  Visits,
+} from '@huimin/store';
+import type { Actor } from '../lib/actor';
+import type { Deps } from '../lib/config';
+import { newEvent } from '../lib/events';
+import type { ApplicationView, VisitView } from '../views';
+import { loadAssignmentFor } from './assignments';
+
+/** A visit may end this much after the server's clock (phones' clocks drift). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const WRITE_ATTEMPTS = 3;
+
+/** The month (China time) an instant falls in, `YYYY-MM`. */
+export function chinaMonth(at: Date): string {
+  return chinaDay(at).toISOString().slice(0, 7);
+}
+
+const hoursText = (minutes: number) => `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+const hoursTextZh = (minutes: number) => `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
+
+async function applicationOf(deps: Deps, a: AssignmentRecord): Promise<ApplicationRecord> {
+  const app = await deps.store.getApplication(a.applicationId);
+  if (!app) throw new Error(`Assignment ${a.id} points at missing application ${a.applicationId}`);
+  return app;
+}
+
+/** The policy's refusals of one visit against the month recorded so far (empty: it may be recorded). */
+function visitIssues(app: ApplicationRecord, input: VisitInput, month: VisitMonthRecord | undefined, at: Date): { issues: FieldIssue[]; minutes: number; distanceMetres: number; policyVersion: string } {
+  const rules = programmeOf(app.type).visitRules?.(at);
+  if (!rules) throw new ConflictError('This service records no visits', '该服务不登记上门记录');
+  const start = Date.parse(input.startedAt);
+  const end = Date.parse(input.endedAt);
+  const minutes = Math.round((end - start) / 60_000);
+  const issues: FieldIssue[] = [];
+  if (end > at.getTime() + CLOCK_SKEW_MS) {
+    issues.push({ path: 'endedAt', message: '服务结束时间不能晚于当前时间 / A visit cannot end in the future' });
+  }
+  if (minutes > rules.maxVisitHours * 60) {
+    issues.push({ path: 'endedAt', message: `单次上门服务不超过${rules.maxVisitHours}小时 / A visit lasts at most ${rules.maxVisitHours} hours` });
+  }
+  const home = app.subject.address.location;
+  const distanceMetres = Math.round(haversineMetres(home, input.location));
+  if (distanceMetres > rules.radiusMetres) {
+    issues.push({
+      path: 'location',
+      message: `服务地点距老人住址约${distanceMetres}米，超出${rules.radiusMetres}米范围 / Recorded ${distanceMetres} m from the resident's address; visits are recorded within ${rules.radiusMetres} m`,
+    });
+  }
+  const allowed = rules.services(app.needs);
+  input.services.forEach((s, i) => {
+    if (!allowed.includes(s)) issues.push({ path: `services.${i}`, message: `该老人未申请此项服务：${s} / The resident did not ask for ${s}` });
+  });
+  const overlap = (month?.intervals ?? []).find(([s, e]) => Date.parse(s) < end && start < Date.parse(e));
+  if (overlap) {
+    issues.push({ path: 'startedAt', message: `与已登记的服务时间（${overlap[0]} – ${overlap[1]}）重叠 / Overlaps a visit already recorded (${overlap[0]} – ${overlap[1]})` });
+  }
+  const limit = (app.eligibility?.demand ?? 0) * 60;
+  const used = month?.minutes ?? 0;
+  if (used + minutes > limit) {
+    const left = Math.max(0, limit - used);
+    issues.push({
+      path: 'endedAt',
+      message: `本月剩余服务时长${hoursTextZh(left)}，不足本次${hoursTextZh(minutes)} / ${hoursText(left)} left this month, less than this visit's ${hoursText(minutes)}`,
+    });
+  }
+  return { issues, minutes, distanceMetres, policyVersion: rules.policyVersion };
+}
+
+/**
+ * The provider records a visit on an active assignment. The month's record (minutes and intervals)
+ * is replaced under its version in the same transaction as the visit and its event, so visits
+ * recorded at once can neither overlap nor together pass the month's hours.
+ */
+export async function recordVisit(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, assignmentId: string, input: VisitInput, requestId: string): Promise<VisitRecord> {
+  const a = await loadAssignmentFor(deps.store, actor, assignmentId);
+  if (a.status !== 'ACCEPTED') throw new ConflictError('Visits are recorded on an accepted, active assignment', '仅可为服务中的派单登记上门记录');
+  const app = await applicationOf(deps, a);
+  for (let attempt = 1; ; attempt++) {
+    const at = deps.now();
+    const monthKey = chinaMonth(new Date(input.startedAt));
+    const month = await deps.store.getVisitMonth(a.id, monthKey);
+    const check = visitIssues(app, input, month, at);
+    if (check.issues.length > 0) throw new VisitRefusedError(check.issues);
+    const iso = at.toISOString();
+    const visit: VisitRecord = {
+      id: randomUUID(),
+      assignmentId: a.id,
+      applicationId: app.id,
+      providerId: a.providerId,
+      district: a.district,
+      startedAt: new Date(input.startedAt).toISOString(),
+      endedAt: new Date(input.endedAt).toISOString(),
+      minutes: check.minutes,
+      services: input.services,
+      location: input.location,
+      distanceMetres: check.distanceMetres,
+      policyVersion: check.policyVersion,
+      recordedBy: actor.sub,
+      createdAt: iso,
+    };
+    const nextMonth: VisitMonthRecord = {
+      assignmentId: a.id,
+      month: monthKey,
+      minutes: (month?.minutes ?? 0) + check.minutes,
+      intervals: [...(month?.intervals ?? []), [visit.startedAt, visit.endedAt]],
+      version: month?.version ?? 0,
+    };
+    const event = newEvent(
+      VisitRecorded,
+      {
+        visitId: visit.id,
+        assignmentId: a.id,
+        applicationId: app.id,
+        providerId: a.providerId,
+        district: a.district,
+        month: monthKey,
+        minutes: visit.minutes,
+        usedMinutesThisMonth: nextMonth.minutes,
+      },
+      { correlationId: app.correlationId, causationId: requestId },
+      `visit:${visit.id}`,
+      at,
+    );
+    const monthWrite = month
+      ? deps.store.replace('visit-month', VisitMonths, nextMonth, month.version)
+      : deps.store.create('visit-month', VisitMonths, { ...nextMonth, version: 1 });
+    try {
+      await deps.store.commit([deps.store.create('visit', Visits, visit), monthWrite], [event], at);
+      return visit;
+    } catch (err) {
+      // Another visit of this assignment was recorded meanwhile: check again against the new month.
+      if (err instanceof TransactionConflictError && err.failed.includes('visit-month') && attempt < WRITE_ATTEMPTS) continue;
+      throw err;
+    }
+  }
+}
+
+/** Visits of an assignment: its provider, staff of its district, or whoever owns the application. */
+export async function listVisits(deps: Deps, actor: Actor, assignmentId: string, page: { limit?: number; nextToken?: string }): Promise<Page<VisitRecord>> {
+  const a = await deps.store.getAssignment(assignmentId);
+  if (!a) throw new NotFoundError('Assignment', '该派单');
+  if (actor.role === 'provider' && a.providerId !== actor.providerId) throw new NotFoundError('Assignment', '该派单');
+  if (actor.role === 'staff' && a.district !== actor.district) throw new ForbiddenError('This assignment belongs to another district', '该派单属于其他区县');
+  if (actor.role === 'family' || actor.role === 'grid') {
+    const app = await deps.store.getApplication(a.applicationId);
+    if (app?.ownerSub !== actor.sub) throw new NotFoundError('Assignment', '该派单');
+  }
+  return deps.store.listVisits(a.id, page);
+}
+
+export function visitView(v: VisitRecord): VisitView {
+  const { location: _where, recordedBy: _by, district: _d, ...view } = v;
+  return view;
+}
+
+/** Home visits: the month's entitled hours and what visits have used of them (GET /applications/{id}). */
+export async function entitlementOf(deps: Deps, app: ApplicationRecord): Promise<ApplicationView['entitlement']> {
+  const at = deps.now();
+  if (!programmeOf(app.type).visitRules || !app.eligibility?.eligible) return undefined;
+  const month = chinaMonth(at);
+  const used = app.assignment ? ((await deps.store.getVisitMonth(app.assignment.id, month))?.minutes ?? 0) : 0;
+  return { hoursPerMonth: app.eligibility.demand ?? 0, month, usedThisMonth: Math.round((used / 60) * 100) / 100 };
+}

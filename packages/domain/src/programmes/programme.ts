@@ -1,0 +1,192 @@
+import type { z } from 'zod';
+import type { FieldIssue } from '../errors';
+import { ageOn, chinaDay } from '../id-number';
+
+/**
+ * A programme is one service the department buys (meals, home visits, retrofits, childcare): its
+ * versioned policy table, its eligibility rules with reasons, what its providers declare, which of
+ * them may serve an application and at what cost, and what an offer reserves. The spine — applications,
+ * subsidies, offers, waitlists, rounds, reports — is shared and asks the programme; it never branches
+ * on a type name. Adding a programme means adding a module beside this one and registering it in
+ * `index.ts`.
+ */
+
+/** Text residents, providers and staff read: Chinese first, English beside it. */
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export interface Reason {
+  rule: string;
+  code: string;
+  message: string;
+  messageZh: string;
+  /** Input field the reason is about, when there is one. */
+  field?: string;
+}
+
+/** What every programme's policy row holds; each programme adds its own figures. */
+export interface PolicyBase {
+  id: string;
+  version: string;
+  /** The day (China time) from which this row is in force. */
+  effectiveFrom: string;
+  minAge: number;
+  /** Exclusive upper age limit, for programmes for the young (childcare); absent for the old. */
+  maxAge?: number;
+  /** GB/T 2260 codes of the districts that run the programme. */
+  districts: readonly string[];
+  /** 免申即享: residents on the low-income registry get the subsidy without a staff step. */
+  autoApproveLowIncome: boolean;
+  /** How long a provider has to answer an offer. */
+  offerResponseHours: number;
+  /** A provider that declined or let an offer lapse is not offered the same resident again for this long. */
+  declineCooldownDays: number;
+  /** Residents on the low-income registry weigh this much less in allocation and waitlist order. */
+  lowIncomeWeight: number;
+}
+
+/** The facts eligibility is judged on: from the ID number, the address, the registry and the needs. */
+export interface SubjectFacts<N> {
+  birthDate: string;
+  district: string;
+  street: string;
+  lowIncome: boolean;
+  needs: N;
+}
+
+export interface Decision {
+  eligible: boolean;
+  policyVersion: string;
+  reasons: Reason[];
+  age: number;
+  /** Yuan per unit (meal, hour); 0 when no subsidy is due. */
+  subsidyPerUnit: number;
+  /** PENDING needs a staff decision; APPROVED was granted by registry (免申即享); null when none is due. */
+  subsidyStatus: 'PENDING' | 'APPROVED' | null;
+  /** Units an offer reserves at a provider: one place, or the resident's monthly hours. */
+  demand: number;
+  /**
+   * Allocation and waitlist order: lower is served first (older, more dependent, poorer). It
+   * multiplies distance in district-wide rounds, and orders a waitlist before time waited.
+   */
+  priorityWeight: number;
+}
+
+/** What a provider of this programme's kind holds, as the spine sees it. */
+export interface ProviderFacts<D> {
+  id: string;
+  street: string;
+  declaration: D;
+}
+
+/** The capacity a provider of this kind declares, and the unit an offer reserves. */
+export interface CapacitySpec {
+  /** The body field of `PUT /providers/{id}/capacity` and of registration. */
+  field: string;
+  max: number;
+  unit: Label;
+  /** e.g. "places free" / "hours a month free" */
+  free: Label;
+}
+
+export interface Programme<T extends string = string, N = unknown, D = unknown, P extends PolicyBase = PolicyBase> {
+  readonly type: T;
+  readonly name: Label;
+  /** Whether applications are taken; a closed programme is in the contract and answers "not open yet". */
+  readonly open: boolean;
+  /** Whether staff may run district-wide allocation rounds for it. */
+  readonly rounds: boolean;
+  /** The provider as residents read it in notes: 助餐点 / 服务机构. */
+  readonly providerNoun: Label;
+  readonly capacity: CapacitySpec;
+  /** What a subsidy is counted in: `code` is stored on subsidies (`meal`, `hour`), `label` is read. */
+  readonly subsidyUnit: { code: string; label: Label };
+  readonly policies: readonly P[];
+  /** The application's `needs`, with defaults. */
+  readonly needsSchema: z.ZodType<N>;
+  /** What a provider of this kind declares beyond the shared fields (diets; services and streets). */
+  readonly declarationSchema: z.ZodObject;
+  /** Rules that need no stored data, refused at submission as bad input (age, not resident). */
+  precheck(facts: Omit<SubjectFacts<N>, 'lowIncome'>, at: Date): Reason[];
+  assess(facts: SubjectFacts<N>, at: Date): Decision;
+  /** How far to look for providers of an application (metres from the resident). */
+  reachMetres(needs: N, at: Date): number;
+  /** Whether the provider can serve these needs at this address (diets served, street covered, …). */
+  admits(needs: N, subjectStreet: string, provider: ProviderFacts<D>): boolean;
+  /** Declaration problems that need the district (streets covered that are not in it). */
+  declarationIssues?(district: string, declaration: D): FieldIssue[];
+  /** Programmes whose providers record visits against the resident's monthly hours. */
+  visitRules?(at: Date): { policyVersion: string; radiusMetres: number; maxVisitHours: number; services(needs: N): readonly string[] };
+  /** What GET /programmes shows of the policy in force: the figures a form needs. */
+  publicFigures(at: Date): Record<string, unknown>;
+  /** Choices the form offers for each needs field, with labels. */
+  readonly needsFields: readonly NeedsField[];
+}
+
+/** One field of the application form's needs section, described for a page to render it. */
+export type NeedsField =
+  | { name: string; kind: 'multi'; label: Label; options: readonly { value: string; label: Label }[]; min: number }
+  | { name: string; kind: 'choice'; label: Label; options: readonly { value: string | number; label: Label }[]; default?: string | number }
+  | { name: string; kind: 'integer'; label: Label; min: number; max: number; unit: Label; optional: true };
+
+/** The policy row in force on a date: the latest whose effectiveFrom is not after it. */
+export function policyOn<P extends PolicyBase>(policies: readonly P[], on: Date): P {
+  const day = chinaDay(on).toISOString().slice(0, 10);
+  const inForce = policies.filter((p) => p.effectiveFrom <= day).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
+  const policy = inForce[0];
+  if (!policy) throw new Error(`No ${policies[0]?.id ?? ''} policy is in force on ${day}`);
+  return policy;
+}
+
+export function policyVersionOf(p: { id: string; version: string }): string {
+  return `${p.id}/${p.version}`;
+}
+
+/** The age and residence rules every programme starts with, worded with the programme's name. */
+export function baseReasons(policy: PolicyBase, name: Label, facts: { birthDate: string; district: string }, on: Date): { age: number; reasons: Reason[]; ok: boolean } {
+  const age = ageOn(facts.birthDate, on);
+  const oldEnough = age >= policy.minAge;
+  const reasons: Reason[] = [
+    oldEnough
+      ? { rule: 'age', code: 'AGE_OK', message: `Aged ${age}, at least ${policy.minAge}`, messageZh: `年满${policy.minAge}周岁（${age}岁）` }
+      : {
+          rule: 'age',
+          code: 'UNDER_MIN_AGE',
+          message: `Aged ${age}; ${name.en.toLowerCase()} serve residents aged ${policy.minAge} or over`,
+          messageZh: `申请对象${age}岁，未满${policy.minAge}周岁，不符合${name.zh}条件`,
+          field: 'subject.idNumber',
+        },
+  ];
+  const inDistrict = policy.districts.includes(facts.district);
+  reasons.push(
+    inDistrict
+      ? { rule: 'residence', code: 'DISTRICT_OK', message: `Lives in district ${facts.district}, which runs the programme`, messageZh: `居住地（${facts.district}）已开展${name.zh}` }
+      : {
+          rule: 'residence',
+          code: 'DISTRICT_NOT_IN_PROGRAMME',
+          message: `District ${facts.district} does not run ${name.en.toLowerCase()} yet`,
+          messageZh: `居住地（${facts.district}）尚未开展${name.zh}`,
+          field: 'subject.address.district',
+        },
+  );
+  return { age, reasons, ok: oldEnough && inDistrict };
+}
+
+/** The subsidy's approval reason: granted by registry (免申即享) or waiting for staff. */
+export function approvalReason(status: 'PENDING' | 'APPROVED'): Reason {
+  return status === 'APPROVED'
+    ? { rule: 'autoApproveLowIncome', code: 'AUTO_APPROVED', message: 'Granted without application (registry)', messageZh: '免申即享：按名录直接核准' }
+    : { rule: 'approval', code: 'NEEDS_APPROVAL', message: 'The subsidy awaits approval by district staff', messageZh: '补贴需经区民政部门审批' };
+}
+
+export function subsidyStatusFor(policy: PolicyBase, perUnit: number, lowIncome: boolean): 'PENDING' | 'APPROVED' | null {
+  if (perUnit <= 0) return null;
+  return lowIncome && policy.autoApproveLowIncome ? 'APPROVED' : 'PENDING';
+}
+
+/** The first row whose `minAge` the resident has reached, from rows ordered oldest first. */
+export function byAge<R extends { minAge: number }>(rows: readonly R[], age: number): R | undefined {
+  return rows.find((r) => age >= r.minAge);
+}
