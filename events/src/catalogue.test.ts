@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { renderCatalogue, renderSchema, SCHEMAS_DIR, schemaFileName } from '../scripts/generate-json-schemas';
-import { AllocationRoundRequested, ApplicationSubmitted, CapacityDeclared, defineEvent, EVENT_CATALOGUE, EVENT_SOURCE, findEventDefinition } from './index';
+import { AllocationRoundRequested, ApplicationSubmitted, CapacityDeclared, defineEvent, EVENT_CATALOGUE, EVENT_SOURCE, findEventDefinition, VisitRecorded } from './index';
 
 /**
  * Backward-compatibility check between a published JSON Schema and its successor at the same
@@ -95,12 +95,12 @@ describe('the event catalogue', () => {
     expect(badlyNamed).toEqual([]);
   });
 
-  it("carries the application's status in every event but CapacityDeclared and AllocationRoundRequested, whose subjects are a provider and a round", () => {
+  it("carries the application's status in every event but CapacityDeclared, AllocationRoundRequested and VisitRecorded, whose subjects are a provider, a round and a visit", () => {
     // Act
     const without = EVENT_CATALOGUE.filter((d) => !Object.hasOwn(d.data.shape, 'applicationStatus')).map((d) => d.detailType);
 
     // Assess
-    expect(without).toEqual([CapacityDeclared.detailType, AllocationRoundRequested.detailType]);
+    expect(without).toEqual([CapacityDeclared.detailType, AllocationRoundRequested.detailType, VisitRecorded.detailType]);
   });
 
   it('finds each definition by its detail-type, and nothing for an unknown one', () => {

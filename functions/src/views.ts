@@ -189,9 +189,13 @@ export type SubsidyView = z.infer<typeof SubsidyView>;
 
 /** Every programme's declaration field as an optional list (declarations are lists of codes or names). */
 function declarationFields(): { [K in keyof ProviderDeclaration]-?: z.ZodOptional<z.ZodArray<z.ZodString>> } {
-  const fields: Record<string, z.ZodOptional<z.ZodArray<z.ZodString>>> = {};
+  const fields: Record<string, z.ZodType> = {};
   for (const p of PROGRAMMES) {
-    for (const key of Object.keys(p.declarationSchema.shape)) fields[key] = z.array(z.string()).optional().describe(`Declared by ${p.type} providers`);
+    for (const [key, field] of Object.entries(p.declarationSchema.shape)) {
+      // A view shows what is stored: the declaration's own type, without its input default.
+      const stored = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+      fields[key] = stored.optional().describe(`Declared by ${p.type} providers`);
+    }
   }
   return fields as { [K in keyof ProviderDeclaration]-?: z.ZodOptional<z.ZodArray<z.ZodString>> };
 }

@@ -11,6 +11,7 @@ export const claims = {
   family: (sub = 'fam-1'): Claims => ({ sub, 'cognito:groups': '[family]' }),
   provider: (providerId = 'p-near', sub = 'prov-user-1'): Claims => ({ sub, 'cognito:groups': '[provider]', 'custom:providerId': providerId }),
   staff: (district = DISTRICT, sub = 'staff-1'): Claims => ({ sub, 'cognito:groups': '[staff]', 'custom:district': district }),
+  grid: (street = '仙林街道', district = DISTRICT, sub = 'grid-7'): Claims => ({ sub, 'cognito:groups': '[grid]', 'custom:district': district, 'custom:street': street }),
 };
 
 export function groupsAsArray(c: Claims): Claims {

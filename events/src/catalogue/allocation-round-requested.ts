@@ -1,4 +1,4 @@
-import { allocationRoundInputSchema } from '@huimin/domain';
+import { APPLICATION_TYPES } from '@huimin/domain';
 import { z } from 'zod';
 import { defineEvent } from '../define';
 
@@ -13,7 +13,7 @@ export const AllocationRoundRequested = defineEvent({
   description: 'Staff requested a district-wide allocation round; it runs asynchronously and records its outcome on the round.',
   data: z.object({
     roundId: z.string(),
-    type: allocationRoundInputSchema.shape.type,
+    type: z.enum(APPLICATION_TYPES),
     district: z.string(),
     /** The staff member (`sub`) who asked for it. */
     requestedBy: z.string(),

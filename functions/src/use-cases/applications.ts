@@ -127,7 +127,7 @@ export async function submitApplication(
     ],
   };
   const claim = { type: record.type, idHash: openKey };
-  const ops: TxOp[] = [store.create('application', Applications, record), store.openApplication({ ...claim, applicationId: appId, createdAt: iso })];
+  const ops: TxOp[] = [store.create('application', Applications, record)];
   if (idempotencyKey) {
     ops.push(
       store.submission({
@@ -140,6 +140,7 @@ export async function submitApplication(
       }),
     );
   }
+  ops.push(store.openApplication({ ...claim, applicationId: appId, createdAt: iso }));
   const event = newEvent(
     ApplicationSubmitted,
     { applicationId: appId, type: record.type, district: record.district, applicationStatus: 'SUBMITTED' },

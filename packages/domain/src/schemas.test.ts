@@ -160,7 +160,7 @@ describe('other inputs', () => {
   it.each([
     [{ capacity: -1 }, 'capacity', '不能小于 0 / Must be at least 0'],
     [{ capacity: 2.5 }, 'capacity', 'Expected int'],
-    [{}, 'capacity', '缺少必填项 / This field is required'],
+    [{ hoursPerMonth: -5 }, 'hoursPerMonth', '不能小于 0 / Must be at least 0'],
   ])('refuses capacity %j with a bilingual message', (body, path, message) => {
     // Act
     const result = parseWith(capacityInputSchema, body);

@@ -101,7 +101,7 @@ export type ApplicationInput = z.infer<typeof applicationInputSchema>;
 
 export const providerKindSchema = z.enum(APPLICATION_TYPES);
 
-const capacityNumber = (max: number) => z.number({ error: bi('请填写容量（整数）', 'Capacity must be a whole number') }).int().min(0).max(max);
+const capacityNumber = (max: number) => z.number().int().min(0).max(max);
 
 /** The capacity body of one programme's providers: `{"capacity": N}` for meal points, `{"hoursPerMonth": N}` for home visits… */
 export function capacityShape(p: AnyProgramme) {

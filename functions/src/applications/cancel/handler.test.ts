@@ -67,10 +67,10 @@ describe('POST /applications/{id}/cancel', () => {
     expect(release?.Update).toEqual({
       TableName: 'test-table',
       Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' },
-      UpdateExpression: 'SET #r = #r - :one',
-      ConditionExpression: 'attribute_exists(pk) AND #r > :zero',
-      ExpressionAttributeNames: { '#r': 'reserved' },
-      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      UpdateExpression: 'SET #r = #r - :n, #a = #a + :n',
+      ConditionExpression: 'attribute_exists(pk) AND #r >= :n',
+      ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
+      ExpressionAttributeValues: { ':n': 1 },
     });
     expect(subsidyPut?.Put).toMatchObject({ Item: { pk: `SUBSIDY#${SUBSIDY_ID}`, status: 'CANCELLED' }, ExpressionAttributeValues: { ':v': 1 } });
     expect(outboxEvent(outbox!)).toMatchObject({

@@ -52,8 +52,23 @@ describe('POST /applications', () => {
     expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, { ClientRequestToken: expect.stringMatching(UUID) });
 
     const items = transactItems(ddb);
-    expect(items).toHaveLength(2);
-    const [app, outbox] = items;
+    expect(items).toHaveLength(3);
+    const [app, open, outbox] = items;
+    // One open application per person per programme: keyed by an HMAC of the ID number, never the number.
+    expect(open?.Put).toEqual({
+      TableName: 'test-table',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: expect.stringMatching(/^OPENAPP#meal#[0-9a-f]{64}$/),
+        sk: 'OPENAPP',
+        entity: 'OPENAPP',
+        type: 'meal',
+        idHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        applicationId: id,
+        createdAt: NOW.toISOString(),
+      },
+    });
+    expect(JSON.stringify(open)).not.toContain(SUBJECT_ID_NUMBER);
     expect(app?.Put).toEqual({
       TableName: 'test-table',
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -138,7 +153,7 @@ describe('POST /applications', () => {
       ConsistentRead: true,
     });
     const items = transactItems(ddb);
-    expect(items.map((i) => String(i.Put?.Item?.pk).split('#')[0])).toEqual(['APP', 'SUBMISSION', 'OUTBOX']);
+    expect(items.map((i) => String(i.Put?.Item?.pk).split('#')[0])).toEqual(['APP', 'SUBMISSION', 'OPENAPP', 'OUTBOX']);
     expect(items[1]?.Put).toEqual({
       TableName: 'test-table',
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -154,6 +169,29 @@ describe('POST /applications', () => {
         ttl: NOW_EPOCH_SECONDS + 24 * 3600,
       },
     });
+  });
+
+  it('answers 409 DUPLICATE_APPLICATION naming the open application when the person already has one', async () => {
+    // Prepare: the open-application item's condition fails; it names the application holding it.
+    ddb.on(TransactWriteCommand).rejects(transactionCancelled('None', 'ConditionalCheckFailed', 'None'));
+    ddb.on(GetCommand).resolves({ Item: { pk: 'OPENAPP#meal#x', sk: 'OPENAPP', type: 'meal', idHash: 'x', applicationId: 'app-open-1', createdAt: NOW.toISOString() } });
+
+    // Act
+    const res = await submit();
+
+    // Assess
+    expect(res.status).toBe(409);
+    expect(errorOf(res)).toMatchObject({ code: 'DUPLICATE_APPLICATION', existingId: 'app-open-1' });
+  });
+
+  it('lets a grid worker apply for a resident of their street only, recording who filed it', async () => {
+    const ok = await submit({ claims: claims.grid() });
+    const items = transactItems(ddb);
+    const refused = await submit({ claims: claims.grid('马群街道') });
+
+    expect(ok.status).toBe(202);
+    expect(items[0]?.Put?.Item).toMatchObject({ ownerSub: 'grid-7', filedBy: { role: 'grid', sub: 'grid-7', district: DISTRICT, street: '仙林街道' } });
+    expect(refused.status).toBe(403);
   });
 
   describe('an Idempotency-Key replay', () => {
@@ -257,7 +295,7 @@ describe('POST /applications', () => {
       { name: 'an unknown type', body: { ...mealApplicationBody(), type: 'spa' }, paths: ['type'] },
       {
         name: 'a type whose applications are not open yet',
-        body: { ...mealApplicationBody(), type: 'home-visit', needs: { services: ['cleaning'] } },
+        body: { ...mealApplicationBody(), type: 'retrofit', needs: { items: ['grab-bars'] } },
         paths: ['type'],
       },
       {

@@ -133,9 +133,9 @@ describe('POST /assignments/{id}/accept', () => {
     });
     expect(release?.Update).toMatchObject({
       Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' },
-      UpdateExpression: 'SET #r = #r - :one',
-      ExpressionAttributeNames: { '#r': 'reserved' },
-      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      UpdateExpression: 'SET #r = #r - :n, #a = #a + :n',
+      ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
+      ExpressionAttributeValues: { ':n': 1 },
     });
     expect(outboxEvent(outbox!)).toMatchObject({
       detailType: 'AssignmentExpired',

@@ -44,7 +44,7 @@ describe('POST /assignments/{id}/complete', () => {
     expect(rest).toEqual([]);
     expect(assignmentPut?.Put).toMatchObject({ Item: { status: 'COMPLETED', version: 3 }, ExpressionAttributeValues: { ':v': 2 } });
     expect(appPut?.Put).toMatchObject({ Item: { pk: `APP#${APP_ID}`, status: 'COMPLETED', version: 6 }, ExpressionAttributeValues: { ':v': 5 } });
-    expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :one' });
+    expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :n, #a = #a + :n' });
     expect(outboxEvent(outbox!)).toMatchObject({
       detailType: 'AssignmentCompleted',
       detail: { data: { releasedProviderId: 'p-near', applicationStatus: 'COMPLETED' } },

@@ -59,7 +59,7 @@ describe('POST /assignments/{id}/decline', () => {
       Item: { pk: `APP#${APP_ID}`, status: 'MATCHING', exclusions: [{ providerId: 'p-near', until: '2026-12-04T08:00:00.000Z' }], version: 5 },
       ExpressionAttributeValues: { ':v': 4 },
     });
-    expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :one' });
+    expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :n, #a = #a + :n' });
     expect(outboxEvent(outbox!)).toMatchObject({
       detailType: 'AssignmentDeclined',
       detail: { data: { reason: '本周人手不足', releasedProviderId: 'p-near', applicationStatus: 'MATCHING' } },

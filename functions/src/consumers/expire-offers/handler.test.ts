@@ -44,7 +44,7 @@ describe('expire-offers sweep', () => {
     expect(assignmentPut?.Put?.Item).toMatchObject({ id: overdue.id, status: 'EXPIRED' });
     expect(assignmentPut?.Put?.Item).not.toHaveProperty('gsi3pk');
     expect(appPut?.Put).toMatchObject({ Item: { status: 'MATCHING', exclusions: [{ providerId: 'p-near', until: '2026-12-04T08:00:00.000Z' }] }, ExpressionAttributeValues: { ':v': 4 } });
-    expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :one' });
+    expect(release?.Update).toMatchObject({ Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' }, UpdateExpression: 'SET #r = #r - :n, #a = #a + :n' });
     expect(outboxEvent(outbox!)).toMatchObject({
       detailType: 'AssignmentExpired',
       detail: { metadata: { causationId: sweep.id }, data: { assignmentId: overdue.id, releasedProviderId: 'p-near', applicationStatus: 'MATCHING' } },

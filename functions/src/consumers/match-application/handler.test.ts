@@ -28,7 +28,7 @@ function given(providers: ProviderRecord[], app = applicationRecord({ id: APP_ID
 
 /** The provider a transaction tries to reserve, by its Update's key. */
 function reserved(items: ReturnType<typeof transactItems>): string | undefined {
-  return items.find((i) => i.Update?.UpdateExpression === 'SET #r = #r + :one')?.Update?.Key?.pk;
+  return items.find((i) => i.Update?.UpdateExpression === 'SET #r = #r + :n, #a = #a - :n')?.Update?.Key?.pk;
 }
 
 beforeEach(() => {
@@ -74,10 +74,10 @@ describe('match-application consumer', () => {
     expect(reserve?.Update).toEqual({
       TableName: 'test-table',
       Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' },
-      UpdateExpression: 'SET #r = #r + :one',
-      ConditionExpression: 'attribute_exists(pk) AND #r < #c',
-      ExpressionAttributeNames: { '#r': 'reserved', '#c': 'capacity' },
-      ExpressionAttributeValues: { ':one': 1 },
+      UpdateExpression: 'SET #r = #r + :n, #a = #a - :n',
+      ConditionExpression: 'attribute_exists(pk) AND #a >= :n',
+      ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
+      ExpressionAttributeValues: { ':n': 1 },
     });
     expect(assignmentId).toMatch(UUID);
     expect(assignmentPut?.Put).toMatchObject({

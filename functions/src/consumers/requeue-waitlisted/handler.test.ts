@@ -36,6 +36,23 @@ afterEach(() => {
 });
 
 describe('requeue-waitlisted consumer', () => {
+  it('wakes by priority first, then by time waited, while the demand fits what is free', async () => {
+    // Prepare: 10 hours free; a resident of higher priority (lower weight) who joined last, one whose 12 hours do not fit.
+    const hours = (n: number, demand: number, priorityWeight: number) => ({
+      ...waiting(n),
+      eligibility: { eligible: true, reasons: [], policyVersion: 'home-visit-subsidy/2026.1', age: 85, demand, priorityWeight },
+    });
+    tableWith(ddb, Providers.toItem(providerRecord({ id: PROVIDER_ID, capacity: 40, reserved: 30 })));
+    ddb.on(QueryCommand).resolves({ Items: [hours(1, 6, 1), hours(2, 12, 0.4), hours(3, 6, 0.55), hours(4, 4, 1)].map((a) => Applications.toItem(a)) });
+
+    // Act
+    await handler(busEvent(completed), context);
+
+    // Assess: 3 (0.55, 6 h) first; 2 (0.4) needs 12 h and does not fit; then 1 (oldest at weight 1, 6 h) no longer fits 4 h; 4 (4 h) does.
+    const moved = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]?.Put?.Item?.id);
+    expect(moved).toEqual([waiting(3).id, waiting(4).id]);
+  });
+
   it('moves the longest-waiting application back to matching, as many as there are free places', async () => {
     await handler(busEvent(completed), context);
 
@@ -46,7 +63,6 @@ describe('requeue-waitlisted consumer', () => {
       ExpressionAttributeNames: { '#pk': 'gsi3pk' },
       ExpressionAttributeValues: { ':pk': `APP#gsi3#${DISTRICT}#meal#WAITLISTED` },
       ScanIndexForward: true,
-      Limit: 50,
     });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const [appPut, marker, outbox] = transactItems(ddb);

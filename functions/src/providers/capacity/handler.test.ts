@@ -39,9 +39,9 @@ describe('PUT /providers/{id}/capacity', () => {
     expect(update?.Update).toEqual({
       TableName: 'test-table',
       Key: { pk: 'PROVIDER#p-near', sk: 'PROVIDER' },
-      UpdateExpression: 'SET #c = :c',
+      UpdateExpression: 'SET #c = :c, #a = :c - #r',
       ConditionExpression: 'attribute_exists(pk) AND #r <= :c',
-      ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved' },
+      ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved', '#a': 'available' },
       ExpressionAttributeValues: { ':c': 50 },
     });
     expect(outboxEvent(outbox!)).toMatchObject({

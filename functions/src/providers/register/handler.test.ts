@@ -59,11 +59,29 @@ describe('POST /providers', () => {
   });
 
   it('answers 400 naming each bad field, touching no table', async () => {
-    const res = await register({ ...canteen, kind: 'spa', capacity: -1, location: { lat: 0, lng: 0 } });
+    const res = await register({ ...canteen, capacity: -1, location: { lat: 0, lng: 0 } });
+    const unknownKind = await register({ ...canteen, kind: 'spa' });
 
     expect(res.status).toBe(400);
-    expect(issuePaths(res).sort()).toEqual(['capacity', 'kind', 'location']);
+    expect(issuePaths(res).sort()).toEqual(['capacity', 'location']);
+    expect(unknownKind.status).toBe(400);
+    expect(issuePaths(unknownKind)).toEqual(['kind']);
     expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+
+  it("takes a home-visit organisation's hours, services and covered streets, and refuses a street not in the district", async () => {
+    const org = { name: '颐康居家养老服务中心', kind: 'home-visit', street: '仙林街道', location: { lat: 32.1, lng: 118.93 }, hoursPerMonth: 300, services: ['cleaning'], streets: ['仙林街道', '马群街道'] };
+
+    const ok = await register(org);
+    const bad = await register({ ...org, streets: ['仙林街道', '不存在街道'] });
+    const wrongField = await register({ ...org, hoursPerMonth: undefined, capacity: 300 });
+
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ kind: 'home-visit', capacity: 300, reserved: 0, available: 300, services: ['cleaning'], streets: ['仙林街道', '马群街道'] });
+    expect(bad.status).toBe(400);
+    expect(issuePaths(bad)).toEqual(['streets.1']);
+    expect(wrongField.status).toBe(400);
+    expect(issuePaths(wrongField)).toEqual(['hoursPerMonth']);
   });
 
   it('answers 403 to a provider', async () => {

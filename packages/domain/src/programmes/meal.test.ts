@@ -211,7 +211,7 @@ describe('mealPolicyOn', () => {
     const attempt = () => mealPolicyOn(new Date('2024-12-31T04:00:00Z'), policies);
 
     // Assess
-    expect(attempt).toThrow(/No meal policy is in force on 2024-12-31/);
+    expect(attempt).toThrow(/No meal-subsidy policy is in force on 2024-12-31/);
   });
 
   it('uses the published policies by default', () => {
@@ -229,6 +229,6 @@ describe('mealPolicyOn', () => {
     const attempt = () => evaluateMealEligibility(subjectAged(82), new Date('2025-06-01T04:00:00Z'));
 
     // Assess
-    expect(attempt).toThrow(/No meal policy/);
+    expect(attempt).toThrow(/No meal-subsidy policy/);
   });
 });
