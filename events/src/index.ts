@@ -29,8 +29,8 @@ export {
   CapacityDeclared,
   EligibilityAssessed,
   SubsidyApproved,
-  VisitRecorded,
   SubsidyRejected,
+  VisitRecorded,
 };
 
 /** The catalogue: every detail-type this system publishes. */

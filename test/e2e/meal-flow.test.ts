@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkCharFor } from '@huimin/domain';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
 import { eventually } from '../support/dynamo';
@@ -20,6 +21,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A valid ID number of another person (born on `birthDate`, YYYYMMDD): one open application per person per programme, so each test applies for its own. */
+let nextSequence = 100;
+function anotherPerson(birthDate = '19440315'): string {
+  const first17 = `320113${birthDate}${String(nextSequence++).padStart(3, '0')}`;
+  return first17 + checkCharFor(first17);
+}
 
 const token = (body: Record<string, string>) => stack.tokens.sign(body as never);
 const familyToken = (sub = `family-${randomUUID()}`) => token({ role: 'family', sub });
@@ -154,7 +162,8 @@ describe('a meal application from form to accepted assignment', () => {
 
   it('answers 409 to accepting an expired offer, and moves on to the next meal point', async () => {
     const family = await familyToken();
-    const r = await call<Json>('POST', '/applications', { token: family, body: mealApplication({ idNumber: '320113194806011236' }) });
+    // Aged 66: no subsidy is due, so the application goes straight to matching.
+    const r = await call<Json>('POST', '/applications', { token: family, body: mealApplication({ idNumber: anotherPerson('19600315') }) });
     const offered = await statusOf(r.body.id, family, 'OFFERED');
     // Prepare: the response deadline passed (rewrite the stored deadline rather than wait 48 hours)
     const { Assignments } = await import('@huimin/store');
@@ -232,9 +241,11 @@ describe('bad input gets a clear 4xx and nothing is written', () => {
   it('replays a repeated Idempotency-Key and refuses it with another body (422)', async () => {
     const tok = await familyToken();
     const headers = { 'idempotency-key': `form-${randomUUID()}` };
-    const first = await call<Json>('POST', '/applications', { token: tok, body: mealApplication(), headers });
-    const again = await call<Json>('POST', '/applications', { token: tok, body: mealApplication(), headers });
-    const changed = await call<Json>('POST', '/applications', { token: tok, body: mealApplication({ lat: 32.106 }), headers });
+    const idNumber = anotherPerson();
+    const first = await call<Json>('POST', '/applications', { token: tok, body: mealApplication({ idNumber }), headers });
+    const again = await call<Json>('POST', '/applications', { token: tok, body: mealApplication({ idNumber }), headers });
+    const changed = await call<Json>('POST', '/applications', { token: tok, body: mealApplication({ idNumber, lat: 32.106 }), headers });
+    expect(first.status).toBe(202);
 
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(first.body.id);
@@ -245,8 +256,9 @@ describe('bad input gets a clear 4xx and nothing is written', () => {
 
   it('keeps each role to what is theirs', async () => {
     const owner = await familyToken();
-    const r = await call<Json>('POST', '/applications', { token: owner, body: mealApplication() });
+    const r = await call<Json>('POST', '/applications', { token: owner, body: mealApplication({ idNumber: anotherPerson() }) });
 
+    expect(r.status).toBe(202);
     expect((await call('GET', `/applications/${r.body.id}`, { token: await familyToken() })).status).toBe(404);
     expect((await call('GET', `/applications/${r.body.id}`, { token: await staffToken('320102') })).status).toBe(403);
     expect((await call('GET', `/applications/${r.body.id}`, { token: await staffToken() })).status).toBe(200);

@@ -176,11 +176,11 @@ describe('Cognito', () => {
     expect(groups.sort()).toEqual([...ROLES].sort());
   });
 
-  it('declares custom:providerId and custom:district, readable but not writable by users', () => {
+  it('declares custom:providerId, custom:district and custom:street (grid workers), readable but not writable by users', () => {
     const pool = props(logicalId(stack.identity.userPool));
-    expect((pool.Schema as { Name: string }[]).map((a) => a.Name).sort()).toEqual(['district', 'providerId']);
+    expect((pool.Schema as { Name: string }[]).map((a) => a.Name).sort()).toEqual(['district', 'providerId', 'street']);
     const client = props(logicalId(stack.identity.webClient));
-    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:providerId', 'custom:district']));
+    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:providerId', 'custom:district', 'custom:street']));
     expect((client.WriteAttributes as string[]).filter((a) => a.startsWith('custom:'))).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { APPLICATION_TYPES } from '@huimin/domain';
+import { APPLICATION_TYPES, mealProgramme } from '@huimin/domain';
 import { z } from 'zod';
 import { defineEvent } from '../define';
 
@@ -18,5 +18,5 @@ export const AllocationRoundRequested = defineEvent({
     /** The staff member (`sub`) who asked for it. */
     requestedBy: z.string(),
   }),
-  exampleData: { roundId: 'r1b2c3', type: 'meal', district: '320113', requestedBy: 'staff-1' },
+  exampleData: { roundId: 'r1b2c3', type: mealProgramme.type, district: '320113', requestedBy: 'staff-1' },
 });

@@ -1,4 +1,4 @@
-import { APPLICATION_TYPES } from '@huimin/domain';
+import { APPLICATION_TYPES, mealProgramme } from '@huimin/domain';
 import { z } from 'zod';
 import { applicationStatusField, defineEvent } from '../define';
 
@@ -14,7 +14,7 @@ export const ApplicationWaitlisted = defineEvent({
   version: 1,
   description: 'No admissible provider has a place now; the application waits for one to free up.',
   data: base,
-  exampleData: { applicationId: 'a1b2c3', type: 'meal', district: '320113', applicationStatus: 'WAITLISTED' },
+  exampleData: { applicationId: 'a1b2c3', type: mealProgramme.type, district: '320113', applicationStatus: 'WAITLISTED' },
 });
 
 export const ApplicationRequeued = defineEvent({
@@ -22,7 +22,7 @@ export const ApplicationRequeued = defineEvent({
   version: 1,
   description: 'A place freed up nearby; a waitlisted application is matched again.',
   data: base,
-  exampleData: { applicationId: 'a1b2c3', type: 'meal', district: '320113', applicationStatus: 'MATCHING' },
+  exampleData: { applicationId: 'a1b2c3', type: mealProgramme.type, district: '320113', applicationStatus: 'MATCHING' },
 });
 
 export const ApplicationCancelled = defineEvent({
@@ -30,5 +30,5 @@ export const ApplicationCancelled = defineEvent({
   version: 1,
   description: 'The family cancelled; any reserved place was released in the same transaction.',
   data: base.extend({ releasedProviderId: z.string().optional() }),
-  exampleData: { applicationId: 'a1b2c3', type: 'meal', district: '320113', releasedProviderId: 'p-xl-01', applicationStatus: 'CANCELLED' },
+  exampleData: { applicationId: 'a1b2c3', type: mealProgramme.type, district: '320113', releasedProviderId: 'p-xl-01', applicationStatus: 'CANCELLED' },
 });

@@ -1,4 +1,4 @@
-import { APPLICATION_TYPES } from '@huimin/domain';
+import { APPLICATION_TYPES, mealProgramme } from '@huimin/domain';
 import { z } from 'zod';
 import { applicationStatusField, defineEvent } from '../define';
 
@@ -12,5 +12,5 @@ export const ApplicationSubmitted = defineEvent({
     district: z.string(),
     applicationStatus: applicationStatusField,
   }),
-  exampleData: { applicationId: 'a1b2c3', type: 'meal', district: '320113', applicationStatus: 'SUBMITTED' },
+  exampleData: { applicationId: 'a1b2c3', type: mealProgramme.type, district: '320113', applicationStatus: 'SUBMITTED' },
 });

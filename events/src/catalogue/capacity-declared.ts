@@ -1,4 +1,4 @@
-import { APPLICATION_TYPES } from '@huimin/domain';
+import { APPLICATION_TYPES, mealProgramme } from '@huimin/domain';
 import { z } from 'zod';
 import { defineEvent } from '../define';
 
@@ -14,5 +14,5 @@ export const CapacityDeclared = defineEvent({
     /** Present when free places exist after the change. */
     releasedProviderId: z.string().optional(),
   }),
-  exampleData: { providerId: 'p-xl-01', district: '320113', kind: 'meal', capacity: 40, releasedProviderId: 'p-xl-01' },
+  exampleData: { providerId: 'p-xl-01', district: '320113', kind: mealProgramme.type, capacity: 40, releasedProviderId: 'p-xl-01' },
 });

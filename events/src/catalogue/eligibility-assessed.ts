@@ -1,4 +1,4 @@
-import { APPLICATION_TYPES } from '@huimin/domain';
+import { APPLICATION_TYPES, mealProgramme } from '@huimin/domain';
 import { z } from 'zod';
 import { applicationStatusField, defineEvent } from '../define';
 
@@ -18,7 +18,7 @@ export const EligibilityAssessed = defineEvent({
   }),
   exampleData: {
     applicationId: 'a1b2c3',
-    type: 'meal',
+    type: mealProgramme.type,
     district: '320113',
     eligible: true,
     policyVersion: 'meal-subsidy/2026.1',

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { mealPolicyOn, needWeight } from '@huimin/domain';
+import { describe, expect, it } from 'vitest';
 import { applicationRecord, NOW, providerRecord } from '../../test-support/records';
 import { solveDistrict } from './district';
 import { supplyDemandReport } from './report';

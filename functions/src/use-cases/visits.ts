@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chinaDay, ConflictError, ForbiddenError, type FieldIssue, NotFoundError, programmeOf, type VisitInput, VisitRefusedError } from '@huimin/domain';
+import { ConflictError, chinaDay, type FieldIssue, ForbiddenError, NotFoundError, programmeOf, type VisitInput, VisitRefusedError } from '@huimin/domain';
 import { VisitRecorded } from '@huimin/events';
 import { haversineMetres } from '@huimin/matching';
 import {

@@ -1,6 +1,6 @@
-import { mealNeedsSchema } from './programmes';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { mealNeedsSchema } from './programmes';
 import {
   applicationInputSchema,
   bilingualIssueMessage,

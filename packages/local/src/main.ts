@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXAMPLE_APPLICATION } from './seed';
 import { REPO_ROOT, startLocalStack } from './stack';
 
 /**
@@ -59,7 +60,7 @@ More: POST ${u}/local/token {"role":"family"|"provider"|"staff"|"grid","sub":"�
 
 Try it:
   curl -s -X POST ${u}/applications -H "Authorization: Bearer $FAMILY" -H 'Content-Type: application/json' \\
-    -d '{"type":"meal","applicant":{"name":"王芳","phone":"13912345678"},"subject":{"name":"王秀英","idNumber":"320113194403150426","address":{"district":"320113","street":"仙林街道","location":{"lat":32.1050,"lng":118.9300}}}}'
+    -d '${JSON.stringify(EXAMPLE_APPLICATION)}'
 Press Ctrl+C to stop.`);
 
 let stopping = false;

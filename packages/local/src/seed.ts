@@ -8,8 +8,8 @@ import {
   evaluateMealEligibility,
   HOME_VISIT_SERVICES,
   type HomeVisitService,
-  needWeight,
   mealPolicyOn,
+  needWeight,
   QIXIA_STREETS,
 } from '@huimin/domain';
 import { mulberry32 } from '@huimin/matching';
@@ -21,6 +21,12 @@ import { type ApplicationRecord, Applications, type ProviderRecord, Providers, t
  * around street centroids with a fixed seed, so every run has the same data.
  */
 export const EXAMPLE_LOCATION = { lat: 32.105, lng: 118.93 };
+/** CONTRACT.md's minimal meal application: an 82-year-old woman in Xianlin Street. */
+export const EXAMPLE_APPLICATION = {
+  type: 'meal',
+  applicant: { name: '王芳', phone: '13912345678' },
+  subject: { name: '王秀英', idNumber: '320113194403150426', address: { district: '320113', street: '仙林街道', location: { lat: 32.105, lng: 118.93 } } },
+};
 /** The meal point nearest the CONTRACT.md example resident; the demo provider token acts for it. */
 export const DEMO_PROVIDER_ID = 'meal-320113-xianlin-01';
 /** The home-visit organisation covering Xianlin Street (the example resident's); the demo home-visit token acts for it. */

@@ -63,7 +63,7 @@ export interface SubsidyRecord {
   status: SubsidyStatus;
   amount: number;
   currency: 'CNY';
-  /** The programme's subsidy unit code (`meal`, `hour`). */
+  /** The programme's subsidy unit code (per meal, per hour: the programme's `subsidyUnit.code`). */
   unit: string;
   policyVersion: string;
   createdAt: string;
