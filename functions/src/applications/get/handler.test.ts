@@ -1,12 +1,12 @@
 import '../../../test-support/setup';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { Applications } from '@huimin/store';
+import { Applications, VisitMonths } from '@huimin/store';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DocumentClientMock, tableWith } from '../../../test-support/dynamodb';
 import { type Claims, claims, errorOf, groupsAsArray, httpEvent, issuePaths, parseResponse } from '../../../test-support/http';
 import { fakeContext } from '../../../test-support/lambda';
-import { APP_ID, applicationRecord, NOW, OTHER_DISTRICT, SUBJECT_ID_NUMBER, SUBSIDY_ID } from '../../../test-support/records';
+import { APP_ID, ASSIGNMENT_ID, applicationRecord, assignmentRecord, NOW, OTHER_DISTRICT, offeredApplication, SUBJECT_ID_NUMBER, SUBSIDY_ID } from '../../../test-support/records';
 import { handler } from './handler';
 
 const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
@@ -61,6 +61,34 @@ describe('GET /applications/{id}', () => {
     // Nor the table's key attributes or the version counter.
     expect(res.body).not.toHaveProperty('pk');
     expect(res.body).not.toHaveProperty('version');
+  });
+
+  it("shows a home-visit family the month's entitled hours and what visits have used", async () => {
+    // Prepare: 12 hours a month, 90 minutes recorded in November (China time)
+    const assignment = assignmentRecord({ status: 'ACCEPTED', type: 'home-visit', needs: { services: ['cleaning'], careLevel: 2 }, units: 12 });
+    const app = offeredApplication(assignment, {
+      type: 'home-visit',
+      status: 'ACTIVE',
+      needs: { services: ['cleaning'], careLevel: 2 },
+      eligibility: { eligible: true, reasons: [], policyVersion: 'home-visit-subsidy/2026.1', age: 82, demand: 12, priorityWeight: 0.7 },
+      subsidy: { id: SUBSIDY_ID, status: 'APPROVED', amount: 25 },
+    });
+    tableWith(ddb, Applications.toItem(app), VisitMonths.toItem({ assignmentId: ASSIGNMENT_ID, month: '2026-11', minutes: 90, intervals: [], version: 1 }));
+
+    // Act
+    const res = await get(claims.family('fam-1'));
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      type: 'home-visit',
+      entitlement: { hoursPerMonth: 12, month: '2026-11', usedThisMonth: 1.5 },
+      subsidy: { amount: 25, unit: 'hour' },
+    });
+  });
+
+  it('shows no entitlement on a meal application', async () => {
+    expect((await get(claims.family('fam-1'))).body).not.toHaveProperty('entitlement');
   });
 
   it('accepts the groups claim as an array', async () => {

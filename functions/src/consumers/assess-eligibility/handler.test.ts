@@ -127,6 +127,53 @@ describe('assess-eligibility consumer', () => {
     expect(outboxEvent(outbox!).detail.data).toMatchObject({ subsidyAmount: 10, applicationStatus: 'MATCHING' });
   });
 
+  it("applies the application's own programme: home-visit hours by care level, subsidy per hour, stored demand and priority", async () => {
+    // Prepare: 82 years old, care level 3 (重度失能), not on the registry
+    const homeVisit = applicationRecord({ id: APP_ID, type: 'home-visit', status: 'SUBMITTED', version: 1, needs: { services: ['bathing'], careLevel: 3 } });
+    tableWith(ddb, Applications.toItem(homeVisit));
+
+    // Act
+    await handler(busEvent(submitted), context);
+
+    // Assess: 20 hours for level 3 + 2 for 80–89; 25 yuan an hour, waiting for staff
+    const [appPut, subsidyPut] = transactItems(ddb);
+    expect(appPut?.Put?.Item).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      gsi3pk: `APP#gsi3#${DISTRICT}#home-visit#AWAITING_APPROVAL`,
+      eligibility: { eligible: true, policyVersion: 'home-visit-subsidy/2026.1', demand: 22, priorityWeight: 0.55 },
+      subsidy: { status: 'PENDING', amount: 25 },
+    });
+    expect(subsidyPut?.Put?.Item).toMatchObject({ unit: 'hour', amount: 25, policyVersion: 'home-visit-subsidy/2026.1' });
+  });
+
+  it('frees the person\'s open-application slot in the same transaction when the application is ineligible', async () => {
+    // Prepare: care level 0, 65 years old, not on the registry: no hours are due
+    const young = applicationRecord({
+      id: APP_ID,
+      type: 'home-visit',
+      status: 'SUBMITTED',
+      version: 1,
+      openKey: 'f'.repeat(64),
+      subject: { ...applicationRecord().subject, birthDate: '1961-03-15' },
+      needs: { services: ['cleaning'], careLevel: 0 },
+    });
+    tableWith(ddb, Applications.toItem(young));
+
+    // Act
+    await handler(busEvent(submitted), context);
+
+    // Assess
+    const [appPut, close] = transactItems(ddb);
+    expect(appPut?.Put?.Item).toMatchObject({ status: 'INELIGIBLE' });
+    expect(close?.Delete).toEqual({
+      TableName: 'test-table',
+      Key: { pk: `OPENAPP#home-visit#${'f'.repeat(64)}`, sk: 'OPENAPP' },
+      ConditionExpression: '#a = :a',
+      ExpressionAttributeNames: { '#a': 'applicationId' },
+      ExpressionAttributeValues: { ':a': APP_ID },
+    });
+  });
+
   it('resolves without error for a redelivered event whose consumed marker already exists', async () => {
     // Prepare: items are [application, subsidy, consumed, outbox]; the marker's condition fails.
     ddb.on(TransactWriteCommand).rejects(transactionCancelled('None', 'None', 'ConditionalCheckFailed', 'None'));

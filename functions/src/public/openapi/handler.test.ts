@@ -3,7 +3,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { publishedJsonSchema } from '@huimin/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { DocumentClientMock } from '../../../test-support/dynamodb';
 import { httpEvent, parseResponse } from '../../../test-support/http';
 import { fakeContext } from '../../../test-support/lambda';
