@@ -53,7 +53,28 @@ describe('capacity reservation against DynamoDB Local', () => {
     await expect(store.commit([store.setCapacity(p.id, 3)])).rejects.toBeInstanceOf(TransactionConflictError);
     await store.commit([store.setCapacity(p.id, 4)]);
 
-    expect(await store.getProvider(p.id)).toMatchObject({ capacity: 4, reserved: 4 });
+    expect(await store.getProvider(p.id)).toMatchObject({ capacity: 4, reserved: 4, available: 0 });
+  });
+
+  it('never commits an organisation beyond its hours when residents of different needs race for them', async () => {
+    // Prepare: 100 hours a month; 40 residents asking 2 to 30 hours each (about 500 in all)
+    const p = providerRecord({ id: 'hours', kind: 'home-visit', capacity: 100, reserved: 0 });
+    await store.commit([store.create('provider', Providers, p)]);
+    const asks = Array.from({ length: 40 }, (_, i) => [2, 6, 12, 20, 30][i % 5]!);
+
+    // Act
+    const results = await Promise.allSettled(asks.map((hours) => store.commit([store.reserve(p.id, hours)])));
+
+    // Assess: what was granted is exactly what is reserved, never above the hours, and what is left is what is available
+    const granted = asks.filter((_, i) => results[i]?.status === 'fulfilled').reduce((a, b) => a + b, 0);
+    const after = await store.getProvider(p.id);
+    expect(granted).toBeLessThanOrEqual(100);
+    expect(after).toMatchObject({ reserved: granted, available: 100 - granted });
+    // Whatever was refused was refused as a conflict (the hours condition, or a race that outlasted the retries).
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TransactionConflictError);
+    // A release gives the hours back to both figures; capacity may then not fall below what is held.
+    await store.commit([store.release(p.id, granted)]);
+    expect(await store.getProvider(p.id)).toMatchObject({ reserved: 0, available: 100 });
   });
 });
 
