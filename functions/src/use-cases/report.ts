@@ -106,8 +106,9 @@ export function supplyDemandReport(
     generatedAt: at.toISOString(),
     policyVersion: policyVersionOf(solution.policy),
     method:
-      'served = the allocation that serves the most residents within walking distance, then the least distance weighted by need (exact min-cost flow); grids are 0.01° cells until grid boundaries are loaded',
-    methodZh: '已满足＝在步行范围内服务人数最多、再按需求加权距离最短的全区最优分配（精确最小费用流）；网格暂按0.01°方格划分',
+      'served = the allocation that serves the most demand (places; or hours, each resident wholly at one provider) within reach, then the least distance weighted by priority (min-cost flow; for hours, from the exact optimum of the relaxation, which boundServed reports); grids are 0.01° cells until grid boundaries are loaded',
+    methodZh:
+      '已满足＝在服务范围内满足需求最多（名额；或小时数，每位老人整体由一家机构服务）、再按优先级加权距离最短的全区分配（最小费用流；小时数以松弛问题的精确最优为上界，见 boundServed）；网格暂按0.01°方格划分',
     streets: streetRows,
     totals: { ...totals, naiveUnmet: streetRows.reduce((n, r) => n + r.naiveUnmet, 0) },
     spareProviders: spareProviders.sort((a, b) => b.spare - a.spare).slice(0, 20),

@@ -27,6 +27,9 @@ export function chinaMonth(at: Date): string {
   return chinaDay(at).toISOString().slice(0, 7);
 }
 
+/** An instant as people in Nanjing read it: `2026-12-03 18:05`. */
+const chinaTime = (iso: string) => chinaDay(new Date(iso)).toISOString().slice(0, 16).replace('T', ' ');
+
 const hoursText = (minutes: number) => `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 const hoursTextZh = (minutes: number) => `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
 
@@ -64,7 +67,8 @@ function visitIssues(app: ApplicationRecord, input: VisitInput, month: VisitMont
   });
   const overlap = (month?.intervals ?? []).find(([s, e]) => Date.parse(s) < end && start < Date.parse(e));
   if (overlap) {
-    issues.push({ path: 'startedAt', message: `与已登记的服务时间（${overlap[0]} – ${overlap[1]}）重叠 / Overlaps a visit already recorded (${overlap[0]} – ${overlap[1]})` });
+    const when = `${chinaTime(overlap[0])} – ${chinaTime(overlap[1]).slice(11)}`;
+    issues.push({ path: 'startedAt', message: `与已登记的服务时间（${when}）重叠 / Overlaps a visit already recorded (${when}, China time)` });
   }
   const limit = (app.eligibility?.demand ?? 0) * 60;
   const used = month?.minutes ?? 0;

@@ -137,7 +137,7 @@ export function evaluateHomeVisitEligibility(facts: SubjectFacts<HomeVisitNeeds>
     rule: `hoursByCareLevel[${level}]`,
     code: 'CARE_LEVEL_HOURS',
     message: `Care level ${level} (${levelText.en}): ${base} hours a month`,
-    messageZh: `能力等级 ${level}（${levelText.zh}）：每月 ${base} 小时`,
+    messageZh: `能力等级 ${level} · ${levelText.zh}：每月 ${base} 小时`,
   });
   const older = byAge(policy.ageSupplements, age);
   if (older) {
