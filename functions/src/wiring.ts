@@ -211,7 +211,7 @@ export const FUNCTIONS = {
   },
   allocateDistrict: {
     entry: 'functions/src/consumers/allocate-district/handler.ts',
-    description: "Runs a requested allocation round (meal: the district's waitlist, optimally) and records its outcome",
+    description: "Runs a requested allocation round (a programme's district waitlist, optimally) and records its outcome",
     subscription: { ...fromUs, 'detail-type': [AllocationRoundRequested.detailType] },
     table: 'readWrite',
     // One offer transaction per chosen resident: a large district takes minutes, not seconds.

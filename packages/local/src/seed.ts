@@ -5,15 +5,13 @@ import {
   DEMO_DISTRICT,
   DIETS,
   type Diet,
-  evaluateMealEligibility,
   HOME_VISIT_SERVICES,
   type HomeVisitService,
-  mealPolicyOn,
-  needWeight,
+  programmeOf,
   QIXIA_STREETS,
 } from '@huimin/domain';
 import { mulberry32 } from '@huimin/matching';
-import { type ApplicationRecord, Applications, type ProviderRecord, Providers, type Store, TransactionConflictError, type TxOp } from '@huimin/store';
+import { type ApplicationRecord, Applications, OpenApplications, type ProviderRecord, Providers, type Store, TransactionConflictError, type TxOp } from '@huimin/store';
 
 /**
  * Demo data for Qixia District, Nanjing: meal points in every street (more in the populous ones),
@@ -154,12 +152,27 @@ const GIVEN = ['秀英', '桂兰', '建国', '玉兰', '德明', '淑珍', '志�
 /** Where older residents live: the old urban streets more than the island and the outskirts. */
 const WAITLIST_WEIGHTS: Record<string, number> = { 仙林街道: 14, 马群街道: 10, 尧化街道: 12, 迈皋桥街道: 22, 燕子矶街道: 14, 栖霞街道: 8, 龙潭街道: 9, 八卦洲街道: 5, 西岗街道: 6 };
 
+/** What residents on the paper waiting lists asked for, per programme with a demo waitlist. */
+const DEMO_NEEDS = {
+  meal: (rand: () => number) => ({ diets: DIETS.filter((d) => rand() < (d === 'halal' ? 0.03 : d === 'soft' ? 0.2 : 0.12)) }),
+  // Care levels 0–4 in roughly the proportions assessments find among applicants: most mildly impaired.
+  'home-visit': (rand: () => number) => {
+    const r = rand();
+    const careLevel = r < 0.15 ? 0 : r < 0.5 ? 1 : r < 0.75 ? 2 : r < 0.92 ? 3 : 4;
+    const services = HOME_VISIT_SERVICES.filter((s) => rand() < (s === 'cleaning' ? 0.7 : s === 'bathing' ? 0.35 : s === 'rehabilitation' ? 0.08 : 0.2));
+    return { services: services.length > 0 ? services : ['companionship'], careLevel };
+  },
+} satisfies Partial<Record<ApplicationType, (rand: () => number) => Record<string, unknown>>>;
+export type DemoWaitlistType = keyof typeof DEMO_NEEDS;
+
 /**
  * A waitlist carried over from paper records before the system went live: residents already
- * assessed (by the policy in force) and waiting, clustered in neighbourhoods of each street. It is
- * what a district-wide allocation round and the supply–demand report have to work on in a demo.
+ * assessed (by the policy in force of the programme) and waiting, clustered in neighbourhoods of
+ * each street. It is what a district-wide allocation round and the supply–demand report have to work
+ * on in a demo. Residents the policy would not serve are left out, as a paper list would not hold them.
  */
-export function demoWaitlist(count: number, now = new Date(), seed = 60_113): ApplicationRecord[] {
+export function demoWaitlist(count: number, now = new Date(), seed = 60_113, type: DemoWaitlistType = 'meal'): ApplicationRecord[] {
+  const programme = programmeOf(type);
   const rand = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const total = Object.values(WAITLIST_WEIGHTS).reduce((a, b) => a + b, 0);
@@ -177,14 +190,15 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113): Ap
       const idNumber = first17 + checkCharFor(first17);
       const birthDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
       const lowIncome = rand() < 0.12;
-      const decision = evaluateMealEligibility({ birthDate, district: DEMO_DISTRICT, lowIncome }, now);
-      const diets = DIETS.filter((d) => rand() < (d === 'halal' ? 0.03 : d === 'soft' ? 0.2 : 0.12));
-      const id = `demo-${street.nameEn.toLowerCase()}-${String(i + 1).padStart(4, '0')}`;
+      const needs = DEMO_NEEDS[type](rand);
+      const decision = programme.assess({ birthDate, district: DEMO_DISTRICT, street: street.name, lowIncome, needs }, now);
+      if (!decision.eligible) continue;
+      const id = `demo-${type === 'meal' ? '' : `${type}-`}${street.nameEn.toLowerCase()}-${String(i + 1).padStart(4, '0')}`;
       const createdAt = new Date(now.getTime() - Math.floor(rand() * 90) * 86_400_000).toISOString();
       const name = `${SURNAMES[Math.floor(rand() * SURNAMES.length)]}${GIVEN[Math.floor(rand() * GIVEN.length)]}`;
       out.push({
         id,
-        type: 'meal',
+        type,
         status: 'WAITLISTED',
         ownerSub: `demo-family-${id}`,
         district: DEMO_DISTRICT,
@@ -201,15 +215,15 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113): Ap
           sex: Number(first17[16]) % 2 === 1 ? 'male' : 'female',
           address: { district: DEMO_DISTRICT, street: street.name, location: { lat: Number((hood.lat + gauss() * 0.003).toFixed(5)), lng: Number((hood.lng + gauss() * 0.0035).toFixed(5)) } },
         },
-        needs: { diets },
+        needs,
         eligibility: {
           eligible: true,
           reasons: decision.reasons,
           policyVersion: decision.policyVersion,
           age: decision.age,
           lowIncome,
-          demand: 1,
-          priorityWeight: needWeight(decision.age, lowIncome, mealPolicyOn(now)),
+          demand: decision.demand,
+          priorityWeight: decision.priorityWeight,
         },
         exclusions: [],
         history: [
@@ -221,9 +235,21 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113): Ap
   return out;
 }
 
-/** Writes the demo waitlist once (a persisted restart finds it there and leaves it as it is). */
+/**
+ * Writes the demo waitlist once (a persisted restart finds it there and leaves it as it is), with
+ * each person's open-application slot, so applying again for a resident already waiting answers 409
+ * as it would for anyone else.
+ */
 export async function seedWaitlist(store: Store, apps: ApplicationRecord[]): Promise<number> {
   const first = apps[0];
   if (!first || (await store.getApplication(first.id))) return 0;
-  return store.putAll(Applications, apps);
+  const withKeys = apps.map((app) => ({ ...app, openKey: store.openApplicationKey(app.subject.idNumber) }));
+  // Two paper lists can hold the same person (the generator draws birth dates and sequences at random): keep the first.
+  const seen = new Set<string>();
+  const unique = withKeys.filter((app) => !seen.has(`${app.type}#${app.openKey}`) && seen.add(`${app.type}#${app.openKey}`));
+  await store.putAll(
+    OpenApplications,
+    unique.map((app) => ({ type: app.type, idHash: app.openKey, applicationId: app.id, createdAt: app.createdAt })),
+  );
+  return store.putAll(Applications, unique);
 }

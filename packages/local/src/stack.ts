@@ -110,7 +110,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await seedProviders(store);
     await importRegistryFile(store, LOW_INCOME_FILE);
   }
-  if (opts.demoWaitlist) await seedWaitlist(store, demoWaitlist(opts.demoWaitlist));
+  if (opts.demoWaitlist) {
+    // Home visits: half as many residents as meals, each asking for a month's hours.
+    await seedWaitlist(store, demoWaitlist(opts.demoWaitlist));
+    await seedWaitlist(store, demoWaitlist(Math.round(opts.demoWaitlist / 2), undefined, 60_114, 'home-visit'));
+  }
 
   const tokens = LocalTokens.create(opts.dataDir ? join(opts.dataDir, 'token-key') : undefined);
   const server: Server = createLocalServer({ tokens, invoke: (fn, event) => invoke(fn, event) as ReturnType<Parameters<typeof createLocalServer>[0]['invoke']> });
