@@ -4,6 +4,7 @@ import {
   approvalReason,
   baseReasons,
   byAge,
+  codeOptions,
   type Decision,
   type Label,
   type PolicyBase,
@@ -205,7 +206,7 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
       name: 'services',
       kind: 'multi',
       label: { zh: '需要的上门服务', en: 'Services needed' },
-      options: HOME_VISIT_SERVICES.map((s) => ({ value: s, label: HOME_VISIT_SERVICE_LABELS[s] })),
+      options: codeOptions(HOME_VISIT_SERVICES, HOME_VISIT_SERVICE_LABELS),
       min: 1,
     },
     {

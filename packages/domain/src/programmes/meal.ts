@@ -3,6 +3,7 @@ import {
   approvalReason,
   baseReasons,
   byAge,
+  codeOptions,
   type Decision,
   type Label,
   type PolicyBase,
@@ -161,7 +162,7 @@ export const mealProgramme: Programme<'meal', MealNeeds, MealDeclaration, MealPo
       name: 'diets',
       kind: 'multi',
       label: { zh: '饮食要求', en: 'Diet' },
-      options: DIETS.map((d) => ({ value: d, label: DIET_LABELS[d] })),
+      options: codeOptions(DIETS, DIET_LABELS),
       min: 0,
     },
     {

@@ -190,3 +190,8 @@ export function subsidyStatusFor(policy: PolicyBase, perUnit: number, lowIncome:
 export function byAge<R extends { minAge: number }>(rows: readonly R[], age: number): R | undefined {
   return rows.find((r) => age >= r.minAge);
 }
+
+/** Form options for a list of codes with their labels (diets, services). */
+export function codeOptions<C extends string>(codes: readonly C[], labels: Record<C, Label>): { value: C; label: Label }[] {
+  return codes.map((value) => ({ value, label: labels[value] }));
+}
