@@ -33,7 +33,10 @@ describe('the family web form', () => {
   it('applies for a meal place in Chinese and follows it to an offer', async () => {
     const page = await browser.newPage({ locale: 'zh-CN' });
     await page.goto(`${stack.url}/?sub=browser-${randomUUID()}`);
-    expect(await page.locator('#form-title').innerText()).toContain('申请社区助餐');
+    await page.locator('#apply-form[data-ready]').waitFor();
+    expect(await page.locator('#form-title').innerText()).toContain('为家中老人申请');
+    // The first open programme is chosen.
+    expect(await page.locator('#programme-choices input:checked').getAttribute('value')).toBe('meal');
 
     await page.click('#submit');
 
@@ -60,6 +63,7 @@ describe('the family web form', () => {
     const page = await browser.newPage({ locale: 'zh-CN' });
     await page.goto(`${stack.url}/?sub=browser-${randomUUID()}`);
 
+    await page.locator('#apply-form[data-ready]').waitFor();
     await page.fill('#subject-id', '320113194403150425');
     await page.click('#submit');
 

@@ -1,91 +1,145 @@
 // Shared code for the Huimin (惠民) static pages: index.html (families), staff.html (district
-// staff) and provider.html (meal points). Plain ES module, no build step, no dependencies.
+// staff) and provider.html (providers). Plain ES module, no build step, no dependencies.
 //
 // What lives here:
 //   - identity: demo tokens from the local stack's POST /local/token, cached per identity;
 //   - createApi(): a fetch wrapper that sends the bearer token and turns every error answer into an
 //     ApiError carrying the contract's {code, message, messageZh, issues, requestId};
-//   - bilingual labels for statuses, application types, diets, districts and subsidy units;
+//   - the programmes and their vocabulary (statuses, relationships, districts, subsidy units) from
+//     GET /programmes, with helpers to label needs by the programme's own needsFields;
 //   - formatting (dates in Beijing time, distances, money, countdowns);
 //   - small DOM helpers: h()/svg() element builders (text only, never innerHTML with server data),
 //     error boxes, toasts, accessible confirm/prompt dialogs and a paged list that follows nextToken.
 
 // ---------------------------------------------------------------------------------------------
-// Labels
+// Labels: from GET /programmes, never copied here
 // ---------------------------------------------------------------------------------------------
 
-// `tone` picks the badge colour in style.css; the text always carries the meaning as well, so no
-// information is given by colour alone.
-export const APPLICATION_STATUS = {
-  SUBMITTED: { zh: '已提交', en: 'Submitted', tone: 'info' },
-  AWAITING_APPROVAL: { zh: '待审批', en: 'Awaiting approval', tone: 'wait' },
-  MATCHING: { zh: '匹配中', en: 'Matching', tone: 'info' },
-  OFFERED: { zh: '已派单待确认', en: 'Offered, awaiting confirmation', tone: 'wait' },
-  ACTIVE: { zh: '服务中', en: 'Active', tone: 'ok' },
-  COMPLETED: { zh: '已完成', en: 'Completed', tone: 'ok' },
-  WAITLISTED: { zh: '排队等候', en: 'Waitlisted', tone: 'queue' },
-  INELIGIBLE: { zh: '不符合条件', en: 'Ineligible', tone: 'bad' },
-  REJECTED: { zh: '未获批准', en: 'Rejected', tone: 'bad' },
-  CANCELLED: { zh: '已取消', en: 'Cancelled', tone: 'muted' },
+// Presentation only: `tone` picks the badge colour in style.css. The words come from the API's
+// vocabulary; the text always carries the meaning as well, so no information is given by colour alone.
+const TONES = {
+  application: {
+    SUBMITTED: 'info',
+    AWAITING_APPROVAL: 'wait',
+    MATCHING: 'info',
+    OFFERED: 'wait',
+    ACTIVE: 'ok',
+    COMPLETED: 'ok',
+    WAITLISTED: 'queue',
+    INELIGIBLE: 'bad',
+    REJECTED: 'bad',
+    CANCELLED: 'muted',
+  },
+  assignment: { OFFERED: 'wait', ACCEPTED: 'info', COMPLETED: 'ok', DECLINED: 'bad', EXPIRED: 'muted', CANCELLED: 'muted' },
+  subsidy: { PENDING: 'wait', APPROVED: 'ok', REJECTED: 'bad', SETTLED: 'muted', CANCELLED: 'muted' },
 };
 
-/** Application statuses after which nothing changes any more: polling stops there. */
-export const TERMINAL_APPLICATION_STATUSES = new Set(['COMPLETED', 'INELIGIBLE', 'REJECTED', 'CANCELLED']);
-
-export const ASSIGNMENT_STATUS = {
-  OFFERED: { zh: '待接单', en: 'Offered', tone: 'wait' },
-  ACCEPTED: { zh: '已接单', en: 'Accepted', tone: 'info' },
-  COMPLETED: { zh: '已完成', en: 'Completed', tone: 'ok' },
-  DECLINED: { zh: '已拒绝', en: 'Declined', tone: 'bad' },
-  EXPIRED: { zh: '已过期', en: 'Expired', tone: 'muted' },
-  CANCELLED: { zh: '已取消', en: 'Cancelled', tone: 'muted' },
+/**
+ * Everything the pages label or list, filled by loadVocabulary() from `GET /programmes`:
+ *   programmes        the items, in the API's order (open and closed)
+ *   byType            Map type → programme
+ *   applicationTypes  type → {zh, en}
+ *   applicationStatus · assignmentStatus · subsidyStatus   code → {zh, en, tone}
+ *   terminal          Set of application statuses after which nothing changes (polling stops there)
+ *   relationships     code → {zh, en}
+ *   districts         code → {zh, en, streets: [{name, nameEn, location}]}
+ *   districtList      the districts in the API's order
+ *   subsidyUnits      subsidy unit code → {zh, en} (e.g. "元/小时", "yuan per hour")
+ * The tables are empty until loaded; label() and badge() then show raw codes.
+ */
+export const vocab = {
+  programmes: [],
+  byType: new Map(),
+  applicationTypes: {},
+  applicationStatus: {},
+  assignmentStatus: {},
+  subsidyStatus: {},
+  terminal: new Set(),
+  relationships: {},
+  districts: {},
+  districtList: [],
+  subsidyUnits: {},
 };
 
-export const SUBSIDY_STATUS = {
-  PENDING: { zh: '待审批', en: 'Pending', tone: 'wait' },
-  APPROVED: { zh: '已批准', en: 'Approved', tone: 'ok' },
-  REJECTED: { zh: '已驳回', en: 'Rejected', tone: 'bad' },
-  SETTLED: { zh: '已结算', en: 'Settled', tone: 'muted' },
-};
+function codeTable(entries, tones = {}) {
+  const table = {};
+  for (const e of Array.isArray(entries) ? entries : []) {
+    table[e.code] = { zh: e.zh, en: e.en, tone: tones[e.code] ?? 'muted' };
+  }
+  return table;
+}
 
-export const APPLICATION_TYPES = {
-  meal: { zh: '老年助餐', en: 'Community meals' },
-  'home-visit': { zh: '居家上门服务', en: 'Home visits' },
-  retrofit: { zh: '适老化改造', en: 'Home retrofit' },
-  childcare: { zh: '托育', en: 'Childcare' },
-};
+/** Load (once per page) the programmes and the vocabulary into `vocab`; resolves to `vocab`. */
+export async function loadVocabulary(api) {
+  const body = await api.get('/programmes');
+  const items = Array.isArray(body?.items) ? body.items : [];
+  const v = body?.vocabulary ?? {};
+  vocab.programmes = items;
+  vocab.byType = new Map(items.map((p) => [p.type, p]));
+  vocab.applicationTypes = Object.fromEntries(items.map((p) => [p.type, { zh: p.nameZh, en: p.name }]));
+  vocab.applicationStatus = codeTable(v.applicationStatuses, TONES.application);
+  vocab.assignmentStatus = codeTable(v.assignmentStatuses, TONES.assignment);
+  vocab.subsidyStatus = codeTable(v.subsidyStatuses, TONES.subsidy);
+  vocab.terminal = new Set((v.applicationStatuses ?? []).filter((s) => s.terminal).map((s) => s.code));
+  vocab.relationships = codeTable(v.relationships);
+  vocab.districtList = Array.isArray(v.districts) ? v.districts : [];
+  vocab.districts = Object.fromEntries(vocab.districtList.map((d) => [d.code, d]));
+  vocab.subsidyUnits = Object.fromEntries(items.filter((p) => p.subsidyUnit).map((p) => [p.subsidyUnit.code, p.subsidyUnit.label]));
+  return vocab;
+}
 
-export const DIETS = {
-  diabetic: { zh: '糖尿病餐', en: 'Diabetic' },
-  soft: { zh: '软食', en: 'Soft food' },
-  'low-salt': { zh: '低盐', en: 'Low salt' },
-  halal: { zh: '清真', en: 'Halal' },
-};
+/** The needs field of a programme with this name, if any. */
+export function needsField(programme, name) {
+  return (programme?.needsFields ?? []).find((f) => f.name === name);
+}
 
-export const RELATIONSHIPS = {
-  self: { zh: '本人', en: 'Self' },
-  child: { zh: '子女', en: 'Son or daughter' },
-  spouse: { zh: '配偶', en: 'Spouse' },
-  relative: { zh: '其他亲属', en: 'Other relative' },
-  'grid-worker': { zh: '网格员', en: 'Grid worker' },
-};
+/**
+ * Whether a programme's providers record visits against the resident's needs: it asks for the
+ * services needed (POST /assignments/{id}/visits takes a subset of them).
+ */
+export function recordsVisits(programme) {
+  return needsField(programme, 'services') !== undefined;
+}
 
-export const DISTRICTS = {
-  320113: { zh: '栖霞区', en: 'Qixia' },
-  320102: { zh: '玄武区', en: 'Xuanwu' },
-  320117: { zh: '溧水区', en: 'Lishui' },
-  320583: { zh: '昆山市', en: 'Kunshan' },
-};
+/** The bilingual label of one option value of a needs field (unknown values shown as they are). */
+export function optionLabel(field, value) {
+  const option = (field?.options ?? []).find((o) => o.value === value);
+  return option ? bi(option.label.zh, option.label.en) : h('span', {}, String(value));
+}
 
-// Subsidy `unit` → "元/餐 per meal". Unknown units fall back to the raw word.
-const SUBSIDY_UNITS = {
-  meal: { zh: '餐', en: 'meal' },
-  visit: { zh: '次', en: 'visit' },
-  hour: { zh: '小时', en: 'hour' },
-  month: { zh: '月', en: 'month' },
-  day: { zh: '天', en: 'day' },
-  household: { zh: '户', en: 'household' },
-};
+/**
+ * The needs of an application or assignment as defList() rows, labelled by the programme's
+ * needsFields: multi → tags, choice → the option's label, integer → number with its unit.
+ */
+export function needsRows(programme, needs) {
+  if (!needs || typeof needs !== 'object') return [];
+  return (programme?.needsFields ?? []).map((field) => {
+    const value = needs[field.name];
+    let shown = null;
+    if (field.kind === 'multi') {
+      shown = Array.isArray(value) && value.length
+        ? h('span', { class: 'tags' }, value.map((x) => h('span', { class: 'tag' }, optionLabel(field, x))))
+        : bi('无', 'None');
+    } else if (field.kind === 'choice') {
+      shown = value === undefined || value === null ? null : optionLabel(field, value);
+    } else if (value !== undefined && value !== null) {
+      shown = field.unit ? `${value} ${field.unit.zh} ${value} ${field.unit.en}` : String(value);
+    }
+    return [field.label.zh, field.label.en, shown];
+  });
+}
+
+/** "14 小时/月 14 hours a month": an amount in the programme's capacity unit. */
+export function formatUnits(programme, units) {
+  if (typeof units !== 'number') return null;
+  const unit = programme?.capacity?.unit;
+  return unit ? `${formatNumber(units)} ${unit.zh} · ${formatNumber(units)} ${unit.en}` : formatNumber(units);
+}
+
+/** 14 → "14", 1.5 → "1.5", 1.3333 → "1.33". */
+export function formatNumber(n) {
+  return typeof n === 'number' && Number.isFinite(n) ? String(Math.round(n * 100) / 100) : '—';
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers
@@ -244,13 +298,13 @@ export function formatDistance(metres) {
   return `${km} 公里 ${km} km`;
 }
 
-/** "¥8 元/餐 per meal" (amount in yuan, as the API gives it). */
+/** "¥25 元/小时 · 25 yuan per hour" (amount in yuan, as the API gives it; unit labels from the programmes). */
 export function formatSubsidy(amount, currency = 'CNY', unit) {
   if (typeof amount !== 'number') return '—';
   const money = currency === 'CNY' ? `¥${trimNumber(amount)}` : `${trimNumber(amount)} ${currency}`;
   if (!unit) return money;
-  const u = SUBSIDY_UNITS[unit] ?? { zh: unit, en: unit };
-  return `${money} 元/${u.zh} per ${u.en}`;
+  const u = vocab.subsidyUnits[unit];
+  return u ? `${money} ${u.zh} · ${trimNumber(amount)} ${u.en}` : `${money} / ${unit}`;
 }
 
 function trimNumber(n) {
@@ -301,7 +355,7 @@ export function startCountdowns() {
 
 /** Any failed call: an HTTP error answer, a network failure, or an unreadable answer. */
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'UNKNOWN', message, messageZh, issues = [], requestId } = {}) {
+  constructor({ status = 0, code = 'UNKNOWN', message, messageZh, issues = [], requestId, existingId } = {}) {
     super(message ?? code);
     this.name = 'ApiError';
     this.status = status;
@@ -309,6 +363,8 @@ export class ApiError extends Error {
     this.messageZh = messageZh ?? '';
     this.issues = Array.isArray(issues) ? issues : [];
     this.requestId = requestId;
+    /** DUPLICATE_APPLICATION: the id of the open application of the same person and programme. */
+    this.existingId = existingId;
   }
 }
 
@@ -410,6 +466,7 @@ async function toApiError(res) {
     messageZh: e.messageZh ?? fallback.messageZh,
     issues: e.issues,
     requestId: e.requestId ?? requestId,
+    existingId: e.existingId,
   });
 }
 
@@ -520,9 +577,9 @@ export function showIdentity(claims) {
   const el = document.getElementById('identity');
   if (!el) return;
   const extra = claims.providerId
-    ? ` · 服务点 Provider: ${claims.providerId}`
+    ? ` · 服务机构 Provider: ${claims.providerId}`
     : claims.district
-      ? ` · 辖区 District: ${claims.district}`
+      ? ` · 辖区 District: ${claims.district}${claims.street ? ` ${claims.street}` : ''}`
       : '';
   replaceChildren(el, bi('演示身份', 'Demo identity'), `: ${claims.role} · ${claims.sub}${extra}`);
 }

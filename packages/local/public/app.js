@@ -1,43 +1,59 @@
-// index.html: a family applies for a community meal place (老年助餐点) for a parent and follows
-// the application. Two views switched by the URL hash: the form (no hash) and one application
-// (#app=<id>, polled every 1.5 s until it reaches a final status). "My applications" is always shown.
+// index.html: a family applies for care for a parent (a meal place, home visits… whichever
+// programmes GET /programmes says are open) and follows the application. Two views switched by the
+// URL hash: the form (no hash) and one application (#app=<id>, polled every 1.5 s until it reaches
+// a final status). "My applications" is always shown.
+//
+// `?role=grid` is a grid worker (网格员) filing for a resident of their own street: the street is
+// fixed to theirs (`?district=` / `?street=` pick another grid worker), and the list shows what they filed.
+//
+// Nothing about a programme is written here: its name, its needs fields, its units and labels all
+// come from GET /programmes, so a new programme needs no change to this page.
 
 import {
-  APPLICATION_STATUS,
-  APPLICATION_TYPES,
-  ASSIGNMENT_STATUS,
   announce,
   askDialog,
   badge,
   bi,
   countdownEl,
   createApi,
-  DIETS,
-  DISTRICTS,
   defList,
   errorBox,
   formatDistance,
+  formatNumber,
   formatSubsidy,
   h,
   label,
+  loadVocabulary,
+  needsField,
+  needsRows,
+  optionLabel,
   pagedList,
   pageParams,
   reasonsList,
+  recordsVisits,
   replaceChildren,
-  SUBSIDY_STATUS,
   showIdentity,
   startCountdowns,
-  TERMINAL_APPLICATION_STATUSES,
   timeEl,
   toast,
   uuid,
+  vocab,
 } from './api.js';
 
 const POLL_MS = 1500;
-const QIXIA = '320113';
 
+const params = pageParams();
+const isGrid = params.get('role') === 'grid';
 // `?sub=xyz` acts as another family (each keeps its own token in sessionStorage).
-const api = createApi({ role: 'family', sub: pageParams().get('sub') || 'demo-family' });
+const claims = isGrid
+  ? {
+      role: 'grid',
+      sub: params.get('sub') || 'demo-grid',
+      district: params.get('district') || '320113',
+      street: params.get('street') || '仙林街道',
+    }
+  : { role: 'family', sub: params.get('sub') || 'demo-family' };
+const api = createApi(claims);
 
 const $ = (selector) => document.querySelector(selector);
 const form = $('#apply-form');
@@ -53,20 +69,31 @@ const formView = $('#form-view');
 const detail = $('#detail');
 const detailError = $('#detail-error');
 const pollStatus = $('#poll-status');
+const programmeChoices = $('#programme-choices');
+const needsBox = $('#needs-fields');
+
+/** The provider noun of a programme ("助餐点 meal point", "服务机构 organisation"). */
+function noun(programme) {
+  return programme?.providerNoun ?? { zh: '服务机构', en: 'provider' };
+}
 
 // A line under the status badge saying what happens next, in plain words.
-const NEXT_STEP = {
-  SUBMITTED: ['申请已收到，正在审核资格。', 'We have your application and are checking eligibility.'],
-  AWAITING_APPROVAL: ['资格已通过，助餐补贴正等待街道/区工作人员审批。', 'Eligible; the meal subsidy is waiting for staff approval.'],
-  MATCHING: ['正在为老人寻找合适的助餐点。', 'Looking for a suitable meal point.'],
-  OFFERED: ['已为老人推荐助餐点，等待助餐点确认接单。', 'A meal point has been offered the place and is confirming.'],
-  ACTIVE: ['助餐点已确认，老人可以去用餐了。', 'The meal point has confirmed: meals can start.'],
-  COMPLETED: ['服务已完成。', 'The service is complete.'],
-  WAITLISTED: ['附近暂时没有空余名额，已排队，有名额时会自动安排。', 'No free place nearby now; queued and will be matched when one frees up.'],
-  INELIGIBLE: ['不符合申请条件，原因见下方。', 'Not eligible; see the reasons below.'],
-  REJECTED: ['补贴申请未获批准。', 'The subsidy was not approved.'],
-  CANCELLED: ['申请已撤销。', 'The application was cancelled.'],
-};
+function nextStep(status, programme) {
+  const n = noun(programme);
+  const steps = {
+    SUBMITTED: ['申请已收到，正在审核资格。', 'We have your application and are checking eligibility.'],
+    AWAITING_APPROVAL: ['资格已通过，补贴正等待区民政工作人员审批。', 'Eligible; the subsidy is waiting for staff approval.'],
+    MATCHING: [`正在为老人寻找合适的${n.zh}。`, `Looking for a suitable ${n.en}.`],
+    OFFERED: [`已为老人推荐${n.zh}，等待${n.zh}确认接单。`, `A ${n.en} has been offered the resident and is confirming.`],
+    ACTIVE: [`${n.zh}已确认，服务可以开始了。`, `The ${n.en} has confirmed: the service can start.`],
+    COMPLETED: ['服务已完成。', 'The service is complete.'],
+    WAITLISTED: ['附近暂时没有空余名额，已排队，有名额时会自动安排。', 'Nothing free nearby now; queued and will be matched when something frees up.'],
+    INELIGIBLE: ['不符合申请条件，原因见下方。', 'Not eligible; see the reasons below.'],
+    REJECTED: ['补贴申请未获批准。', 'The subsidy was not approved.'],
+    CANCELLED: ['申请已撤销。', 'The application was cancelled.'],
+  };
+  return steps[status];
+}
 
 // ---------------------------------------------------------------------------------------------
 // The form
@@ -98,10 +125,20 @@ function optional(value) {
   return v === '' ? undefined : v;
 }
 
+function selectedProgramme() {
+  const checked = programmeChoices.querySelector('input[name="type"]:checked');
+  return checked ? vocab.byType.get(checked.value) : undefined;
+}
+
+/** The street: from the list when the district has one, otherwise typed in. */
+function districtHasStreets() {
+  return (vocab.districts[district.value]?.streets ?? []).length > 0;
+}
+
 function buildBody() {
-  const maxDistance = numberOrNull($('#max-distance'));
+  const programme = selectedProgramme();
   return {
-    type: 'meal',
+    type: programme?.type,
     applicant: {
       name: $('#applicant-name').value.trim(),
       phone: $('#applicant-phone').value.trim(),
@@ -113,27 +150,228 @@ function buildBody() {
       phone: optional($('#subject-phone').value),
       address: {
         district: district.value,
-        street: district.value === QIXIA ? streetSelect.value : streetText.value.trim(),
+        street: districtHasStreets() ? streetSelect.value : streetText.value.trim(),
         detail: optional($('#address-detail').value),
         location: { lat: numberOrNull(lat), lng: numberOrNull(lng) },
       },
     },
-    needs: {
-      diets: [...form.querySelectorAll('input[name="needs.diets"]:checked')].map((c) => c.value),
-      // Left out when empty: the server has a default.
-      maxDistanceMetres: maxDistance ?? undefined,
-    },
+    needs: buildNeeds(programme),
   };
 }
 
-/** Qixia has a street list; the other districts get a free-text street. */
+/** needs from the rendered needsFields; empty optional fields are left out (the server has defaults). */
+function buildNeeds(programme) {
+  const needs = {};
+  for (const field of programme?.needsFields ?? []) {
+    const name = `needs.${field.name}`;
+    if (field.kind === 'multi') {
+      needs[field.name] = [...needsBox.querySelectorAll(`input[name="${CSS.escape(name)}"]:checked`)].map(
+        (c) => field.options[Number(c.dataset.index)].value,
+      );
+    } else if (field.kind === 'choice') {
+      const select = needsBox.querySelector(`select[name="${CSS.escape(name)}"]`);
+      // Nothing chosen: left out, so the server names the missing field beside it.
+      if (select && select.value !== '') needs[field.name] = field.options[Number(select.value)].value;
+    } else if (field.kind === 'integer') {
+      const input = needsBox.querySelector(`input[name="${CSS.escape(name)}"]`);
+      const value = input ? numberOrNull(input) : null;
+      if (value !== null) needs[field.name] = value;
+    }
+  }
+  return needs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the form from GET /programmes
+// ---------------------------------------------------------------------------------------------
+
+let fieldCounter = 0;
+
+/** One radio per programme, Chinese first; closed programmes are listed but cannot be chosen. */
+function renderProgrammeChoices() {
+  const firstOpen = vocab.programmes.find((p) => p.open);
+  const wanted = vocab.byType.get(params.get('type') ?? '');
+  const initial = wanted?.open ? wanted : firstOpen;
+  replaceChildren(
+    programmeChoices,
+    vocab.programmes.map((p) => {
+      const id = `programme-${++fieldCounter}`;
+      return h(
+        'label',
+        { class: `check programme-choice${p.open ? '' : ' closed'}`, for: id },
+        h('input', {
+          type: 'radio',
+          id,
+          name: 'type',
+          value: p.type,
+          checked: p === initial,
+          disabled: !p.open,
+          'aria-describedby': p.open ? undefined : `${id}-closed`,
+        }),
+        ' ',
+        h('span', { lang: 'zh-CN' }, p.nameZh),
+        ' ',
+        h('span', { lang: 'en', class: 'en' }, p.name),
+        p.open ? null : h('span', { class: 'badge badge-muted', id: `${id}-closed` }, bi('暂未开放', 'Not open yet')),
+      );
+    }),
+  );
+  if (!firstOpen) {
+    replaceChildren(formErrors, h('p', { class: 'alert alert-info' }, bi('目前没有开放申请的服务。', 'No programme is open for applications now.')));
+    submitButton.disabled = true;
+  }
+}
+
+/** The needs section for the chosen programme: multi → checkboxes, choice → select, integer → number. */
+function renderNeeds() {
+  const programme = selectedProgramme();
+  const fields = programme?.needsFields ?? [];
+  replaceChildren(
+    $('#needs-legend'),
+    programme ? bi(`${programme.nameZh} · 服务需求`, `${programme.name}: needs`) : bi('服务需求', 'Needs'),
+  );
+  $('#needs-fieldset').hidden = !fields.length;
+  replaceChildren(needsBox, fields.map(renderNeedsField));
+}
+
+function renderNeedsField(field) {
+  const name = `needs.${field.name}`;
+  const id = `need-${++fieldCounter}`;
+  const required = field.kind === 'multi' ? (field.min ?? 0) > 0 : !field.optional;
+  const req = required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null;
+  if (field.kind === 'multi') {
+    const min = field.min ?? 0;
+    const hint = min > 0 ? bi(`至少选 ${min} 项`, `Choose at least ${min}`) : bi('可多选，也可不选', 'Choose any, or none');
+    return h(
+      'div',
+      { class: 'field', dataset: { path: name } },
+      h(
+        'fieldset',
+        { class: 'checks', 'aria-describedby': `${id}-hint` },
+        h('legend', {}, bi(field.label.zh, field.label.en), req),
+        h('p', { class: 'hint', id: `${id}-hint` }, hint),
+        field.options.map((o, i) =>
+          h(
+            'label',
+            { class: 'check' },
+            // The example form ticks the first option where one is required.
+            h('input', { type: 'checkbox', name, value: String(o.value), dataset: { index: String(i) }, checked: min > 0 && i === 0 }),
+            ' ',
+            bi(o.label.zh, o.label.en),
+          ),
+        ),
+      ),
+    );
+  }
+  if (field.kind === 'choice') {
+    const defaultIndex = field.options.findIndex((o) => o.value === field.default);
+    return h(
+      'div',
+      { class: 'field', dataset: { path: name } },
+      h('label', { for: id }, bi(field.label.zh, field.label.en), req),
+      h(
+        'select',
+        { id, name, required },
+        defaultIndex < 0 ? h('option', { value: '', selected: true }, '请选择 Please choose') : null,
+        field.options.map((o, i) =>
+          h('option', { value: String(i), selected: i === defaultIndex, dataset: { value: String(o.value) } }, `${o.label.zh} ${o.label.en}`),
+        ),
+      ),
+    );
+  }
+  // integer
+  const unit = field.unit ? `（${field.unit.zh}）` : '';
+  const unitEn = field.unit ? ` (${field.unit.en})` : '';
+  return h(
+    'div',
+    { class: 'field', dataset: { path: name } },
+    h(
+      'label',
+      { for: id },
+      bi(`${field.label.zh}${unit}${field.optional ? '（选填）' : ''}`, `${field.label.en}${unitEn}${field.optional ? ' (optional)' : ''}`),
+      req,
+    ),
+    h('input', {
+      id,
+      name,
+      type: 'number',
+      inputmode: 'numeric',
+      step: 1,
+      min: field.min,
+      max: field.max,
+      required,
+      'aria-describedby': `${id}-hint`,
+    }),
+    h(
+      'p',
+      { class: 'hint', id: `${id}-hint` },
+      typeof field.min === 'number' && typeof field.max === 'number'
+        ? bi(`${field.min}–${field.max}${field.unit?.zh ?? ''}${field.optional ? '，不填则按默认' : ''}`, `${field.min}–${field.max} ${field.unit?.en ?? ''}${field.optional ? '; leave empty for the default' : ''}`)
+        : null,
+    ),
+  );
+}
+
+function renderRelationships() {
+  const select = $('#applicant-relationship');
+  replaceChildren(
+    select,
+    Object.entries(vocab.relationships).map(([code, r]) => h('option', { value: code }, `${r.zh} ${r.en}`)),
+  );
+  // The example: a son or daughter applying (the first one otherwise).
+  if (vocab.relationships.child) select.value = 'child';
+}
+
+/** Districts (and, where the API lists them, streets with their centres). */
+function renderDistricts() {
+  replaceChildren(
+    district,
+    vocab.districtList.map((d) => h('option', { value: d.code }, `${d.zh} ${d.en}`)),
+  );
+  district.value = claims.district ?? vocab.districtList.find((d) => d.streets?.length)?.code ?? vocab.districtList[0]?.code ?? '';
+  renderStreets();
+}
+
+function renderStreets() {
+  const streets = vocab.districts[district.value]?.streets ?? [];
+  replaceChildren(
+    streetSelect,
+    streets.map((st) =>
+      h('option', { value: st.name, dataset: { lat: String(st.location?.lat ?? ''), lng: String(st.location?.lng ?? '') } }, `${st.name} ${st.nameEn ?? ''}`),
+    ),
+  );
+  if (claims.street) streetSelect.value = claims.street;
+  syncStreetInputs();
+}
+
+/** A grid worker files for residents of their own street only: district and street are fixed. */
+function applyGridMode() {
+  if (!isGrid) return;
+  document.title = '惠民 · 网格员代办 Huimin · Filing for a resident';
+  replaceChildren($('#form-title'), bi('网格员代办', 'Filing for a resident'));
+  $('#form-title').after(
+    h(
+      'p',
+      { class: 'alert alert-info', id: 'grid-banner' },
+      bi(
+        `您是${claims.street}网格员，可为本街道居民代为申请；申请人请填写老人的家属。`,
+        `You are the grid worker for ${claims.street}: you can apply for residents of your street. Name the resident's family as the applicant.`,
+      ),
+    ),
+  );
+  district.disabled = true;
+  streetSelect.disabled = true;
+  replaceChildren($('#my-apps-title'), bi('我代办的申请', 'Applications I filed'));
+}
+
+/** Streets from the list when the district has them; otherwise a free-text street. */
 function syncStreetInputs() {
-  const isQixia = district.value === QIXIA;
-  streetSelect.hidden = !isQixia;
-  streetSelect.disabled = !isQixia;
-  streetText.hidden = isQixia;
-  streetText.disabled = isQixia;
-  $('#street-label').htmlFor = isQixia ? 'street-select' : 'street-text';
+  const listed = districtHasStreets();
+  streetSelect.hidden = !listed;
+  streetSelect.disabled = !listed || isGrid;
+  streetText.hidden = listed;
+  streetText.disabled = listed;
+  $('#street-label').htmlFor = listed ? 'street-select' : 'street-text';
 }
 
 /** Put the centre of the chosen street (Qixia) or district (elsewhere) into lat/lng. */
@@ -146,8 +384,12 @@ function fillLocationFrom(option) {
 }
 
 district.addEventListener('change', () => {
-  syncStreetInputs();
-  fillLocationFrom(district.value === QIXIA ? streetSelect.selectedOptions[0] : district.selectedOptions[0]);
+  renderStreets();
+  fillLocationFrom(streetSelect.selectedOptions[0]);
+});
+programmeChoices.addEventListener('change', () => {
+  clearIssues(form);
+  renderNeeds();
 });
 streetSelect.addEventListener('change', () => fillLocationFrom(streetSelect.selectedOptions[0]));
 
@@ -184,7 +426,11 @@ $('#locate').addEventListener('click', () => {
 
 $('#reset').addEventListener('click', () => {
   form.reset();
-  syncStreetInputs();
+  renderProgrammeChoices();
+  renderNeeds();
+  renderRelationships();
+  renderDistricts();
+  fillLocationFrom(streetSelect.selectedOptions[0]);
   clearIssues(form);
   replaceChildren(formErrors);
   replaceChildren($('#locate-status'));
@@ -285,6 +531,13 @@ function showIssues(err) {
   replaceChildren(
     formErrors,
     errorBox(err, { titleZh: '提交未成功', titleEn: 'The application was not sent', withIssues: false }),
+    err.existingId
+      ? h(
+          'p',
+          { class: 'alert alert-info' },
+          h('a', { href: `#app=${encodeURIComponent(err.existingId)}`, id: 'existing-app' }, bi('查看办理中的申请', 'See the open application')),
+        )
+      : null,
     summaryItems.length
       ? h('div', { class: 'alert alert-error' }, h('p', {}, bi('请修改以下内容：', 'Please correct:')), h('ul', {}, summaryItems))
       : null,
@@ -318,26 +571,29 @@ function card(titleZh, titleEn, ...content) {
   return h('section', { class: 'card' }, h('h2', {}, bi(titleZh, titleEn)), ...content);
 }
 
-function renderApplication(app) {
+/** `visits`: the recorded visits of the application's assignment (null when it has none). */
+function renderApplication(app, visits) {
   const status = app.status;
-  const next = NEXT_STEP[status];
+  const programme = vocab.byType.get(app.type);
+  const next = nextStep(status, programme);
   const subject = app.subject ?? {};
   const address = subject.address ?? {};
-  const districtName = DISTRICTS[address.district];
+  const districtName = vocab.districts[address.district];
 
   return [
     h(
       'section',
       { class: 'card card-status' },
-      h('p', { class: 'status-line' }, badge(APPLICATION_STATUS, status)),
+      h('p', { class: 'status-line' }, badge(vocab.applicationStatus, status)),
       next ? h('p', { class: 'next-step' }, bi(next[0], next[1])) : null,
       defList([
-        ['服务类型', 'Service', label(APPLICATION_TYPES, app.type)],
+        ['服务类型', 'Service', label(vocab.applicationTypes, app.type)],
         ['申请编号', 'Application ID', h('code', {}, app.id)],
         ['提交时间', 'Submitted', timeEl(app.createdAt)],
+        ['代办网格员', 'Filed by grid worker', app.filedBy ? filedBy(app.filedBy) : null],
         ['最后更新', 'Last updated', app.updatedAt ? timeEl(app.updatedAt) : null],
       ]),
-      TERMINAL_APPLICATION_STATUSES.has(status)
+      vocab.terminal.has(status)
         ? null
         : h(
             'div',
@@ -349,8 +605,10 @@ function renderApplication(app) {
             ),
           ),
     ),
-    app.assignment ? renderAssignment(app.assignment) : null,
-    app.subsidy ? renderSubsidy(app.subsidy) : null,
+    app.entitlement ? renderEntitlement(app.entitlement) : null,
+    app.assignment ? renderAssignment(app.assignment, programme) : null,
+    visits ? renderVisits(visits, programme) : null,
+    app.subsidy ? renderSubsidy(app.subsidy, programme) : null,
     app.eligibility ? renderEligibility(app.eligibility) : null,
     card(
       '老人信息',
@@ -366,34 +624,81 @@ function renderApplication(app) {
             .filter(Boolean)
             .join(' · '),
         ],
-        [
-          '位置',
-          'Location',
-          address.location ? `${address.location.lat}, ${address.location.lng}` : null,
-        ],
-        [
-          '饮食要求',
-          'Diets',
-          app.needs?.diets?.length ? h('span', { class: 'tags' }, app.needs.diets.map((d) => h('span', { class: 'tag' }, label(DIETS, d)))) : null,
-        ],
-        [
-          '最远距离',
-          'Furthest distance',
-          typeof app.needs?.maxDistanceMetres === 'number' ? formatDistance(app.needs.maxDistanceMetres) : null,
-        ],
+        ['位置', 'Location', address.location ? `${address.location.lat}, ${address.location.lng}` : null],
+        ...needsRows(programme, app.needs),
       ]),
     ),
     renderHistory(app.history),
   ];
 }
 
-function renderAssignment(a) {
+function filedBy(f) {
+  if (typeof f !== 'object' || f === null) return String(f);
+  return [f.sub ?? f.name, f.street].filter(Boolean).join(' · ') || JSON.stringify(f);
+}
+
+/** Monthly hours and what this month has used: 每月 14 小时 · 本月已用 1 小时. */
+function renderEntitlement(e) {
+  const total = e.hoursPerMonth;
+  const used = e.usedThisMonth ?? 0;
+  const left = typeof total === 'number' ? Math.max(0, total - used) : undefined;
   return card(
-    '助餐点',
-    'Meal point',
+    '服务时长',
+    'Hours',
+    h(
+      'p',
+      { class: 'entitlement', id: 'entitlement' },
+      h('span', { lang: 'zh-CN' }, `每月 ${formatNumber(total)} 小时 · 本月已用 ${formatNumber(used)} 小时`),
+      ' ',
+      h('span', { lang: 'en', class: 'en' }, `${formatNumber(total)} hours a month · ${formatNumber(used)} used this month`),
+    ),
+    defList([
+      ['月份', 'Month', e.month],
+      ['本月剩余', 'Left this month', left === undefined ? null : `${formatNumber(left)} 小时 ${formatNumber(left)} hours`],
+    ]),
+  );
+}
+
+/** The visits recorded so far; their services are labelled by the programme's needs field of that name. */
+function renderVisits(visits, programme) {
+  const services = needsField(programme, 'services');
+  return card(
+    '上门服务记录',
+    'Visits recorded',
+    visits.length
+      ? h(
+          'ul',
+          { class: 'item-list visit-list', id: 'visit-list' },
+          visits.map((v) =>
+            h(
+              'li',
+              {},
+              h('p', { class: 'item-title' }, timeEl(v.startedAt), ' – ', timeEl(v.endedAt)),
+              defList([
+                ['时长', 'Length', `${formatNumber(v.minutes / 60)} 小时 ${formatNumber(v.minutes / 60)} h (${v.minutes} min)`],
+                [
+                  services?.label.zh ?? '服务',
+                  services?.label.en ?? 'Services',
+                  Array.isArray(v.services)
+                    ? h('span', { class: 'tags' }, v.services.map((x) => h('span', { class: 'tag' }, optionLabel(services, x))))
+                    : null,
+                ],
+              ]),
+            ),
+          ),
+        )
+      : h('p', { class: 'empty' }, bi('还没有服务记录。', 'No visits recorded yet.')),
+  );
+}
+
+function renderAssignment(a, programme) {
+  const n = noun(programme);
+  return card(
+    n.zh,
+    n.en.charAt(0).toUpperCase() + n.en.slice(1),
     h('p', { class: 'provider-name' }, a.providerName ?? a.providerId ?? '—'),
     defList([
-      ['派单状态', 'Offer status', badge(ASSIGNMENT_STATUS, a.status)],
+      ['派单状态', 'Offer status', badge(vocab.assignmentStatus, a.status)],
       ['距离', 'Distance', typeof a.distanceMetres === 'number' ? formatDistance(a.distanceMetres) : null],
       [
         '确认截止',
@@ -404,13 +709,13 @@ function renderAssignment(a) {
   );
 }
 
-function renderSubsidy(s) {
+function renderSubsidy(s, programme) {
   return card(
-    '助餐补贴',
-    'Meal subsidy',
+    programme ? `${programme.nameZh}补贴` : '补贴',
+    programme ? `${programme.name}: subsidy` : 'Subsidy',
     defList([
-      ['补贴标准', 'Amount', formatSubsidy(s.amount, s.currency, s.unit ?? 'meal')],
-      ['审批状态', 'Status', badge(SUBSIDY_STATUS, s.status)],
+      ['补贴标准', 'Amount', formatSubsidy(s.amount, s.currency, s.unit ?? programme?.subsidyUnit?.code)],
+      ['审批状态', 'Status', badge(vocab.subsidyStatus, s.status)],
     ]),
   );
 }
@@ -444,7 +749,7 @@ function renderHistory(history) {
         h(
           'li',
           {},
-          h('p', { class: 'timeline-when' }, timeEl(entry.at), ' ', entry.status ? badge(APPLICATION_STATUS, entry.status) : null),
+          h('p', { class: 'timeline-when' }, timeEl(entry.at), ' ', entry.status ? badge(vocab.applicationStatus, entry.status) : null),
           entry.noteZh || entry.note
             ? h('p', {}, h('span', { lang: 'zh-CN' }, entry.noteZh ?? ''), ' ', h('span', { lang: 'en', class: 'en' }, entry.note ?? ''))
             : null,
@@ -521,20 +826,21 @@ async function tick(gen) {
   poller.inFlight = true;
   try {
     const app = await api.get(`/applications/${encodeURIComponent(id)}`);
+    const visits = await loadVisits(app);
     if (gen !== poller.gen) return;
     replaceChildren(detailError);
-    const json = JSON.stringify(app);
+    const json = JSON.stringify([app, visits]);
     if (json !== poller.lastJson) {
       poller.lastJson = json;
-      renderKeepingFocus(app);
+      renderKeepingFocus(app, visits);
       if (poller.lastStatus && poller.lastStatus !== app.status) {
-        const s = APPLICATION_STATUS[app.status];
+        const s = vocab.applicationStatus[app.status];
         announce(`状态更新：${s?.zh ?? app.status}。Status: ${s?.en ?? app.status}.`);
         myApps.reload({ quiet: true });
       }
       poller.lastStatus = app.status;
     }
-    if (TERMINAL_APPLICATION_STATUSES.has(app.status)) {
+    if (vocab.terminal.has(app.status)) {
       replaceChildren(pollStatus, bi('已是最终状态，不再自动刷新。', 'This is the final status; no more automatic updates.'));
       stopPolling();
       return;
@@ -560,9 +866,24 @@ async function tick(gen) {
 }
 
 /** Re-render the application; put focus back on the same control if it still exists. */
-function renderKeepingFocus(app) {
+/**
+ * The visits recorded against the application's assignment, for programmes that record visits;
+ * null when there are none to show (or they cannot be read now: the application still shows).
+ */
+async function loadVisits(app) {
+  if (!app.assignment?.id || !recordsVisits(vocab.byType.get(app.type))) return null;
+  try {
+    const page = await api.get(`/assignments/${encodeURIComponent(app.assignment.id)}/visits`);
+    const items = Array.isArray(page?.items) ? page.items : [];
+    return items.sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)));
+  } catch {
+    return null;
+  }
+}
+
+function renderKeepingFocus(app, visits) {
   const focusedId = detail.contains(document.activeElement) ? document.activeElement.id : '';
-  replaceChildren(detail, renderApplication(app));
+  replaceChildren(detail, renderApplication(app, visits));
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
@@ -595,8 +916,8 @@ const myApps = pagedList({
           dataset: { id: item.id },
         },
         h('span', { class: 'app-link-name' }, item.subject?.name ?? '—'),
-        h('span', { class: 'app-link-type' }, label(APPLICATION_TYPES, item.type)),
-        badge(APPLICATION_STATUS, item.status),
+        h('span', { class: 'app-link-type' }, label(vocab.applicationTypes, item.type)),
+        badge(vocab.applicationStatus, item.status),
         h('span', { class: 'meta' }, timeEl(item.createdAt)),
       ),
     ),
@@ -625,7 +946,6 @@ window.addEventListener('hashchange', route);
 
 async function start() {
   showIdentity(api.claims);
-  syncStreetInputs();
   startCountdowns();
   try {
     await api.getToken();
@@ -633,6 +953,19 @@ async function start() {
     replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
     return;
   }
+  try {
+    await loadVocabulary(api);
+  } catch (err) {
+    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '无法加载服务项目', titleEn: 'Could not load the programmes' }));
+    return;
+  }
+  renderProgrammeChoices();
+  renderNeeds();
+  renderRelationships();
+  renderDistricts();
+  applyGridMode();
+  fillLocationFrom(streetSelect.selectedOptions[0]);
+  form.dataset.ready = 'true';
   route();
   myApps.reload();
 }

@@ -3,27 +3,25 @@
 // `?district=` and `?sub=` in the page URL act as another official (default 320113, demo-staff).
 
 import {
-  APPLICATION_STATUS,
-  APPLICATION_TYPES,
   askDialog,
   badge,
   bi,
   createApi,
-  DISTRICTS,
   defList,
   errorBox,
   formatDateTime,
   formatSubsidy,
   h,
+  loadVocabulary,
   pagedList,
   pageParams,
   reasonsList,
   replaceChildren,
   runAction,
-  SUBSIDY_STATUS,
   showIdentity,
   svg,
   timeEl,
+  vocab,
 } from './api.js';
 
 const params = pageParams();
@@ -72,7 +70,7 @@ function renderSubsidy(s) {
   const li = h(
     'li',
     {},
-    h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, s.subjectName ?? '—'), badge(SUBSIDY_STATUS, s.status)),
+    h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, s.subjectName ?? '—'), badge(vocab.subsidyStatus, s.status)),
     defList([
       ['街道', 'Street', s.street],
       ['补贴标准', 'Amount', formatSubsidy(s.amount, s.currency, s.unit)],
@@ -158,7 +156,7 @@ async function toggleApplication(toggle, box, applicationId) {
     replaceChildren(
       box,
       defList([
-        ['申请状态', 'Application status', badge(APPLICATION_STATUS, app.status)],
+        ['申请状态', 'Application status', badge(vocab.applicationStatus, app.status)],
         ['年龄', 'Age', typeof subject.age === 'number' ? `${subject.age} 岁 ${subject.age} years` : null],
         ['身份证号', 'ID number', subject.idNumberMasked ? h('code', {}, subject.idNumberMasked) : null],
         ['地址', 'Address', [subject.address?.street, subject.address?.detail].filter(Boolean).join(' · ')],
@@ -189,6 +187,7 @@ const FIGURES = [
 
 const reportBox = $('#report');
 const reportSort = $('#report-sort');
+const reportType = $('#report-type');
 let report = null; // the last report loaded
 let chartBox = null; // where the SVG goes; redrawn when its width changes
 let chartWidth = 0;
@@ -211,7 +210,7 @@ function sortedStreets() {
 async function loadReport() {
   replaceChildren(reportBox, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
   try {
-    report = await api.get('/reports/supply-demand');
+    report = await api.get('/reports/supply-demand', { query: { type: reportType.value } });
     renderReport();
   } catch (err) {
     report = null;
@@ -228,8 +227,8 @@ async function loadReport() {
 function renderReport() {
   const streets = sortedStreets();
   const totals = figures(report.totals ?? sumFigures(streets));
-  const district = DISTRICTS[report.district];
-  const kind = APPLICATION_TYPES[report.kind];
+  const district = vocab.districts[report.district];
+  const kind = vocab.applicationTypes[report.kind];
 
   chartBox = h('div', { class: 'chart' });
   replaceChildren(
@@ -241,6 +240,8 @@ function renderReport() {
       kind ? ` · ${kind.zh} ${kind.en}` : report.kind ? ` · ${report.kind}` : '',
       ` · 生成时间 Generated ${formatDateTime(report.generatedAt)}`,
       report.policyVersion ? ` · 政策版本 Policy ${report.policyVersion}` : '',
+      report.unit ? ` · 单位 Unit: ${report.unit.zh} ${report.unit.en}` : '',
+      Number.isFinite(report.boundServed) ? ` · 可服务上界 Bound on served: ${report.boundServed}` : '',
     ),
     h(
       'ul',
@@ -460,6 +461,10 @@ function renderTable(streets, totals) {
   );
 }
 
+reportType.addEventListener('change', () => {
+  replaceChildren($('#allocation-result'));
+  loadReport();
+});
 reportSort.addEventListener('change', () => {
   if (report) renderReport();
 });
@@ -487,7 +492,7 @@ async function waitForRound(id) {
 $('#allocate').addEventListener('click', async (event) => {
   let result;
   const ok = await runAction([event.currentTarget], async () => {
-    const started = await api.post('/allocation-rounds', { type: 'meal' });
+    const started = await api.post('/allocation-rounds', { type: reportType.value });
     replaceChildren($('#allocation-result'), h('p', { class: 'meta' }, bi('正在全区统筹分配…', 'Allocating district-wide…')));
     try {
       result = await waitForRound(started.id);
@@ -519,20 +524,46 @@ window.addEventListener('resize', () => {
 
 // ---------------------------------------------------------------------------------------------
 
+/** "全部 All" and every status of the vocabulary, keeping the current choice. */
+function fillStatusFilter(select, table) {
+  const current = select.value;
+  replaceChildren(
+    select,
+    Object.entries(table).map(([code, s]) => h('option', { value: code }, `${s.zh} ${s.en}`)),
+    h('option', { value: '' }, '全部 All'),
+  );
+  select.value = current;
+}
+
+/** Every programme with district-wide allocation rounds (and so a supply–demand report). */
+function fillProgrammes() {
+  const wanted = reportType.value || params.get('type');
+  replaceChildren(
+    reportType,
+    vocab.programmes
+      .filter((p) => p.rounds)
+      .map((p) => h('option', { value: p.type }, `${p.nameZh} ${p.name}`)),
+  );
+  if (wanted && vocab.byType.get(wanted)?.rounds) reportType.value = wanted;
+}
+
 async function start() {
   showIdentity(claims);
-  const district = DISTRICTS[claims.district];
+  try {
+    await api.getToken();
+    await loadVocabulary(api);
+  } catch (err) {
+    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
+    return;
+  }
+  const district = vocab.districts[claims.district];
   replaceChildren(
     $('#district-line'),
     bi('辖区', 'District'),
     `：${district ? `${district.zh} ${district.en}` : ''} (${claims.district})`,
   );
-  try {
-    await api.getToken();
-  } catch (err) {
-    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
-    return;
-  }
+  fillStatusFilter(subsidyFilter, vocab.subsidyStatus);
+  fillProgrammes();
   subsidies.reload();
   loadReport();
 }

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
+
+/**
+ * Home visits (居家上门服务) across the three pages in a real (headless) browser: a family applies
+ * for a parent, a district official approves the subsidy in the staff console, the home-visit
+ * organisation accepts in its console and records a visit at the resident's address, and the
+ * family then sees the visit and the hours used. Then a grid worker files for a resident.
+ * `npm run test:browser`; Debian's Chromium driven by playwright-core.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = process.env.SCREENSHOT_DIR;
+
+// The resident of the example form: 仙林街道, the street's centre.
+const HOME = { latitude: 32.105, longitude: 118.93 };
+const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+
+let stack: LocalStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  stack = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `web-hv-${randomUUID().slice(0, 8)}` });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** `YYYY-MM-DDTHH:mm` in China time, as an `<input type=datetime-local>` in Asia/Shanghai takes it. */
+function chinaLocal(date: Date): string {
+  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
+/** A valid 18-character resident ID number (GB 11643 check character) from its first 17 digits. */
+function idNumber(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
+/** Rendered text with runs of white space as one space (English sits beside or under the Chinese). */
+const flat = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
+const text = (page: Page, selector: string) => () => flat(page.locator(selector));
+
+describe('home visits in the browser', () => {
+  it('a family applies, staff approve, the organisation records a visit, the family sees the hours used', async () => {
+    // 1. The family: the programme chooser and the needs come from GET /programmes.
+    const family = await (await browser.newContext(CONTEXT)).newPage();
+    await family.goto(`${stack.url}/?sub=browser-hv-${randomUUID()}`);
+    await family.locator('#apply-form[data-ready]').waitFor();
+    const homeVisit = family.locator('#programme-choices label', { hasText: '居家上门服务' });
+    expect(await flat(homeVisit)).toMatch(/^居家上门服务 Home visits/);
+    const closed = family.locator('#programme-choices label', { hasText: '适老化改造' });
+    expect(await flat(closed)).toContain('暂未开放 Not open yet');
+    expect(await closed.locator('input').isDisabled()).toBe(true);
+
+    await homeVisit.locator('input').check();
+    await family.getByLabel('助洁 Cleaning').check();
+    await family.selectOption('select[name="needs.careLevel"]', { label: '2 级 · 能力中度受损（中度失能） Level 2 · Moderately impaired' });
+    expect(await family.locator('#street-select').inputValue()).toBe('仙林街道');
+    await family.click('#submit');
+
+    // Care level 2, aged 82: 12 + 2 hours a month, the subsidy per hour awaiting approval.
+    await family.locator('#detail-view').waitFor({ state: 'visible' });
+    await expect.poll(text(family, '#detail'), { timeout: 15_000 }).toMatch(/待审批/);
+    const detail = await flat(family.locator('#detail'));
+    expect(detail).toContain('每月 14 小时 · 本月已用 0 小时');
+    expect(detail).toContain('元/小时');
+    expect(detail).toMatch(/助浴[\s\S]*助洁/);
+
+    // 2. A district official approves the subsidy in the staff console.
+    const staff = await (await browser.newContext(CONTEXT)).newPage();
+    await staff.goto(`${stack.url}/staff.html?sub=browser-official`);
+    const pending = staff.locator('#subsidies-list li', { hasText: '王秀英' });
+    await pending.waitFor();
+    expect(await flat(pending)).toContain('元/小时');
+    await pending.getByRole('button', { name: /批准/ }).click();
+    await staff.locator('dialog[open] button[type="submit"]').click();
+    await staff.locator('.toast', { hasText: '已批准' }).waitFor();
+    // The staff console offers every programme with allocation rounds.
+    expect(await staff.locator('#report-type option').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('居家上门服务')]));
+
+    // 3. The home-visit organisation accepts the offer; its phone is at the resident's door.
+    const orgContext = await browser.newContext({ ...CONTEXT, geolocation: { ...HOME, accuracy: 10 }, permissions: ['geolocation'] });
+    const org = await orgContext.newPage();
+    await org.goto(`${stack.url}/provider.html?providerId=${stack.demo.homeVisitProviderId}&sub=browser-org`);
+    const offer = org.locator('#offers-list li', { hasText: '王秀英' });
+    await expect
+      .poll(
+        async () => {
+          if (await offer.count()) return true;
+          await org.click('#offers-refresh');
+          return false;
+        },
+        { timeout: 15_000, interval: 1000 },
+      )
+      .toBe(true);
+    const offerText = await flat(offer);
+    expect(offerText).toContain('助洁');
+    expect(offerText).toContain('14 小时/月');
+    expect(offerText).toContain('2 级');
+    await offer.getByRole('button', { name: /接单/ }).click();
+    // The confirmation toast would sit over the form for 8 s: close it, as a user would.
+    await org.locator('.toast', { hasText: '已接单' }).getByRole('button', { name: /关闭/ }).click();
+
+    const accepted = org.locator('#all-list li', { hasText: '王秀英' }).filter({ hasText: '已接单' });
+    await accepted.locator('form.visit-form').waitFor();
+    const form = accepted.locator('form.visit-form');
+    // An hour's visit earlier today (2 h to 1 h ago): in this month unless the test runs in the
+    // first two hours of a month, China time.
+    const now = Date.now();
+    await form.locator('input[name="startedAt"]').fill(chinaLocal(new Date(now - 2 * 3_600_000)));
+    await form.locator('input[name="endedAt"]').fill(chinaLocal(new Date(now - 3_600_000)));
+    await form.getByLabel('助洁 Cleaning').check();
+    // Only the services the resident asked for are offered.
+    expect(await form.locator('input[name="services"]').count()).toBe(2);
+
+    // Typed in far from the address: refused, with the reason in Chinese and English.
+    await form.locator('input[name="lat"]').fill('32.2');
+    await form.locator('input[name="lng"]').fill('118.93');
+    await form.getByRole('button', { name: /登记/ }).click();
+    await expect.poll(() => flat(form), { timeout: 10_000 }).toMatch(/超出300米范围[\s\S]*within 300 m/);
+    if (SHOTS) await org.screenshot({ path: `${SHOTS}/home-visit-refused.png`, fullPage: true });
+
+    // From the browser's location, at the door: recorded.
+    await form.getByRole('button', { name: /使用当前位置/ }).click();
+    await expect.poll(() => form.locator('input[name="lat"]').inputValue()).toBe('32.105000');
+    await form.getByRole('button', { name: /登记/ }).click();
+    await org.locator('.toast', { hasText: '已登记上门服务 1 小时' }).waitFor();
+    await expect.poll(() => flat(accepted.locator('.visit-list')), { timeout: 10_000 }).toContain('60 分钟');
+    if (SHOTS) await org.screenshot({ path: `${SHOTS}/home-visit-recorded.png`, fullPage: true });
+
+    // 4. The family sees the visit and the hours used this month.
+    await expect.poll(text(family, '#detail'), { timeout: 15_000 }).toContain('本月已用 1 小时');
+    const after = await flat(family.locator('#detail'));
+    expect(after).toContain('每月 14 小时 · 本月已用 1 小时');
+    expect(after).toContain('14 hours a month · 1 used this month');
+    expect(after).toContain('栖霞区颐康居家养老服务中心');
+    expect(await family.locator('#visit-list li').count()).toBe(1);
+    expect(await flat(family.locator('#visit-list'))).toContain('助洁');
+    if (SHOTS) await family.screenshot({ path: `${SHOTS}/home-visit-family.png`, fullPage: true });
+  });
+
+  it('a grid worker files for a resident of their street and finds it in their list', async () => {
+    const grid = await (await browser.newContext(CONTEXT)).newPage();
+    await grid.goto(`${stack.url}/?role=grid&sub=browser-grid-${randomUUID()}`);
+    await grid.locator('#apply-form[data-ready]').waitFor();
+    expect(await flat(grid.locator('#form-title'))).toContain('网格员代办');
+    expect(await grid.locator('#street-select').inputValue()).toBe('仙林街道');
+    expect(await grid.locator('#street-select').isDisabled()).toBe(true);
+
+    await grid.fill('#subject-name', '李建国');
+    await grid.fill('#subject-id', idNumber('32011319400612001'));
+    await grid.click('#submit');
+
+    await grid.locator('#detail-view').waitFor({ state: 'visible' });
+    await expect.poll(text(grid, '#detail'), { timeout: 15_000 }).toMatch(/李建国/);
+    expect(await flat(grid.locator('#detail'))).toContain('代办网格员');
+    await expect.poll(text(grid, '#my-apps'), { timeout: 10_000 }).toMatch(/我代办的申请[\s\S]*李建国/);
+  });
+});
