@@ -253,3 +253,9 @@ export async function seedWaitlist(store: Store, apps: ApplicationRecord[]): Pro
   );
   return store.putAll(Applications, unique);
 }
+
+/** The demo's waiting lists: `count` residents for meals, half as many for home visits (each asking a month's hours). */
+export async function seedDemoWaitlists(store: Store, count: number): Promise<void> {
+  await seedWaitlist(store, demoWaitlist(count));
+  await seedWaitlist(store, demoWaitlist(Math.round(count / 2), undefined, 60_114, 'home-visit'));
+}

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { LocalBus, lambdaContext } from './bus';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from './dynamo';
 import { importRegistryFile } from './low-income';
-import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_PROVIDER_ID, demoWaitlist, seedProviders, seedWaitlist } from './seed';
+import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_PROVIDER_ID, seedDemoWaitlists, seedProviders } from './seed';
 import { createLocalServer } from './server';
 import { StreamPoller } from './stream';
 import { LocalTokens, localSecret } from './tokens';
@@ -110,11 +110,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await seedProviders(store);
     await importRegistryFile(store, LOW_INCOME_FILE);
   }
-  if (opts.demoWaitlist) {
-    // Home visits: half as many residents as meals, each asking for a month's hours.
-    await seedWaitlist(store, demoWaitlist(opts.demoWaitlist));
-    await seedWaitlist(store, demoWaitlist(Math.round(opts.demoWaitlist / 2), undefined, 60_114, 'home-visit'));
-  }
+  if (opts.demoWaitlist) await seedDemoWaitlists(store, opts.demoWaitlist);
 
   const tokens = LocalTokens.create(opts.dataDir ? join(opts.dataDir, 'token-key') : undefined);
   const server: Server = createLocalServer({ tokens, invoke: (fn, event) => invoke(fn, event) as ReturnType<Parameters<typeof createLocalServer>[0]['invoke']> });
