@@ -170,6 +170,7 @@ export const SubsidyView = z
   .object({
     id: z.string(),
     applicationId: z.string(),
+    type: applicationType.describe('The programme'),
     district: districtCode,
     street: z.string(),
     subjectName: z.string(),

@@ -128,6 +128,7 @@ export function subsidyRecord(overrides: Partial<SubsidyRecord> = {}): SubsidyRe
   return {
     id: SUBSIDY_ID,
     applicationId: APP_ID,
+    type: 'meal',
     district: DISTRICT,
     street: '仙林街道',
     subjectName: '王秀英',

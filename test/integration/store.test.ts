@@ -112,7 +112,7 @@ describe('transactions write all or nothing', () => {
 
 describe('access patterns', () => {
   it('lists pending subsidies of one district only, by status prefix, and pages', async () => {
-    const base = { currency: 'CNY' as const, unit: 'meal' as const, amount: 5, policyVersion: 'meal-subsidy/2026.1', version: 1, street: '仙林街道', subjectName: '张三' };
+    const base = { type: 'meal' as const, currency: 'CNY' as const, unit: 'meal' as const, amount: 5, policyVersion: 'meal-subsidy/2026.1', version: 1, street: '仙林街道', subjectName: '张三' };
     const { Subsidies } = await import('@huimin/store');
     const rows = [
       { id: 's1', district: '320113', status: 'PENDING' as const, createdAt: '2026-11-01T00:00:00.000Z' },

@@ -35,6 +35,7 @@ export async function assessEligibility(deps: Deps, applicationId: string, event
     subsidy = {
       id: randomUUID(),
       applicationId: app.id,
+      type: app.type,
       district: app.district,
       street: app.street,
       subjectName: app.subject.name,

@@ -57,6 +57,8 @@ export interface ApplicationRecord {
 export interface SubsidyRecord {
   id: string;
   applicationId: string;
+  /** The programme the subsidy belongs to. */
+  type: ApplicationType;
   district: string;
   street: string;
   subjectName: string;
