@@ -40,3 +40,23 @@ export function mealApplication(over: { idNumber?: string; district?: string; st
     ...(over.needs ? { needs: over.needs } : {}),
   };
 }
+
+/** A home-visit application (CONTRACT.md "Additions, v2"): by default the same 82-year-old woman, care level 2, cleaning. */
+export function homeVisitApplication(
+  over: { idNumber?: string; name?: string; district?: string; street?: string; lat?: number; lng?: number; services?: string[]; careLevel?: number } = {},
+) {
+  return {
+    type: 'home-visit',
+    applicant: { name: '王芳', phone: '13912345678' },
+    subject: {
+      name: over.name ?? '王秀英',
+      idNumber: over.idNumber ?? '320113194403150426',
+      address: {
+        district: over.district ?? '320113',
+        street: over.street ?? '仙林街道',
+        location: { lat: over.lat ?? 32.105, lng: over.lng ?? 118.93 },
+      },
+    },
+    needs: { services: over.services ?? ['cleaning'], careLevel: over.careLevel ?? 2 },
+  };
+}

@@ -23,7 +23,7 @@ export function offerWrites(
   { provider, distanceMetres }: Candidate,
   at: Date,
   cause: Cause,
-  via: 'matching' | 'allocation' = 'matching',
+  via: 'matching' | 'allocation' | 'requeue' = 'matching',
 ): { ops: TxOp[]; event: OutboxEvent } {
   const programme = programmeOf(app.type);
   const policy = policyOn(programme.policies, at);
@@ -47,8 +47,12 @@ export function offerWrites(
     updatedAt: iso,
     version: 1,
   };
-  // A waitlisted application allocated district-wide passes through MATCHING, as the machine requires.
-  const matching = app.status === 'WAITLISTED' ? moveApplication(app, 'MATCHING', at, {}, { note: 'Included in a district-wide allocation', noteZh: '纳入全区统筹分配' }) : app;
+  // A waitlisted application offered by a round or a release passes through MATCHING, as the machine requires.
+  const woken =
+    via === 'requeue'
+      ? { note: `Room opened at ${provider.name}`, noteZh: `${provider.name}有空余，重新匹配` }
+      : { note: 'Included in a district-wide allocation', noteZh: '纳入全区统筹分配' };
+  const matching = app.status === 'WAITLISTED' ? moveApplication(app, 'MATCHING', at, {}, woken) : app;
   const next = moveApplication(
     matching,
     'OFFERED',

@@ -1,9 +1,11 @@
-import { ApplicationRequeued } from '@huimin/events';
 import { type ApplicationRecord, TransactionConflictError } from '@huimin/store';
 import type { Deps } from '../lib/config';
-import { type Cause, newEvent } from '../lib/events';
+import type { Cause } from '../lib/events';
 import { CandidateFinder, demandOf } from './candidates';
-import { applicationWrites, moveApplication } from './history';
+import { lostPlaceRace, offerWrites } from './matching';
+
+/** Lost reservation races one release tolerates before leaving the rest to the next release. */
+const MAX_LOST_RACES = 10;
 
 /** Waitlist order: priority first (lower weight: older, more dependent, poorer), then time waited. */
 export function byPriorityThenWait(a: ApplicationRecord, b: ApplicationRecord): number {
@@ -11,44 +13,50 @@ export function byPriorityThenWait(a: ApplicationRecord, b: ApplicationRecord): 
 }
 
 /**
- * Room came free at a provider (a place, or hours): the waitlisted applications this provider could
- * serve go back to matching in priority order, then by time waited, as long as their demand fits in
- * what it has free. Each move carries a "consumed" marker for (this event, that application), so a
- * redelivered or replayed event moves nobody twice.
+ * Room came free at a provider (a place, or hours): the waitlisted applications this provider can
+ * serve are offered **there**, in priority order then by time waited, while their demand fits what
+ * it has free. Each offer is the matcher's own transaction (conditional reservation, assignment,
+ * application, event) plus a "consumed" marker for (this event, that application), so a redelivered
+ * or replayed event offers nobody twice.
+ *
+ * Offering at the releasing provider, rather than waking residents for the matcher to place at the
+ * nearest provider with room, is what keeps the order: otherwise a resident woken by one release can
+ * take the hours another release meant for someone of higher priority, and the hours it was woken
+ * for sit free with no event left to wake anyone (test/integration/home-visit-requeue-race.test.ts).
+ * When two releases at one provider run at once, the reservation's condition decides: a lost race
+ * re-reads what is free and goes on down the list.
  *
  * The district's waitlist of that programme is read whole to order it by priority: a district's
  * waitlist is thousands at most, and only the index's time order is kept in the key.
  */
 export async function requeueWaitlisted(deps: Deps, providerId: string, eventId: string, cause: Cause): Promise<number> {
   const { store, now } = deps;
-  const provider = await store.getProvider(providerId);
-  if (!provider) return 0;
-  let free = provider.available;
-  if (free <= 0) return 0;
-  const finder = new CandidateFinder([provider]);
+  let provider = await store.getProvider(providerId);
+  if (!provider || provider.available <= 0) return 0;
   const at = now();
   const waiting = (await store.listAllApplicationsByDistrictTypeStatus(provider.district, provider.kind, 'WAITLISTED')).sort(byPriorityThenWait);
-  let moved = 0;
-  for (const app of waiting) {
+  let offered = 0;
+  let lostRaces = 0;
+  for (let i = 0; i < waiting.length && provider && provider.available > 0; i++) {
+    const app = waiting[i]!;
     const demand = demandOf(app);
-    if (demand > free) continue;
-    if (finder.find(app, { freeOnly: true, at }).length === 0) continue;
-    const next = moveApplication(app, 'MATCHING', at, {}, { note: `Room opened at ${provider.name}`, noteZh: `${provider.name}有空余，重新匹配` });
-    const event = newEvent(
-      ApplicationRequeued,
-      { applicationId: app.id, type: app.type, district: app.district, applicationStatus: 'MATCHING' },
-      { correlationId: app.correlationId, causationId: cause.causationId },
-      `${app.id}:${app.version + 1}`,
-      at,
-    );
+    if (demand > provider.available) continue;
+    const candidate = new CandidateFinder([provider]).find(app, { freeOnly: true, at })[0];
+    if (!candidate) continue;
+    const { ops, event } = offerWrites(store, app, candidate, at, { correlationId: app.correlationId, causationId: cause.causationId }, 'requeue');
     try {
-      await store.commit([...applicationWrites(store, app, next), store.consumed('requeueWaitlisted', `${eventId}:${app.id}`, at)], [event], at);
-      moved++;
-      free -= demand;
+      await store.commit([...ops, store.consumed('requeueWaitlisted', `${eventId}:${app.id}`, at)], [event], at);
+      offered++;
+      provider = { ...provider, reserved: provider.reserved + demand, available: provider.available - demand };
     } catch (err) {
       if (!(err instanceof TransactionConflictError)) throw err;
+      // Another offer took room here first: re-read what is left and try this resident again, so
+      // priority still decides. Otherwise this resident moved meanwhile: the next one is tried.
+      if (lostPlaceRace(err) && lostRaces++ < MAX_LOST_RACES) {
+        provider = await store.getProvider(providerId);
+        i--;
+      }
     }
-    if (free <= 0) break;
   }
-  return moved;
+  return offered;
 }

@@ -53,7 +53,7 @@ describe('requeue-waitlisted consumer', () => {
     expect(moved).toEqual([waiting(3).id, waiting(4).id]);
   });
 
-  it('moves the longest-waiting application back to matching, as many as there are free places', async () => {
+  it('offers the longest-waiting application at the provider with the free place, as many as there are free places', async () => {
     await handler(busEvent(completed), context);
 
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: `PROVIDER#${PROVIDER_ID}`, sk: 'PROVIDER' } });
@@ -65,24 +65,44 @@ describe('requeue-waitlisted consumer', () => {
       ScanIndexForward: true,
     });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    const [appPut, marker, outbox] = transactItems(ddb);
+    const [appPut, reserve, assignmentPut, marker, outbox, ...rest] = transactItems(ddb);
+    expect(rest).toEqual([]);
+    // Offered at the provider whose place came free, through WAITLISTED → MATCHING → OFFERED.
     expect(appPut?.Put).toMatchObject({
-      Item: { id: waiting(1).id, status: 'MATCHING', version: 5, gsi3pk: `APP#gsi3#${DISTRICT}#meal#MATCHING` },
+      Item: { id: waiting(1).id, status: 'OFFERED', version: 5, gsi3pk: `APP#gsi3#${DISTRICT}#meal#OFFERED`, assignment: { providerId: PROVIDER_ID } },
       ConditionExpression: '#v = :v',
       ExpressionAttributeValues: { ':v': 4 },
     });
-    // A redelivered event finds this marker and moves nobody twice.
+    expect(((appPut?.Put?.Item?.history ?? []) as { status: string }[]).map((h) => h.status).slice(-2)).toEqual(['MATCHING', 'OFFERED']);
+    expect(reserve?.Update).toMatchObject({ Key: { pk: `PROVIDER#${PROVIDER_ID}`, sk: 'PROVIDER' }, ConditionExpression: 'attribute_exists(pk) AND #a >= :n', ExpressionAttributeValues: { ':n': 1 } });
+    expect(assignmentPut?.Put?.Item).toMatchObject({ applicationId: waiting(1).id, providerId: PROVIDER_ID, status: 'OFFERED', units: 1 });
+    // A redelivered event finds this marker and offers nobody twice.
     expect(marker?.Put).toMatchObject({
       Item: { pk: `CONSUMED#requeueWaitlisted#${completed.detail.metadata.eventId}:${waiting(1).id}` },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
     expect(outboxEvent(outbox!)).toMatchObject({
-      detailType: 'ApplicationRequeued',
+      detailType: 'AssignmentOffered',
       detail: {
         metadata: { correlationId: waiting(1).id, causationId: completed.detail.metadata.eventId },
-        data: { applicationId: waiting(1).id, applicationStatus: 'MATCHING' },
+        data: { applicationId: waiting(1).id, providerId: PROVIDER_ID, applicationStatus: 'OFFERED' },
       },
     });
+  });
+
+  it('goes on down the list when another offer took the room first, re-reading what is left', async () => {
+    // Prepare: two places free; the first offer loses its reservation to a concurrent one, leaving one.
+    tableWith(ddb, Providers.toItem(providerRecord({ id: PROVIDER_ID, capacity: 40, reserved: 38 })));
+    ddb.on(QueryCommand).resolves({ Items: [waiting(1), waiting(2), waiting(3)].map((a) => Applications.toItem(a)) });
+    ddb.on(TransactWriteCommand).rejectsOnce(transactionCancelled('None', 'ConditionalCheckFailed', 'None', 'None', 'None')).resolves({});
+
+    // Act
+    await handler(busEvent(completed), context);
+
+    // Assess: the lost race re-read the provider, then offered the next two in order
+    expect(ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.pk === `PROVIDER#${PROVIDER_ID}`)).toHaveLength(2);
+    const offered = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]?.Put?.Item?.id);
+    expect(offered).toEqual([waiting(1).id, waiting(1).id, waiting(2).id]);
   });
 
   it('passes over an application someone else moved first and takes the next', async () => {
@@ -91,7 +111,7 @@ describe('requeue-waitlisted consumer', () => {
     await handler(busEvent(completed), context);
 
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    expect(transactItems(ddb, 1)[0]?.Put?.Item).toMatchObject({ id: waiting(2).id, status: 'MATCHING' });
+    expect(transactItems(ddb, 1)[0]?.Put?.Item).toMatchObject({ id: waiting(2).id, status: 'OFFERED' });
   });
 
   it('does nothing for a provider that no longer exists', async () => {
