@@ -28,29 +28,30 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** For every meal point: places held never exceed capacity, and equal its open assignments. */
-async function assertNoOverbooking() {
-  const providers = await stack.store.listAllProvidersByDistrict('320113', 'meal');
+/** For every provider of a programme: units held (places, hours) never exceed capacity, and equal those of its open assignments. */
+async function assertNoOverbooking(type: 'meal' | 'home-visit' = 'meal') {
+  const providers = await stack.store.listAllProvidersByDistrict('320113', type);
   for (const p of providers) {
     let open = 0;
     for (const status of ['OFFERED', 'ACCEPTED'] as const) {
       let nextToken: string | undefined;
       do {
         const page = await stack.store.listAssignmentsByProvider(p.id, { status, limit: 100, nextToken });
-        open += page.items.length;
+        open += page.items.reduce((n, a) => n + a.units, 0);
         nextToken = page.nextToken;
       } while (nextToken);
     }
     expect(p.reserved, p.id).toBeLessThanOrEqual(p.capacity);
     expect(p.reserved, p.id).toBe(open);
+    expect(p.available, p.id).toBe(p.capacity - p.reserved);
   }
 }
 
 /** Starts a round (202, RUNNING) and polls GET /allocation-rounds/{id} until it is COMPLETED. */
-async function runRound(token: string): Promise<Json> {
-  const started = await call<Json>('POST', '/allocation-rounds', { token, body: { type: 'meal' } });
+async function runRound(token: string, type: 'meal' | 'home-visit' = 'meal'): Promise<Json> {
+  const started = await call<Json>('POST', '/allocation-rounds', { token, body: { type } });
   expect(started.status).toBe(202);
-  expect(started.body).toMatchObject({ status: 'RUNNING', type: 'meal', district: '320113' });
+  expect(started.body).toMatchObject({ status: 'RUNNING', type, district: '320113' });
   expect(started.body).not.toHaveProperty('offered');
   return eventually(async () => {
     const r = await call<Json>('GET', `/allocation-rounds/${started.body.id}`, { token });
@@ -135,6 +136,38 @@ describe('district-wide allocation and the supply–demand report', () => {
     expect(one.status).toBe(403);
     expect(none.status).toBe(404);
     expect(theirs.body.items).toEqual([]);
+  });
+
+  it('reports and allocates home visits in hours: each resident wholly at one organisation, never beyond its hours', async () => {
+    // Prepare: the demo's home-visit waitlist asks for more hours than the six organisations have
+    const waiting = await stack.store.listAllApplicationsByDistrictTypeStatus('320113', 'home-visit', 'WAITLISTED');
+    const hoursAsked = waiting.reduce((n, a) => n + (a.eligibility?.demand ?? 0), 0);
+
+    // Act
+    const report = await call<Json>('GET', '/reports/supply-demand?type=home-visit', { token: staff });
+    const round = await runRound(staff, 'home-visit');
+
+    // Assess: the report counts hours; served never passes the relaxation's bound or the hours declared
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ kind: 'home-visit', unit: { en: 'hours a month' }, policyVersion: 'home-visit-subsidy/2026.1' });
+    const { totals } = report.body;
+    expect(totals.demand).toBe(hoursAsked);
+    expect(totals.served).toBeGreaterThan(0);
+    expect(totals.served).toBeLessThanOrEqual(Math.min(totals.capacity, report.body.boundServed));
+    expect(round).toMatchObject({ status: 'COMPLETED', type: 'home-visit', considered: waiting.length, policyVersion: 'home-visit-subsidy/2026.1' });
+    expect(round.offered).toBeGreaterThan(0);
+    expect(round.offered + round.conflicts).toBe(round.planned);
+    await stack.settle();
+    await assertNoOverbooking('home-visit');
+    // Every offer reserved the resident's whole month at one organisation that covers the street.
+    const offered = await stack.store.listAllApplicationsByDistrictTypeStatus('320113', 'home-visit', 'OFFERED');
+    expect(offered).toHaveLength(round.offered);
+    for (const app of offered) {
+      const a = await stack.store.getAssignment(app.assignment!.id);
+      const org = await stack.store.getProvider(a!.providerId);
+      expect(a!.units).toBe(app.eligibility?.demand);
+      expect(org!.streets).toContain(app.street);
+    }
   });
 
   it('is for district staff only, and for open programmes only', async () => {

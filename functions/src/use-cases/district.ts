@@ -1,9 +1,5 @@
 import { type ApplicationType, type PolicyBase, policyOn, programmeOf } from '@huimin/domain';
-import * as matching from '@huimin/matching';
-import { solveAssignmentLists } from '@huimin/matching';
-
-// TEMP until packages/matching exports it
-const solveDemandAssignmentLists = (matching as unknown as Record<string, (i: unknown) => { assignments: Map<string, string | null>; served: number; objective: number; used: Map<string, number>; bound: { servedDemand: number } }>).solveDemandAssignmentLists!;
+import { solveAssignmentLists, solveDemandAssignmentLists } from '@huimin/matching';
 
 import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
 import { type Candidate, CandidateFinder, demandOf } from './candidates';

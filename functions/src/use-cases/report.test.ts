@@ -58,4 +58,35 @@ describe('the supply–demand report', () => {
 
     expect(report.totals).toMatchObject({ demand: 1, capacity: 10, served: 0, unmet: 1, spare: 10, naiveUnmet: 1 });
   });
+
+  it('counts home visits in hours: a resident is served wholly by one organisation that covers the street, never split', () => {
+    // Prepare: two organisations with 10 hours each; residents asking 14, 6 and 6 hours (26 in all).
+    const hv = (id: string, hours: number, weight: number) =>
+      applicationRecord({
+        id,
+        type: 'home-visit',
+        status: 'WAITLISTED',
+        street: A.street,
+        subject: { ...applicationRecord().subject, address: { district: '320113', street: A.street, location: A.location } },
+        needs: { services: ['cleaning'], careLevel: 2 },
+        eligibility: { eligible: true, reasons: [], policyVersion: 'home-visit-subsidy/2026.1', age: 82, demand: hours, priorityWeight: weight },
+      });
+    const org = (id: string, streets: string[]) =>
+      providerRecord({ id, kind: 'home-visit', capacity: 10, services: ['cleaning'], streets, ...B });
+    const apps = [hv('big', 14, 0.4), hv('six-a', 6, 1), hv('six-b', 6, 1)];
+    const providers = [org('o1', [A.street]), org('o2', [A.street]), org('elsewhere', [B.street])];
+
+    // Act
+    const solution = solveDistrict('home-visit', apps, providers, (p) => p.capacity, NOW);
+    const report = supplyDemandReport('320113', apps, providers, NOW, 'home-visit');
+
+    // Assess: 14 hours fit nowhere whole; the two 6-hour residents take one organisation each
+    expect(solution.chosen.get('big')).toBeNull();
+    expect(new Set([solution.chosen.get('six-a')?.provider.id, solution.chosen.get('six-b')?.provider.id])).toEqual(new Set(['o1', 'o2']));
+    expect(solution.servedUnits).toBe(12);
+    // Split hours could serve 20 of the 26: the relaxation's bound says how far from it whole visits are.
+    expect(solution.boundUnits).toBe(20);
+    expect(report).toMatchObject({ kind: 'home-visit', unit: { zh: '小时/月' }, boundServed: 20 });
+    expect(report.totals).toMatchObject({ demand: 26, capacity: 30, served: 12, unmet: 14 });
+  });
 });

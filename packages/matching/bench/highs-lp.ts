@@ -98,3 +98,102 @@ export async function solveWithHighs(problem: AssignmentProblem, timeLimitSecond
   }
   return { status: solution.Status, served, objective, assignment, lpMs: t1 - t0, solveMs: t2 - t1 };
 }
+
+/**
+ * The home-visit LP relaxation in CPLEX LP format, in shares x_a ∈ [0, 1] of resident r's
+ * hours on arc a (y_a = d_r · x_a hours):
+ *
+ *   minimise   Σ_a (cost_a − M · d_r) x_a
+ *   subject to Σ_{a of resident r} x_a <= 1              (row r<r>)
+ *              Σ_{a into provider p} d_r x_a <= cap_p     (row p<p>)
+ *              x >= 0
+ *
+ * M = (min(P, R) + 1) · max_a(cost_a / d_r) + 1 (rounded up) exceeds the per-hour cost of
+ * any augmenting path, so the optimum serves the most hours and, among those, costs least:
+ * the relaxation `solveDemandAssignment` reports as its bound. Objective coefficients are
+ * integers; no cost is rounded.
+ */
+export function demandLp(problem: AssignmentProblem & { demand: ArrayLike<number> }): string {
+  const { residentCount: R, providerCount: P, capacity, arcStart, arcProvider, arcCost, demand } = problem;
+  const A = arcProvider.length;
+  let maxUnit = 0;
+  for (let r = 0; r < R; r++) {
+    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) maxUnit = Math.max(maxUnit, arcCost[a]! / demand[r]!);
+  }
+  const M = Math.ceil((Math.min(P, R) + 1) * maxUnit) + 1;
+  const parts: string[] = ['Minimize\n obj:'];
+  let line: string[] = [];
+  const flush = (): void => {
+    if (line.length > 0) parts.push(` ${line.join(' ')}\n`);
+    line = [];
+  };
+  for (let r = 0; r < R; r++) {
+    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) {
+      line.push(`- ${M * demand[r]! - arcCost[a]!} x${a}`); // always negative
+      if (line.length === 12) flush();
+    }
+  }
+  if (A === 0) line.push('0 x0');
+  flush();
+  parts.push('Subject To\n');
+  for (let r = 0; r < R; r++) {
+    if (arcStart[r + 1]! === arcStart[r]!) continue;
+    line = [];
+    parts.push(` r${r}:`);
+    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) line.push(`${a === arcStart[r] ? '' : '+ '}x${a}`);
+    parts.push(` ${line.join(' ')} <= 1\n`);
+  }
+  const incoming: number[][] = Array.from({ length: P }, () => []);
+  const residentOf = new Int32Array(A);
+  for (let r = 0; r < R; r++) for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) residentOf[a] = r;
+  for (let a = 0; a < A; a++) incoming[arcProvider[a]!]!.push(a);
+  for (let p = 0; p < P; p++) {
+    const arcs = incoming[p]!;
+    if (arcs.length === 0) continue;
+    parts.push(` p${p}:`);
+    for (let i = 0; i < arcs.length; i += 12) {
+      const chunk = arcs.slice(i, i + 12).map((a, k) => `${i + k === 0 ? '' : '+ '}${demand[residentOf[a]!]!} x${a}`);
+      parts.push(` ${chunk.join(' ')}\n`);
+    }
+    parts.push(` <= ${capacity[p]!}\n`);
+  }
+  parts.push('End\n');
+  return parts.join('');
+}
+
+export interface HighsLpOutcome {
+  status: string;
+  /** Hours served in the LP optimum (Σ d_r x_a). */
+  servedDemand: number;
+  /** Σ cost_a x_a at the LP optimum. */
+  objective: number;
+  lpMs: number;
+  solveMs: number;
+}
+
+/** Solves the home-visit LP relaxation with HiGHS (WebAssembly). */
+export async function solveDemandLpWithHighs(
+  problem: AssignmentProblem & { demand: ArrayLike<number> },
+  timeLimitSeconds = 600,
+): Promise<HighsLpOutcome> {
+  solverPromise ??= highsLoader();
+  const highs = await solverPromise;
+  const t0 = performance.now();
+  const lp = demandLp(problem);
+  const t1 = performance.now();
+  const solution = highs.solve(lp, { output_flag: false, time_limit: timeLimitSeconds });
+  const t2 = performance.now();
+  let servedDemand = 0;
+  let objective = 0;
+  if (solution.Status === 'Optimal') {
+    for (let r = 0; r < problem.residentCount; r++) {
+      for (let a = problem.arcStart[r]!; a < problem.arcStart[r + 1]!; a++) {
+        const column = solution.Columns[`x${a}`];
+        const x = column !== undefined && 'Primal' in column ? column.Primal : 0;
+        servedDemand += problem.demand[r]! * x;
+        objective += problem.arcCost[a]! * x;
+      }
+    }
+  }
+  return { status: solution.Status, servedDemand, objective, lpMs: t1 - t0, solveMs: t2 - t1 };
+}

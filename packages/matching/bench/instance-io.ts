@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AssignmentProblem } from '../src/assignment';
 
 export interface BinaryProblem extends AssignmentProblem {
@@ -45,4 +45,24 @@ export function readProblem(file: string): BinaryProblem {
   at += (8 - (at % 8)) % 8;
   const arcCost = new Float64Array(buffer, at, A);
   return { residentCount: R, providerCount: P, capacity, arcStart, arcProvider, arcCost };
+}
+
+export interface BinaryDemandProblem extends BinaryProblem {
+  demand: Int32Array;
+}
+
+/** The assignment layout, then demand (Int32 per resident) appended after the costs. */
+export function writeDemandProblem(file: string, problem: BinaryDemandProblem): void {
+  writeProblem(file, problem);
+  appendFileSync(file, Buffer.from(problem.demand.buffer, problem.demand.byteOffset, problem.demand.byteLength));
+}
+
+export function readDemandProblem(file: string): BinaryDemandProblem {
+  const problem = readProblem(file);
+  const bytes = readFileSync(file);
+  const R = problem.residentCount;
+  const at = bytes.byteLength - 4 * R;
+  const demand = new Int32Array(R);
+  Buffer.from(demand.buffer).set(bytes.subarray(at, at + 4 * R));
+  return { ...problem, demand };
 }

@@ -8,8 +8,14 @@
  * solver's input form — LP text, edge lists, matrices — included). Memory is the child's
  * peak RSS (the whole process: Node itself, the instance and the solver). The parent kills
  * a child at its time box.
+ *
+ * Home-visit rows (`hv1k`, `hv10k`, `hv200k`; `--home-visit` runs only those): residents need
+ * several hours each, served wholly by one organisation. Ours reports the integral answer and
+ * the LP relaxation's optimum (its bound); HiGHS (WebAssembly) and, when `import scipy` works,
+ * native HiGHS through scipy solve the same LP relaxation, and the check column compares our
+ * bound with their optimum.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { deferredAcceptance } from '../src/deferred-acceptance';
 import { createSpatialIndex } from '../src/spatial';
 import { generateChildcareRound, generateInstance, qixiaSampler } from './generate';
-import { writeProblem } from './instance-io';
+import { generateHomeVisitInstance } from './generate-home-visit';
+import { writeDemandProblem, writeProblem } from './instance-io';
 
 interface Size {
   name: string;
@@ -32,6 +39,15 @@ const ALL_SIZES: Size[] = [
   { name: '50k', residents: 50_000, providers: 2_000, seed: 1003 },
   { name: '200k', residents: 200_000, providers: 5_000, seed: 1004 },
 ];
+
+/** Home-visit instances (bench/generate-home-visit.ts). */
+const HV_SIZES: Size[] = [
+  { name: 'hv1k', residents: 1_000, providers: 100, seed: 2001 },
+  { name: 'hv10k', residents: 10_000, providers: 500, seed: 2002 },
+  { name: 'hv200k', residents: 200_000, providers: 5_000, seed: 2004 },
+];
+/** What a run without --sizes includes. */
+const HV_DEFAULT = ['hv10k', 'hv200k'];
 
 type Solver = 'ours' | 'highs' | 'min-cost-flow' | 'munkres';
 const SOLVERS: Solver[] = ['ours', 'highs', 'min-cost-flow', 'munkres'];
@@ -65,34 +81,53 @@ interface Row {
   detail?: string;
 }
 
-function parseArgs(argv: string[]): { json?: string; sizes: Size[]; quick: boolean } {
+function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Size[]; quick: boolean } {
   let json: string | undefined;
   let sizes = ALL_SIZES;
+  let hvSizes = HV_SIZES.filter((s) => HV_DEFAULT.includes(s.name));
   let quick = false;
+  let homeVisitOnly = false;
+  let sizesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') json = argv[++i];
     else if (arg === '--quick') quick = true;
+    else if (arg === '--home-visit') homeVisitOnly = true;
     else if (arg === '--sizes') {
+      sizesGiven = true;
       const wanted = (argv[++i] ?? '').split(',').map((s) => s.trim().toLowerCase());
       sizes = ALL_SIZES.filter((s) => wanted.includes(s.name));
-      const unknown = wanted.filter((w) => !ALL_SIZES.some((s) => s.name === w));
-      if (unknown.length > 0) throw new Error(`unknown size(s) ${unknown.join(', ')}; known: 1k, 10k, 50k, 200k`);
+      hvSizes = HV_SIZES.filter((s) => wanted.includes(s.name));
+      const known = [...ALL_SIZES, ...HV_SIZES].map((s) => s.name);
+      const unknown = wanted.filter((w) => !known.includes(w));
+      if (unknown.length > 0) throw new Error(`unknown size(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
     } else if (arg !== '--') throw new Error(`unknown argument ${arg}`);
   }
-  if (quick && !argv.includes('--sizes')) sizes = ALL_SIZES.slice(0, 2);
-  return { json, sizes, quick };
+  if (quick && !sizesGiven) {
+    sizes = ALL_SIZES.slice(0, 2);
+    hvSizes = HV_SIZES.slice(0, 2);
+  }
+  if (homeVisitOnly) {
+    sizes = [];
+    if (!sizesGiven && !quick) hvSizes = HV_SIZES.filter((s) => HV_DEFAULT.includes(s.name));
+  }
+  return { json, sizes, hvSizes, quick };
 }
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '../../..');
 const workerPath = path.join(benchDir, 'worker.ts');
+const scipyScript = path.join(benchDir, 'scipy-hv.py');
 
 interface WorkerResult {
+  /** Warm median; null when only the cold run was made. */
   ms: number;
   coldMs: number;
   served: number;
   objective: number;
+  servedDemand?: number;
+  boundDemand?: number;
+  boundObjective?: number;
   peakMb: number;
   baseMb: number;
   detail: string;
@@ -101,9 +136,13 @@ interface WorkerResult {
 /** Repeated warm solves per size: enough for a median where a solve is quick. */
 const warmRunsFor = (residents: number) => (residents <= 10_000 ? 5 : residents <= 50_000 ? 3 : 1);
 
-function runWorker(file: string, solver: Solver, killMs: number, warmRuns: number): Promise<WorkerResult | { error: string }> {
+function runWorker(file: string, solver: string, killMs: number, warmRuns: number): Promise<WorkerResult | { error: string }> {
+  const [command, args] =
+    solver === 'hv-scipy'
+      ? ['python3', [scipyScript, file, String(warmRuns)]]
+      : [process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver, String(warmRuns)]];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver, String(warmRuns)], {
+    const child = spawn(command, args, {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -164,7 +203,7 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 async function main(): Promise<void> {
-  const { json, sizes, quick } = parseArgs(process.argv.slice(2));
+  const { json, sizes, hvSizes, quick } = parseArgs(process.argv.slice(2));
   const cpu = os.cpus();
   console.log(
     `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ` +
@@ -173,9 +212,24 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(' ')}`,
   );
-  console.log(`sizes: ${sizes.map((s) => s.name).join(', ')}${quick ? ' (quick)' : ''}`);
+  console.log(`sizes: ${[...sizes, ...hvSizes].map((s) => s.name).join(', ')}${quick ? ' (quick)' : ''}`);
   console.log('');
+  const rows: (Row | HvRow)[] = [];
+  if (sizes.length > 0) rows.push(...(await runAssignmentSizes(sizes, quick)));
+  if (sizes.length > 0 && hvSizes.length > 0) console.log('');
+  if (hvSizes.length > 0) rows.push(...(await runHomeVisitSizes(hvSizes, quick)));
 
+
+  if (json !== undefined) {
+    writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);
+    console.log(`\nrows written to ${json}`);
+  }
+}
+
+
+
+/** The capacitated assignment rows, then deferred acceptance and candidate search. */
+async function runAssignmentSizes(sizes: Size[], quick: boolean): Promise<Row[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'huimin-bench-'));
   const rows: Row[] = [];
   const lastMeasured = new Map<Solver, { residents: number; ms: number }>();
@@ -331,10 +385,189 @@ async function main(): Promise<void> {
       `max ${fmt(times[queries - 1]!, 1)} µs; ${fmt(found / queries, 1)} candidates per query, sorted nearest first`,
   );
 
-  if (json !== undefined) {
-    writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);
-    console.log(`\nrows written to ${json}`);
+  return rows;
+}
+
+type HvSolver = 'hv-ours' | 'hv-highs' | 'hv-scipy';
+const HV_SOLVERS: HvSolver[] = ['hv-ours', 'hv-highs', 'hv-scipy'];
+const HV_KILL_MS: Record<HvSolver, number> = { 'hv-ours': 300_000, 'hv-highs': 300_000, 'hv-scipy': 900_000 };
+const HV_LABEL: Record<HvSolver, string> = { 'hv-ours': 'ours', 'hv-highs': 'highs (LP)', 'hv-scipy': 'scipy-highs (LP)' };
+
+interface HvRow {
+  kind: 'home-visit';
+  size: string;
+  residents: number;
+  providers: number;
+  arcs: number;
+  totalDemand: number;
+  totalCapacity: number;
+  solver: HvSolver;
+  ms: number | null;
+  coldMs: number | null;
+  ratioToOurs: number | null;
+  peakMb: number | null;
+  /** Ours: residents served and hours served by the integral answer, its cost. */
+  served: number | null;
+  servedDemand: number | null;
+  objective: number | null;
+  /** The LP relaxation's optimum: ours' bound, or the LP solver's answer. */
+  boundDemand: number | null;
+  boundObjective: number | null;
+  gapPct: number | null;
+  check: string;
+  skipped: boolean;
+  detail?: string;
+}
+
+function scipyAvailable(): boolean {
+  const probe = spawnSync('python3', ['-c', 'import scipy, numpy'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+const sameLp = (a: HvRow, b: HvRow): boolean =>
+  Math.abs(a.boundDemand! - b.boundDemand!) <= 1e-6 * Math.max(1, Math.abs(b.boundDemand!)) &&
+  Math.abs(a.boundObjective! - b.boundObjective!) <= 1e-6 * Math.max(1, Math.abs(b.boundObjective!));
+
+/** Home-visit rows: ours (integral answer + its LP bound) against LP solvers on the relaxation. */
+async function runHomeVisitSizes(sizes: Size[], quick: boolean): Promise<HvRow[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'huimin-bench-hv-'));
+  const rows: HvRow[] = [];
+  const hasScipy = scipyAvailable();
+  const lastMeasured = new Map<HvSolver, { residents: number; ms: number }>();
+  try {
+    for (const size of sizes) {
+      const t0 = performance.now();
+      const instance = generateHomeVisitInstance({ residents: size.residents, providers: size.providers, seed: size.seed });
+      const problem = instance.problem;
+      const arcs = problem.arcProvider.length;
+      const file = path.join(dir, `home-visit-${size.name}.bin`);
+      writeDemandProblem(file, problem);
+      console.log(
+        `home-visit instance ${size.name}: ${fmt(size.residents)} residents × ${fmt(size.providers)} organisations, ${fmt(arcs)} arcs ` +
+          `(${(arcs / size.residents).toFixed(1)} per resident), ${fmt(instance.totalDemand)} hours entitled, ` +
+          `${fmt(instance.totalCapacity)} declared (${((100 * instance.totalCapacity) / instance.totalDemand).toFixed(0)} %), ` +
+          `seed ${size.seed}, generated in ${fmt(performance.now() - t0)} ms`,
+      );
+      const sizeRows: HvRow[] = [];
+      for (const solver of HV_SOLVERS) {
+        const base: HvRow = {
+          kind: 'home-visit',
+          size: size.name,
+          residents: size.residents,
+          providers: size.providers,
+          arcs,
+          totalDemand: instance.totalDemand,
+          totalCapacity: instance.totalCapacity,
+          solver,
+          ms: null,
+          coldMs: null,
+          ratioToOurs: null,
+          peakMb: null,
+          served: null,
+          servedDemand: null,
+          objective: null,
+          boundDemand: null,
+          boundObjective: null,
+          gapPct: null,
+          check: '',
+          skipped: true,
+        };
+        const previous = lastMeasured.get(solver);
+        const predicted = previous === undefined ? 0 : previous.ms * (size.residents / previous.residents) ** GROWTH.highs;
+        let skip: string | undefined;
+        if (solver === 'hv-highs' && (size.residents > HIGHS_MAX_RESIDENTS || (quick && size.residents > 1_000))) {
+          skip = `skipped (time box)${previous ? `: ${fmt(previous.ms / 1000, 1)} s at ${fmt(previous.residents)} residents, predicted ~${fmt(predicted / 1000)} s` : ''}`;
+        } else if (solver === 'hv-scipy' && !hasScipy) {
+          skip = 'skipped: python3 cannot import scipy (optional; nothing is installed for it)';
+        } else if (solver === 'hv-scipy' && quick && size.residents > 10_000) {
+          skip = 'skipped (quick)';
+        }
+        if (skip !== undefined) {
+          sizeRows.push({ ...base, check: skip });
+          continue;
+        }
+        // Native HiGHS needs minutes for the 200k LP: there it runs once (cold only).
+        const warmRuns = solver === 'hv-scipy' && size.residents > 10_000 ? 0 : warmRunsFor(size.residents);
+        const outcome = await runWorker(file, solver, HV_KILL_MS[solver], warmRuns);
+        if ('error' in outcome) {
+          sizeRows.push({ ...base, check: `failed: ${outcome.error}` });
+          continue;
+        }
+        lastMeasured.set(solver, { residents: size.residents, ms: outcome.coldMs });
+        const ours = solver === 'hv-ours';
+        sizeRows.push({
+          ...base,
+          skipped: false,
+          ms: outcome.ms,
+          coldMs: outcome.coldMs,
+          peakMb: outcome.peakMb,
+          served: ours ? outcome.served : null,
+          servedDemand: ours ? (outcome.servedDemand ?? null) : null,
+          objective: ours ? outcome.objective : null,
+          boundDemand: outcome.boundDemand ?? null,
+          boundObjective: outcome.boundObjective ?? null,
+          gapPct:
+            ours && outcome.boundDemand
+              ? (100 * (outcome.boundDemand - (outcome.servedDemand ?? 0))) / outcome.boundDemand
+              : null,
+          detail: outcome.detail,
+        });
+      }
+      const ours = sizeRows.find((r) => r.solver === 'hv-ours' && !r.skipped);
+      const peers = sizeRows.filter((r) => r.solver !== 'hv-ours' && !r.skipped);
+      for (const row of sizeRows) {
+        if (row.skipped) continue;
+        if (ours?.ms != null && row.ms !== null) row.ratioToOurs = row.ms / ours.ms;
+        if (row === ours) {
+          const agree = peers.filter((peer) => sameLp(row, peer)).map((peer) => HV_LABEL[peer.solver]);
+          const disagree = peers.filter((peer) => !sameLp(row, peer)).map((peer) => HV_LABEL[peer.solver]);
+          row.check =
+            peers.length === 0
+              ? 'no LP peer ran'
+              : disagree.length > 0
+                ? `BOUND MISMATCH vs ${disagree.join(', ')}`
+                : `bound = ${agree.join(' = ')} (hours, cost)`;
+        } else if (ours !== undefined) {
+          row.check = sameLp(row, ours) ? 'LP optimum = our bound' : 'MISMATCH vs our bound';
+        }
+      }
+      for (const row of sizeRows) if (row.detail) console.log(`  ${HV_LABEL[row.solver]}: ${row.detail}`);
+      rows.push(...sizeRows);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  console.log('');
+  console.log(
+    'home visits (unsplittable hours: max hours served, then min total cost). ours = integral answer; "bound" = the LP relaxation ' +
+      '(hours may split), for ours the bound it computes, for the LP solvers their optimum of the same LP; gap = (bound hours − served hours) / bound hours. ' +
+      'warm = median of the next 5 (10k and below) or 1 (200k) calls after the cold (1st) one, both incl. input conversion; scipy-highs at 200k: cold run only',
+  );
+  const header = ['residents', 'orgs', 'solver', 'warm ms', '× ours', 'cold ms', 'peak MB', 'served', 'hours', 'objective', 'bound hours', 'bound objective', 'gap %', 'check'];
+  const lines = rows.map((r) => [
+    fmt(r.residents),
+    fmt(r.providers),
+    HV_LABEL[r.solver],
+    r.skipped ? 'skipped' : fmt(r.ms, r.ms !== null && r.ms < 100 ? 1 : 0),
+    r.ratioToOurs === null ? '-' : r.ratioToOurs.toFixed(r.ratioToOurs < 10 ? 2 : 0),
+    fmt(r.coldMs, r.coldMs !== null && r.coldMs < 100 ? 1 : 0),
+    fmt(r.peakMb),
+    fmt(r.served),
+    fmt(r.servedDemand),
+    fmt(r.objective),
+    fmt(r.boundDemand),
+    fmt(r.boundObjective, r.boundObjective === null ? 0 : 1),
+    r.gapPct === null ? '-' : r.gapPct.toFixed(2),
+    r.check,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const show = (cells: string[]): string =>
+    cells.map((c, i) => (i === 2 || i === 13 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  console.log(show(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(show(l));
+  console.log('');
+  return rows;
 }
 
 await main();

@@ -8,12 +8,15 @@
  * { ms (warm median), coldMs, warmRuns, served, objective, peakMb, baseMb, detail }.
  */
 import { solveAssignment } from '../src/assignment';
-import { readProblem } from './instance-io';
+import { solveDemandAssignment } from '../src/demand-assignment';
+import { readDemandProblem, readProblem } from './instance-io';
 
 const [file, solver, warmArg] = process.argv.slice(2);
 if (file === undefined || solver === undefined) throw new Error('usage: worker.ts <instance.bin> <solver> [warm runs]');
 const warmRuns = Math.max(1, Number(warmArg ?? 1));
-const problem = readProblem(file);
+// Home-visit solvers ('hv-…') read the instance with its demands.
+const homeVisit = solver.startsWith('hv-');
+const problem = homeVisit ? readDemandProblem(file) : readProblem(file);
 globalThis.gc?.();
 const baseMb = process.memoryUsage().rss / 2 ** 20;
 
@@ -21,6 +24,14 @@ interface Outcome {
   served: number;
   objective: number;
   detail: string;
+  /** Home visit: hours served, and the LP relaxation's hours and cost. */
+  servedDemand?: number;
+  boundDemand?: number;
+  boundObjective?: number;
+}
+
+function readDemandProblemOnce(): ReturnType<typeof readDemandProblem> {
+  return problem as ReturnType<typeof readDemandProblem>;
 }
 
 async function solveOnce(): Promise<Outcome> {
@@ -31,6 +42,33 @@ async function solveOnce(): Promise<Outcome> {
       served: result.served,
       objective: result.objective,
       detail: `${s.algorithm}, runs ${s.runs ?? 1}, relabels ${s.relabels ?? '-'}, pushes ${s.pushes ?? '-'}`,
+    };
+  }
+  if (solver === 'hv-ours') {
+    const result = solveDemandAssignment(readDemandProblemOnce());
+    const s = result.stats;
+    return {
+      served: result.served,
+      servedDemand: result.servedDemand,
+      objective: result.objective,
+      boundDemand: result.bound.servedDemand,
+      boundObjective: result.bound.objective,
+      detail:
+        `relaxation ${Math.round(s.relaxationMs)} ms (${s.algorithm}, runs ${s.runs ?? 1}, relabels ${s.relabels ?? '-'}, pushes ${s.pushes ?? '-'}) + ` +
+        `rounding ${Math.round(s.roundingMs)} ms (split ${s.splitBefore} → ${s.split} after ${s.cyclesCancelled} cycles, ` +
+        `refitted ${s.refitted}, placed later ${s.placedLater}, moves ${s.moves.join('/')})`,
+    };
+  }
+  if (solver === 'hv-highs') {
+    const { solveDemandLpWithHighs } = await import('./highs-lp');
+    const outcome = await solveDemandLpWithHighs(readDemandProblemOnce());
+    if (outcome.status !== 'Optimal') throw new Error(`HiGHS status ${outcome.status}`);
+    return {
+      served: -1,
+      objective: outcome.objective,
+      boundDemand: outcome.servedDemand,
+      boundObjective: outcome.objective,
+      detail: `LP text ${Math.round(outcome.lpMs)} ms + solve ${Math.round(outcome.solveMs)} ms, status ${outcome.status}`,
     };
   }
   if (solver === 'ours-ssp') {
@@ -58,7 +96,7 @@ async function solveOnce(): Promise<Outcome> {
   throw new Error(`unknown solver ${solver}`);
 }
 
-if (solver === 'highs') await import('./highs-lp'); // load the module outside the timing
+if (solver === 'highs' || solver === 'hv-highs') await import('./highs-lp'); // load the module outside the timing
 if (solver === 'min-cost-flow' || solver === 'munkres') await import('./peers');
 let t0 = performance.now();
 const cold = await solveOnce();
@@ -74,7 +112,9 @@ for (let i = 0; i < warmRuns; i++) {
 }
 warmTimes.sort((a, b) => a - b);
 const ms = warmTimes[Math.floor((warmTimes.length - 1) / 2)]!;
-const { served, objective } = warm;
+const { served, objective, servedDemand, boundDemand, boundObjective } = warm;
 const detail = `cold ${Math.round(coldMs)} ms; warm ${warmTimes.map((t) => Math.round(t)).join('/')} ms: ${warm.detail}`;
 const peakMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
-process.stdout.write(`${JSON.stringify({ ms, coldMs, warmRuns, served, objective, peakMb, baseMb, detail })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, coldMs, warmRuns, served, objective, servedDemand, boundDemand, boundObjective, peakMb, baseMb, detail })}\n`,
+);

@@ -19,6 +19,18 @@ export {
   type DeferredAcceptanceResult,
   deferredAcceptance,
 } from './deferred-acceptance';
+export {
+  type BuiltDemandAssignmentProblem,
+  buildDemandAssignmentProblem,
+  type DemandAssignmentByIds,
+  type DemandAssignmentLists,
+  type DemandAssignmentProblem,
+  type DemandAssignmentResult,
+  type SolveDemandAssignmentOptions,
+  solveDemandAssignment,
+  solveDemandAssignmentLists,
+  validateDemandAssignmentProblem,
+} from './demand-assignment';
 export { InvalidProblemError } from './errors';
 export { mulberry32 } from './prng';
 export {

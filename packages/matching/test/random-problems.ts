@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { CostScalingInput } from '../src/cost-scaling';
-import type { AssignmentProblem } from '../src/index';
+import type { AssignmentProblem, DemandAssignmentProblem } from '../src/index';
 
 /**
  * Random instances with shortages, many equal costs, zero costs, zero-capacity providers and
@@ -72,4 +72,22 @@ export function servedAndCost(problem: AssignmentProblem, arcs: Int32Array): [nu
     }
   }
   return [served, total];
+}
+
+/**
+ * Random home-visit instances: demands drawn from `demands` (care-level hours, or 1..n),
+ * capacities in hours (often short), the same option structure as `randomProblem`.
+ */
+export function randomDemandProblem(opts: {
+  minResidents: number;
+  maxResidents: number;
+  maxProviders: number;
+  maxCapacity: number;
+  demands: fc.Arbitrary<number>;
+}): fc.Arbitrary<DemandAssignmentProblem> {
+  return randomProblem(opts).chain((problem) =>
+    fc
+      .array(opts.demands, { minLength: problem.residentCount, maxLength: problem.residentCount })
+      .map((demand) => ({ ...problem, demand })),
+  );
 }

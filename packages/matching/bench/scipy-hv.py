@@ -1,0 +1,89 @@
+"""Native HiGHS (scipy.optimize.linprog, method='highs') on the home-visit LP relaxation.
+
+Usage: python3 scipy-hv.py <instance.bin> <warm runs>. Optional peer of `npm run bench`: used only
+when `import scipy` already works (nothing is installed for it). Reads the instance written by
+writeDemandProblem (bench/instance-io.ts) and solves the same LP as demandLp (bench/highs-lp.ts):
+
+  minimise   sum_a (cost_a - M d_r) x_a
+  subject to sum_{a of r} x_a <= 1,  sum_{a into p} d_r x_a <= cap_p,  x >= 0
+
+with M = ceil((min(P, R) + 1) * max_a cost_a / d_r) + 1. Like bench/worker.ts it solves 1 + N
+times (cold, then the median of N warm) and prints one JSON line; the time includes building
+the sparse matrix (the solver's input form), not reading the file.
+"""
+
+import json
+import math
+import resource
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix, vstack
+
+
+def read(path):
+    data = open(path, 'rb').read()
+    R, P, A = np.frombuffer(data, dtype=np.int32, count=3)
+    at = 12
+    capacity = np.frombuffer(data, dtype=np.int32, count=P, offset=at)
+    at += 4 * P
+    arc_start = np.frombuffer(data, dtype=np.int32, count=R + 1, offset=at)
+    at += 4 * (R + 1)
+    arc_provider = np.frombuffer(data, dtype=np.int32, count=A, offset=at)
+    at += 4 * A
+    at += (8 - at % 8) % 8
+    arc_cost = np.frombuffer(data, dtype=np.float64, count=A, offset=at)
+    demand = np.frombuffer(data, dtype=np.int32, count=R, offset=len(data) - 4 * R)
+    return int(R), int(P), capacity, arc_start, arc_provider, arc_cost, demand
+
+
+def solve(R, P, capacity, arc_start, arc_provider, arc_cost, demand):
+    A = len(arc_provider)
+    resident_of = np.repeat(np.arange(R, dtype=np.int64), np.diff(arc_start))
+    d = demand[resident_of].astype(np.float64)
+    max_unit = float((arc_cost / d).max()) if A > 0 else 0.0
+    M = math.ceil((min(P, R) + 1) * max_unit) + 1
+    c = arc_cost - M * d
+    cols = np.arange(A, dtype=np.int64)
+    rows_r = csr_matrix((np.ones(A), (resident_of, cols)), shape=(R, A))
+    rows_p = csr_matrix((d, (arc_provider.astype(np.int64), cols)), shape=(P, A))
+    A_ub = vstack([rows_r, rows_p], format='csr')
+    b_ub = np.concatenate([np.ones(R), capacity.astype(np.float64)])
+    result = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method='highs')
+    if result.status != 0:
+        raise RuntimeError(f'linprog status {result.status}: {result.message}')
+    x = result.x
+    return float(np.dot(d, x)), float(np.dot(arc_cost, x)), result.message
+
+
+def main():
+    path, warm_arg = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else '1'
+    warm_runs = max(0, int(warm_arg))  # 0: the cold run only (the 200k LP takes minutes)
+    problem = read(path)
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    hours, cost, message = solve(*problem)
+    cold_ms = (time.perf_counter() - t0) * 1000
+    times = []
+    for _ in range(warm_runs):
+        t0 = time.perf_counter()
+        hours2, cost2, _ = solve(*problem)
+        times.append((time.perf_counter() - t0) * 1000)
+        if hours2 != hours or cost2 != cost:
+            raise RuntimeError('solver is not deterministic')
+    times.sort()
+    ms = times[(len(times) - 1) // 2] if times else None
+    import scipy
+
+    warm = f"warm {'/'.join(str(round(t)) for t in times)} ms" if times else 'warm not run (cold only)'
+    detail = f"cold {round(cold_ms)} ms; {warm}: scipy {scipy.__version__} linprog(method='highs'): {message}"
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({
+        'ms': ms, 'coldMs': cold_ms, 'warmRuns': warm_runs, 'served': -1, 'objective': cost,
+        'boundDemand': hours, 'boundObjective': cost, 'peakMb': peak_mb, 'baseMb': base_mb, 'detail': detail,
+    }))
+
+
+main()
