@@ -156,6 +156,7 @@ export const AssignmentView = z
     type: applicationType,
     needs,
     units: z.number().positive().describe('Units reserved at the provider: one place, or the monthly hours'),
+    acceptedAt: timestamp.optional().describe('When the provider accepted; visits count from then'),
     status: assignmentStatus,
     distanceMetres: metres,
     expiresAt: timestamp.describe('The provider must accept before this instant'),
@@ -299,6 +300,10 @@ export const ProgrammeView = z
     providerNoun: label,
     capacity: z.object({ field: z.string().describe('The field of `PUT /providers/{id}/capacity`'), unit: label, free: label }),
     subsidyUnit: z.object({ code: z.string(), label }),
+    visits: z
+      .object({ radiusMetres: count, maxVisitHours: count, recordingDays: count })
+      .nullable()
+      .describe("Whether providers record visits against the resident's hours, and the policy's limits; null when they do not"),
     needsFields: z
       .array(z.looseObject({ name: z.string(), kind: z.enum(['multi', 'choice', 'integer']), label }))
       .describe("The form's fields for `needs`, with their options and labels"),

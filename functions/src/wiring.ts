@@ -205,7 +205,7 @@ export const FUNCTIONS = {
   },
   requeueWaitlisted: {
     entry: 'functions/src/consumers/requeue-waitlisted/handler.ts',
-    description: 'When a place is released, moves the longest-waiting applications back to matching',
+    description: "When room is released, offers it at that provider to the waitlist, in the programme's order",
     subscription: { ...fromUs, detail: { data: { releasedProviderId: [{ exists: true }] } } },
     table: 'readWrite',
   },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkCharFor } from '@huimin/domain';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
-import { eventually } from '../support/dynamo';
+import { acceptedHoursAgo, eventually } from '../support/dynamo';
 import { apiClient, homeVisitApplication } from './client';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field, as a client would
@@ -65,6 +65,11 @@ describe('home visits recorded against the month’s hours', () => {
 
     expect((await call<Json>('POST', `/assignments/${assignmentId}/accept`, { token: provider })).status).toBe(200);
     await eventually(async () => ((await call<Json>('GET', `/applications/${id}`, { token: family })).body.status === 'ACTIVE' ? true : undefined), 'ACTIVE');
+    // A visit from before the acceptance is refused; then the acceptance is moved back, as if made this morning.
+    const early = await call<Json>('POST', `/assignments/${assignmentId}/visits`, { token: provider, body: visit(-3, -2) });
+    expect(early.status).toBe(422);
+    expect(early.body.error.issues.map((i: Json) => i.path)).toEqual(['startedAt']);
+    await acceptedHoursAgo(stack.store, assignmentId, 10);
 
     // An hour's visit that ended two hours ago: recorded
     const one = await call<Json>('POST', `/assignments/${assignmentId}/visits`, { token: provider, body: visit(-3, -2) });
@@ -138,6 +143,7 @@ describe('home visits recorded against the month’s hours', () => {
     }, 'an offer');
     const provider = await stack.tokens.sign({ role: 'provider', sub: 'manager', providerId: offered.assignment.providerId });
     expect((await call('POST', `/assignments/${offered.assignment.id}/accept`, { token: provider })).status).toBe(200);
+    await acceptedHoursAgo(stack.store, offered.assignment.id, 9);
 
     // Eight one-hour visits, one after another in time, sent at once, against six hours
     const results = await Promise.all(

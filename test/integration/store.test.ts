@@ -68,6 +68,7 @@ describe('capacity reservation against DynamoDB Local', () => {
     // Assess: what was granted is exactly what is reserved, never above the hours, and what is left is what is available
     const granted = asks.filter((_, i) => results[i]?.status === 'fulfilled').reduce((a, b) => a + b, 0);
     const after = await store.getProvider(p.id);
+    expect(granted).toBeGreaterThan(0);
     expect(granted).toBeLessThanOrEqual(100);
     expect(after).toMatchObject({ reserved: granted, available: 100 - granted });
     // Whatever was refused was refused as a conflict (the hours condition, or a race that outlasted the retries).

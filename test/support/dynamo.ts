@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDocumentClient, Store } from '@huimin/store';
+import { Assignments, createDocumentClient, Store } from '@huimin/store';
 import { inject } from 'vitest';
 import { ensureTable } from '../../packages/local/src/dynamo';
 
@@ -26,4 +26,15 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Time travel for tests of visits: the organisation took the resident on `hours` ago (visits count
+ * from the acceptance, and a test cannot wait hours to record one that lasted an hour).
+ */
+export async function acceptedHoursAgo(store: Store, assignmentId: string, hours: number): Promise<void> {
+  const a = await store.getAssignment(assignmentId);
+  if (!a) throw new Error(`assignment ${assignmentId} missing`);
+  const acceptedAt = new Date(Date.now() - hours * 3_600_000).toISOString();
+  await store.commit([store.replace('assignment', Assignments, { ...a, acceptedAt }, a.version)]);
 }

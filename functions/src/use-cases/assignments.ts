@@ -138,6 +138,7 @@ export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role:
       app,
       to: 'ACCEPTED',
       appTo: 'ACTIVE',
+      extra: { acceptedAt: deps.now().toISOString() },
       release: false,
       note: { note: `${a.providerName} accepted; service starts`, noteZh: `${a.providerName}已接单，开始提供服务`, by: actor.sub },
     },

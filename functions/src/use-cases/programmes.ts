@@ -1,4 +1,5 @@
 import {
+  type AnyProgramme,
   APPLICATION_MACHINE,
   APPLICATION_STATUSES,
   DISTRICTS,
@@ -10,6 +11,11 @@ import {
   STATUS_SHORT_LABELS,
 } from '@huimin/domain';
 import type { ProgrammeList, ProgrammeView } from '../views';
+
+function visitsOf(p: AnyProgramme, at: Date): ProgrammeView['visits'] {
+  const rules = p.visitRules?.(at);
+  return rules ? { radiusMetres: rules.radiusMetres, maxVisitHours: rules.maxVisitHours, recordingDays: rules.recordingDays } : null;
+}
 
 /** GET /programmes: the registry's public part, with the policy in force today. */
 export function programmeViews(at: Date): ProgrammeView[] {
@@ -26,6 +32,7 @@ export function programmeViews(at: Date): ProgrammeView[] {
       providerNoun: p.providerNoun,
       capacity: { field: p.capacity.field, unit: p.capacity.unit, free: p.capacity.free },
       subsidyUnit: p.subsidyUnit,
+      visits: visitsOf(p, at),
       needsFields: p.needsFields.map((f) => ({ ...f })),
       figures: p.publicFigures(at),
     };

@@ -5,6 +5,7 @@ import { haversineMetres } from '@huimin/matching';
 import {
   type ApplicationRecord,
   type AssignmentRecord,
+  Assignments,
   type Page,
   TransactionConflictError,
   type VisitMonthRecord,
@@ -40,7 +41,13 @@ async function applicationOf(deps: Deps, a: AssignmentRecord): Promise<Applicati
 }
 
 /** The policy's refusals of one visit against the month recorded so far (empty: it may be recorded). */
-function visitIssues(app: ApplicationRecord, input: VisitInput, month: VisitMonthRecord | undefined, at: Date): { issues: FieldIssue[]; minutes: number; distanceMetres: number; policyVersion: string } {
+function visitIssues(
+  a: AssignmentRecord,
+  app: ApplicationRecord,
+  input: VisitInput,
+  month: VisitMonthRecord | undefined,
+  at: Date,
+): { issues: FieldIssue[]; minutes: number; distanceMetres: number; policyVersion: string } {
   const rules = programmeOf(app.type).visitRules?.(at);
   if (!rules) throw new ConflictError('This service records no visits', '该服务不登记上门记录');
   const start = Date.parse(input.startedAt);
@@ -49,6 +56,14 @@ function visitIssues(app: ApplicationRecord, input: VisitInput, month: VisitMont
   const issues: FieldIssue[] = [];
   if (end > at.getTime() + CLOCK_SKEW_MS) {
     issues.push({ path: 'endedAt', message: '服务结束时间不能晚于当前时间 / A visit cannot end in the future' });
+  }
+  if (minutes < 1) issues.push({ path: 'endedAt', message: '服务时长至少1分钟 / A visit lasts at least a minute' });
+  // Visits count from the acceptance, and are recorded within days of them, not months later.
+  const accepted = a.acceptedAt ?? a.updatedAt;
+  if (start < Date.parse(accepted)) {
+    issues.push({ path: 'startedAt', message: `服务开始时间早于接单时间（${chinaTime(accepted)}）/ The visit starts before the resident was taken on (${chinaTime(accepted)}, China time)` });
+  } else if (start < at.getTime() - rules.recordingDays * 86_400_000) {
+    issues.push({ path: 'startedAt', message: `上门服务须在${rules.recordingDays}天内登记 / Visits are recorded within ${rules.recordingDays} days` });
   }
   if (minutes > rules.maxVisitHours * 60) {
     issues.push({ path: 'endedAt', message: `单次上门服务不超过${rules.maxVisitHours}小时 / A visit lasts at most ${rules.maxVisitHours} hours` });
@@ -95,7 +110,7 @@ export async function recordVisit(deps: Deps, actor: Extract<Actor, { role: 'pro
     const at = deps.now();
     const monthKey = chinaMonth(new Date(input.startedAt));
     const month = await deps.store.getVisitMonth(a.id, monthKey);
-    const check = visitIssues(app, input, month, at);
+    const check = visitIssues(a, app, input, month, at);
     if (check.issues.length > 0) throw new VisitRefusedError(check.issues);
     const iso = at.toISOString();
     const visit: VisitRecord = {
@@ -141,7 +156,8 @@ export async function recordVisit(deps: Deps, actor: Extract<Actor, { role: 'pro
       ? deps.store.replace('visit-month', VisitMonths, nextMonth, month.version)
       : deps.store.create('visit-month', VisitMonths, { ...nextMonth, version: 1 });
     try {
-      await deps.store.commit([deps.store.create('visit', Visits, visit), monthWrite], [event], at);
+      // The assignment must still be the accepted one read: a visit never lands on a cancelled or completed service.
+      await deps.store.commit([deps.store.create('visit', Visits, visit), monthWrite, deps.store.unchanged('assignment', Assignments, a)], [event], at);
       return visit;
     } catch (err) {
       // Another visit of this assignment was recorded meanwhile: check again against the new month.

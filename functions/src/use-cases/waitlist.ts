@@ -1,3 +1,4 @@
+import { programmeOf } from '@huimin/domain';
 import { type ApplicationRecord, TransactionConflictError } from '@huimin/store';
 import type { Deps } from '../lib/config';
 import type { Cause } from '../lib/events';
@@ -7,15 +8,23 @@ import { lostPlaceRace, offerWrites } from './matching';
 /** Lost reservation races one release tolerates before leaving the rest to the next release. */
 const MAX_LOST_RACES = 10;
 
-/** Waitlist order: priority first (lower weight: older, more dependent, poorer), then time waited. */
-export function byPriorityThenWait(a: ApplicationRecord, b: ApplicationRecord): number {
-  return (a.eligibility?.priorityWeight ?? 1) - (b.eligibility?.priorityWeight ?? 1) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+/** Time waited: who applied first. */
+function byWait(a: ApplicationRecord, b: ApplicationRecord): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
+
+/** Priority first (lower weight: older, more dependent, poorer), then time waited. */
+export function byPriorityThenWait(a: ApplicationRecord, b: ApplicationRecord): number {
+  return (a.eligibility?.priorityWeight ?? 1) - (b.eligibility?.priorityWeight ?? 1) || byWait(a, b);
+}
+
+const WAITLIST_ORDER = { priority: byPriorityThenWait, arrival: byWait } as const;
 
 /**
  * Room came free at a provider (a place, or hours): the waitlisted applications this provider can
- * serve are offered **there**, in priority order then by time waited, while their demand fits what
- * it has free. Each offer is the matcher's own transaction (conditional reservation, assignment,
+ * serve are offered **there**, in the programme's waitlist order (home visits: priority, then time
+ * waited; meals: time waited), each whose demand fits what is still free — a resident whose hours do
+ * not fit is passed over for one whose hours do, rather than leaving the hours idle. Each offer is the matcher's own transaction (conditional reservation, assignment,
  * application, event) plus a "consumed" marker for (this event, that application), so a redelivered
  * or replayed event offers nobody twice.
  *
@@ -34,7 +43,8 @@ export async function requeueWaitlisted(deps: Deps, providerId: string, eventId:
   let provider = await store.getProvider(providerId);
   if (!provider || provider.available <= 0) return 0;
   const at = now();
-  const waiting = (await store.listAllApplicationsByDistrictTypeStatus(provider.district, provider.kind, 'WAITLISTED')).sort(byPriorityThenWait);
+  const order = WAITLIST_ORDER[programmeOf(provider.kind).waitlistOrder];
+  const waiting = (await store.listAllApplicationsByDistrictTypeStatus(provider.district, provider.kind, 'WAITLISTED')).sort(order);
   let offered = 0;
   let lostRaces = 0;
   for (let i = 0; i < waiting.length && provider && provider.available > 0; i++) {

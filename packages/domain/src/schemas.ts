@@ -206,7 +206,11 @@ export const visitInputSchema = z
   .object({
     startedAt: z.iso.datetime({ offset: true, error: bi('开始时间格式应为 ISO 8601', 'startedAt must be an ISO 8601 date-time') }),
     endedAt: z.iso.datetime({ offset: true, error: bi('结束时间格式应为 ISO 8601', 'endedAt must be an ISO 8601 date-time') }),
-    services: z.array(z.string().min(1).max(40)).min(1).max(20),
+    services: z
+      .array(z.string().min(1).max(40))
+      .min(1)
+      .max(20)
+      .refine((s) => new Set(s).size === s.length, { error: bi('服务项目不能重复', 'A service is listed twice') }),
     location: locationSchema,
   })
   .superRefine((v, ctx) => {

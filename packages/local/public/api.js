@@ -93,12 +93,9 @@ export function needsField(programme, name) {
   return (programme?.needsFields ?? []).find((f) => f.name === name);
 }
 
-/**
- * Whether a programme's providers record visits against the resident's needs: it asks for the
- * services needed (POST /assignments/{id}/visits takes a subset of them).
- */
+/** Whether a programme's providers record visits (GET /programmes says so, with the policy's limits). */
 export function recordsVisits(programme) {
-  return needsField(programme, 'services') !== undefined;
+  return Boolean(programme?.visits);
 }
 
 /** The bilingual label of one option value of a needs field (unknown values shown as they are). */

@@ -84,7 +84,7 @@ function nounOf(a) {
 
 function renderAssignment(a) {
   const programme = vocab.byType.get(a.type);
-  const needs = a.needs ?? (Array.isArray(a.diets) ? { diets: a.diets } : undefined);
+  const needs = a.needs;
   const li = h(
     'li',
     { dataset: { assignmentId: a.id } },

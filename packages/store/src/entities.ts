@@ -89,6 +89,8 @@ export interface AssignmentRecord {
   needs: Record<string, unknown>;
   /** Units reserved at the provider by this assignment, released when it ends. */
   units: number;
+  /** When the provider accepted: visits are recorded from then on. */
+  acceptedAt?: string;
   status: AssignmentStatus;
   distanceMetres: number;
   expiresAt: string;

@@ -379,7 +379,10 @@ export class Store {
     return this.create('open-application', OpenApplications, record);
   }
 
-  /** Frees the slot when the application ends; only the application that holds it can free it. */
+  /**
+   * Frees the slot when the application ends. Only the application that holds it can free it; a slot
+   * already gone (a record written before slots existed) does not keep the application from ending.
+   */
   closeApplication(type: ApplicationRecord['type'], idHash: string, applicationId: string): TxOp {
     return {
       label: 'close-application',
@@ -387,7 +390,7 @@ export class Store {
         Delete: {
           TableName: this.tableName,
           Key: OpenApplications.key({ type, idHash }),
-          ConditionExpression: '#a = :a',
+          ConditionExpression: 'attribute_not_exists(pk) OR #a = :a',
           ExpressionAttributeNames: { '#a': 'applicationId' },
           ExpressionAttributeValues: { ':a': applicationId },
         },
@@ -429,6 +432,22 @@ export class Store {
       createdAt: now.toISOString(),
       ttl: Math.floor(now.getTime() / 1000) + OUTBOX_TTL_SECONDS,
     });
+  }
+
+  /** Holds a transaction to a record still being as it was read: this version, in this status. */
+  unchanged<T extends { version: number; status: string }>(label: string, entity: Entity<T>, record: T): TxOp {
+    return {
+      label,
+      item: {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: entity.key(record),
+          ConditionExpression: '#v = :v AND #s = :s',
+          ExpressionAttributeNames: { '#v': 'version', '#s': 'status' },
+          ExpressionAttributeValues: { ':v': record.version, ':s': record.status },
+        },
+      },
+    };
   }
 
   /** Makes a consumer's effect exactly-once: a redelivered event fails this condition. */

@@ -23,7 +23,7 @@ async function record(body: unknown = visit, providerId = 'p-near') {
 /** An accepted home-visit assignment: 12 hours a month of cleaning and bathing; `usedMinutes` already recorded this month. */
 function givenActiveHomeVisits(usedMinutes?: number, intervals: [string, string][] = []) {
   const needs = { services: ['cleaning', 'bathing'], careLevel: 2 };
-  const assignment = assignmentRecord({ status: 'ACCEPTED', type: 'home-visit', needs, units: 12 });
+  const assignment = assignmentRecord({ status: 'ACCEPTED', type: 'home-visit', needs, units: 12, acceptedAt: '2026-11-20T02:00:00.000Z' });
   const app = offeredApplication(assignment, {
     type: 'home-visit',
     status: 'ACTIVE',
@@ -57,8 +57,14 @@ describe('POST /assignments/{id}/visits', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ assignmentId: ASSIGNMENT_ID, applicationId: APP_ID, minutes: 90, services: ['cleaning'], distanceMetres: 0, policyVersion: 'home-visit-subsidy/2026.1' });
     expect(res.body).not.toHaveProperty('location');
-    const [visitPut, monthPut, outbox, ...rest] = transactItems(ddb);
+    const [visitPut, monthPut, assignmentCheck, outbox, ...rest] = transactItems(ddb);
     expect(rest).toEqual([]);
+    // The service must still be the accepted one read: a visit never lands on a cancelled or completed one.
+    expect(assignmentCheck?.ConditionCheck).toMatchObject({
+      Key: { pk: `ASSIGN#${ASSIGNMENT_ID}`, sk: 'ASSIGN' },
+      ConditionExpression: '#v = :v AND #s = :s',
+      ExpressionAttributeValues: { ':v': 1, ':s': 'ACCEPTED' },
+    });
     expect(visitPut?.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: { pk: `VISIT#${ASSIGNMENT_ID}`, sk: expect.stringMatching(/^2026-11-27T05:00:00.000Z#/), startedAt: '2026-11-27T05:00:00.000Z', endedAt: '2026-11-27T06:30:00.000Z', minutes: 90 },
@@ -86,6 +92,8 @@ describe('POST /assignments/{id}/visits', () => {
     ['in the future', { startedAt: '2026-11-27T17:00:00+08:00', endedAt: '2026-11-27T18:00:00+08:00' }, 'endedAt', /不能晚于当前时间/],
     ['longer than the policy allows', { startedAt: '2026-11-27T08:00:00+08:00', endedAt: '2026-11-27T13:00:00+08:00' }, 'endedAt', /不超过4小时/],
     ['a service the resident did not ask for', { services: ['rehabilitation'] }, 'services.0', /未申请此项服务/],
+    ['before the resident was taken on', { startedAt: '2026-11-19T09:00:00+08:00', endedAt: '2026-11-19T10:00:00+08:00' }, 'startedAt', /早于接单时间（2026-11-20 10:00）/],
+    ['shorter than a minute', { endedAt: '2026-11-27T13:00:20+08:00' }, 'endedAt', /至少1分钟/],
   ])('refuses a visit %s with 422 naming the field, writing nothing', async (_what, patch, path, messageZh) => {
     givenActiveHomeVisits();
 
@@ -96,6 +104,23 @@ describe('POST /assignments/{id}/visits', () => {
     expect(issuePaths(res)).toEqual([path]);
     expect(errorOf(res).issues?.[0]?.message).toMatch(messageZh);
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('refuses a visit recorded more than the policy\'s seven days after it', async () => {
+    const assignment = assignmentRecord({ status: 'ACCEPTED', type: 'home-visit', needs: { services: ['cleaning'], careLevel: 2 }, units: 12, acceptedAt: '2026-10-01T00:00:00.000Z' });
+    const app = offeredApplication(assignment, {
+      type: 'home-visit',
+      status: 'ACTIVE',
+      needs: { services: ['cleaning'], careLevel: 2 },
+      eligibility: { eligible: true, reasons: [], policyVersion: 'home-visit-subsidy/2026.1', age: 82, demand: 12, priorityWeight: 0.7 },
+    });
+    tableWith(ddb, Assignments.toItem(assignment), Applications.toItem(app));
+
+    const res = await record({ ...visit, startedAt: '2026-11-19T09:00:00+08:00', endedAt: '2026-11-19T10:00:00+08:00' });
+
+    expect(res.status).toBe(422);
+    expect(issuePaths(res)).toEqual(['startedAt']);
+    expect(errorOf(res).issues?.[0]?.message).toMatch(/7天内登记/);
   });
 
   it('refuses a visit that overlaps one recorded, or goes beyond the hours left this month', async () => {

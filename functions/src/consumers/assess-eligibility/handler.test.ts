@@ -168,7 +168,7 @@ describe('assess-eligibility consumer', () => {
     expect(close?.Delete).toEqual({
       TableName: 'test-table',
       Key: { pk: `OPENAPP#home-visit#${'f'.repeat(64)}`, sk: 'OPENAPP' },
-      ConditionExpression: '#a = :a',
+      ConditionExpression: 'attribute_not_exists(pk) OR #a = :a',
       ExpressionAttributeNames: { '#a': 'applicationId' },
       ExpressionAttributeValues: { ':a': APP_ID },
     });

@@ -36,19 +36,22 @@ afterEach(() => {
 });
 
 describe('requeue-waitlisted consumer', () => {
-  it('wakes by priority first, then by time waited, while the demand fits what is free', async () => {
+  it('offers home-visit hours by priority first, then by time waited, to each whose hours fit what is free', async () => {
     // Prepare: 10 hours free; a resident of higher priority (lower weight) who joined last, one whose 12 hours do not fit.
     const hours = (n: number, demand: number, priorityWeight: number) => ({
       ...waiting(n),
+      type: 'home-visit' as const,
+      needs: { services: ['cleaning'], careLevel: 2 },
       eligibility: { eligible: true, reasons: [], policyVersion: 'home-visit-subsidy/2026.1', age: 85, demand, priorityWeight },
     });
-    tableWith(ddb, Providers.toItem(providerRecord({ id: PROVIDER_ID, capacity: 40, reserved: 30 })));
+    const org = providerRecord({ id: PROVIDER_ID, kind: 'home-visit', capacity: 40, reserved: 30, services: ['cleaning'], streets: ['仙林街道'] });
+    tableWith(ddb, Providers.toItem(org));
     ddb.on(QueryCommand).resolves({ Items: [hours(1, 6, 1), hours(2, 12, 0.4), hours(3, 6, 0.55), hours(4, 4, 1)].map((a) => Applications.toItem(a)) });
 
     // Act
     await handler(busEvent(completed), context);
 
-    // Assess: 3 (0.55, 6 h) first; 2 (0.4) needs 12 h and does not fit; then 1 (oldest at weight 1, 6 h) no longer fits 4 h; 4 (4 h) does.
+    // Assess: 2 (0.4) needs 12 h and does not fit; 3 (0.55, 6 h) first; then 1 (oldest at weight 1, 6 h) no longer fits 4 h; 4 (4 h) does.
     const moved = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]?.Put?.Item?.id);
     expect(moved).toEqual([waiting(3).id, waiting(4).id]);
   });
@@ -127,5 +130,23 @@ describe('requeue-waitlisted consumer', () => {
     ddb.on(QueryCommand).rejects(new Error('Internal server error'));
 
     await expect(handler(busEvent(completed), context)).rejects.toThrow('Internal server error');
+  });
+});
+
+describe('requeue-waitlisted consumer, meal points', () => {
+  it('offers a freed place first come, first served, whatever the age (the waitlist order of meals)', async () => {
+    // Prepare: one place; the 95-year-old applied after the 65-year-old
+    const aged = (n: number, age: number, priorityWeight: number) => ({
+      ...waiting(n),
+      eligibility: { eligible: true, reasons: [], policyVersion: 'meal-subsidy/2026.1', age, demand: 1, priorityWeight },
+    });
+    ddb.on(QueryCommand).resolves({ Items: [aged(2, 95, 0.4), aged(1, 65, 1)].map((a) => Applications.toItem(a)) });
+
+    // Act
+    await handler(busEvent(completed), context);
+
+    // Assess
+    expect(transactItems(ddb)[0]?.Put?.Item).toMatchObject({ id: waiting(1).id, status: 'OFFERED' });
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
   });
 });

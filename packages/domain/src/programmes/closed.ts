@@ -34,6 +34,7 @@ function closedProgramme<T extends string, N>(
     name,
     open: false,
     rounds: false,
+    waitlistOrder: 'arrival',
     providerNoun,
     capacity,
     subsidyUnit,

@@ -64,6 +64,8 @@ export interface HomeVisitPolicy extends PolicyBase {
   visitRadiusMetres: number;
   /** The longest single visit. */
   maxVisitHours: number;
+  /** A visit is recorded within this many days of its start (records are made on the day, not from memory). */
+  visitRecordingDays: number;
 }
 
 export const HOME_VISIT_POLICIES: readonly HomeVisitPolicy[] = [
@@ -89,6 +91,7 @@ export const HOME_VISIT_POLICIES: readonly HomeVisitPolicy[] = [
     maxTravelMetres: 20_000,
     visitRadiusMetres: 300,
     maxVisitHours: 4,
+    visitRecordingDays: 7,
   },
 ];
 
@@ -114,7 +117,11 @@ export const homeVisitNeedsSchema = z.object({
 export type HomeVisitNeeds = z.output<typeof homeVisitNeedsSchema>;
 
 export const homeVisitDeclarationSchema = z.object({
-  services: z.array(z.enum(HOME_VISIT_SERVICES)).min(1).max(HOME_VISIT_SERVICES.length),
+  services: z
+    .array(z.enum(HOME_VISIT_SERVICES))
+    .min(1)
+    .max(HOME_VISIT_SERVICES.length)
+    .refine((s) => new Set(s).size === s.length, { error: bi('服务项目不能重复', 'A service is listed twice') }),
   streets: z.array(z.string().trim().min(1).max(50)).min(1).max(50).describe('The streets (街道) the organisation covers'),
 });
 export type HomeVisitDeclaration = z.output<typeof homeVisitDeclarationSchema>;
@@ -195,6 +202,7 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
   name: NAME,
   open: true,
   rounds: true,
+  waitlistOrder: 'priority',
   providerNoun: { zh: '服务机构', en: 'organisation' },
   capacity: { field: 'hoursPerMonth', max: 1_000_000, unit: { zh: '小时/月', en: 'hours a month' }, free: { zh: '每月可用小时', en: 'hours a month free' } },
   subsidyUnit: { code: 'hour', label: { zh: '元/小时', en: 'yuan per hour' } },
@@ -233,7 +241,13 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
   },
   visitRules(at) {
     const p = homeVisitPolicyOn(at);
-    return { policyVersion: policyVersionOf(p), radiusMetres: p.visitRadiusMetres, maxVisitHours: p.maxVisitHours, services: (needs) => needs.services };
+    return {
+      policyVersion: policyVersionOf(p),
+      radiusMetres: p.visitRadiusMetres,
+      maxVisitHours: p.maxVisitHours,
+      recordingDays: p.visitRecordingDays,
+      services: (needs) => needs.services,
+    };
   },
   publicFigures(at) {
     const p = homeVisitPolicyOn(at);
@@ -248,6 +262,7 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
       autoApproveLowIncome: p.autoApproveLowIncome,
       visitRadiusMetres: p.visitRadiusMetres,
       maxVisitHours: p.maxVisitHours,
+      visitRecordingDays: p.visitRecordingDays,
       offerResponseHours: p.offerResponseHours,
     };
   },

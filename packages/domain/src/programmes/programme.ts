@@ -96,6 +96,11 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   readonly name: Label;
   /** Whether applications are taken; a closed programme is in the contract and answers "not open yet". */
   readonly open: boolean;
+  /**
+   * The order room released at a provider is offered to the waitlist in: `priority` (weight, then time
+   * waited) or `arrival` (time waited alone).
+   */
+  readonly waitlistOrder: 'priority' | 'arrival';
   /** Whether staff may run district-wide allocation rounds for it. */
   readonly rounds: boolean;
   /** The provider as residents read it in notes: 助餐点 / 服务机构. */
@@ -118,7 +123,7 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   /** Declaration problems that need the district (streets covered that are not in it). */
   declarationIssues?(district: string, declaration: D): FieldIssue[];
   /** Programmes whose providers record visits against the resident's monthly hours. */
-  visitRules?(at: Date): { policyVersion: string; radiusMetres: number; maxVisitHours: number; services(needs: N): readonly string[] };
+  visitRules?(at: Date): { policyVersion: string; radiusMetres: number; maxVisitHours: number; recordingDays: number; services(needs: N): readonly string[] };
   /** What GET /programmes shows of the policy in force: the figures a form needs. */
   publicFigures(at: Date): Record<string, unknown>;
   /** Choices the form offers for each needs field, with labels. */
