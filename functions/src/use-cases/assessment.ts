@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { programmeOf } from '@huimin/domain';
+import { programmeOf, recordedEligibility } from '@huimin/domain';
 import { EligibilityAssessed } from '@huimin/events';
 import { Subsidies, type SubsidyRecord, type TxOp } from '@huimin/store';
 import type { Deps } from '../lib/config';
@@ -19,15 +19,7 @@ export async function assessEligibility(deps: Deps, applicationId: string, event
   const lowIncome = await store.isOnLowIncomeRegistry(app.district, app.subject.idNumber);
   const programme = programmeOf(app.type);
   const decision = programme.assess({ birthDate: app.subject.birthDate, district: app.district, street: app.street, lowIncome, needs: app.needs }, at);
-  const eligibility = {
-    eligible: decision.eligible,
-    reasons: decision.reasons,
-    policyVersion: decision.policyVersion,
-    age: decision.age,
-    lowIncome,
-    demand: decision.demand,
-    priorityWeight: decision.priorityWeight,
-  };
+  const eligibility = recordedEligibility(decision, lowIncome);
   const ops: TxOp[] = [];
   let subsidy: SubsidyRecord | undefined;
   if (decision.eligible && decision.subsidyStatus) {

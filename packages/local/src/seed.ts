@@ -9,6 +9,7 @@ import {
   type HomeVisitService,
   programmeOf,
   QIXIA_STREETS,
+  recordedEligibility,
 } from '@huimin/domain';
 import { mulberry32 } from '@huimin/matching';
 import { type ApplicationRecord, Applications, OpenApplications, type ProviderRecord, Providers, type Store, TransactionConflictError, type TxOp } from '@huimin/store';
@@ -216,15 +217,7 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113, typ
           address: { district: DEMO_DISTRICT, street: street.name, location: { lat: Number((hood.lat + gauss() * 0.003).toFixed(5)), lng: Number((hood.lng + gauss() * 0.0035).toFixed(5)) } },
         },
         needs,
-        eligibility: {
-          eligible: true,
-          reasons: decision.reasons,
-          policyVersion: decision.policyVersion,
-          age: decision.age,
-          lowIncome,
-          demand: decision.demand,
-          priorityWeight: decision.priorityWeight,
-        },
+        eligibility: recordedEligibility(decision, lowIncome),
         exclusions: [],
         history: [
           { at: createdAt, status: 'WAITLISTED', note: 'Carried over from the paper waiting list', noteZh: `由纸质排队名单导入（${APPLICATION_STATUS_LABELS.WAITLISTED.zh}）` },

@@ -74,6 +74,19 @@ export interface Decision {
   priorityWeight: number;
 }
 
+/** What an application keeps of a decision: the verdict, its reasons and version, and what allocation needs. */
+export function recordedEligibility(d: Decision, lowIncome: boolean) {
+  return {
+    eligible: d.eligible,
+    reasons: d.reasons,
+    policyVersion: d.policyVersion,
+    age: d.age,
+    lowIncome,
+    demand: d.demand,
+    priorityWeight: d.priorityWeight,
+  };
+}
+
 /** What a provider of this programme's kind holds, as the spine sees it. */
 export interface ProviderFacts<D> {
   id: string;
