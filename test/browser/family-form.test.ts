@@ -1,38 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/dynamo';
+import { localStackWithBrowser, SHOTS } from './support';
 
 /**
  * A family in a real (headless) browser: Debian's Chromium, driven by playwright-core.
  * `npm run test:browser`; CI installs Chromium first (.ci/run).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOT_DIR;
 
-let stack: LocalStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  stack = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `web-${randomUUID().slice(0, 8)}` });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const env = localStackWithBrowser('web');
 
 describe('the family web form', () => {
   it('applies for a meal place in Chinese and follows it to an offer', async () => {
-    const page = await browser.newPage({ locale: 'zh-CN' });
-    await page.goto(`${stack.url}/?sub=browser-${randomUUID()}`);
+    const page = await env.browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${env.stack.url}/?sub=browser-${randomUUID()}`);
     await page.locator('#apply-form[data-ready]').waitFor();
     expect(await page.locator('#form-title').innerText()).toContain('为家中老人申请');
     // The first open programme is chosen.
@@ -44,10 +25,10 @@ describe('the family web form', () => {
     await page.locator('#detail-view').waitFor({ state: 'visible' });
     await expect.poll(() => page.locator('#detail').innerText(), { timeout: 15_000 }).toMatch(/待审批/);
     const id = new URL(page.url()).hash.replace('#app=', '');
-    const app = await stack.store.getApplication(id);
+    const app = await env.stack.store.getApplication(id);
     if (!app?.subsidy) throw new Error('no subsidy recorded');
-    const staff = await stack.tokens.sign({ role: 'staff', sub: 'official', district: '320113' });
-    const approve = await fetch(`${stack.url}/subsidies/${app.subsidy.id}/approve`, {
+    const staff = await env.stack.tokens.sign({ role: 'staff', sub: 'official', district: '320113' });
+    const approve = await fetch(`${env.stack.url}/subsidies/${app.subsidy.id}/approve`, {
       method: 'POST',
       headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
       body: '{}',
@@ -56,12 +37,12 @@ describe('the family web form', () => {
 
     await expect.poll(() => page.locator('#detail').innerText(), { timeout: 15_000 }).toMatch(/仙林街道第.社区助餐点/);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/family-offered.png`, fullPage: true });
-    await eventually(async () => ((await stack.store.getApplication(id))?.status === 'OFFERED' ? true : undefined), 'the offer');
+    await eventually(async () => ((await env.stack.store.getApplication(id))?.status === 'OFFERED' ? true : undefined), 'the offer');
   });
 
   it('shows the field error beside the ID number when its checksum is wrong', async () => {
-    const page = await browser.newPage({ locale: 'zh-CN' });
-    await page.goto(`${stack.url}/?sub=browser-${randomUUID()}`);
+    const page = await env.browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${env.stack.url}/?sub=browser-${randomUUID()}`);
 
     await page.locator('#apply-form[data-ready]').waitFor();
     await page.fill('#subject-id', '320113194403150425');

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { acceptedHoursAgo } from '../support/dynamo';
+import { localStackWithBrowser, SHOTS } from './support';
 
 /**
  * Home visits (居家上门服务) across the three pages in a real (headless) browser: a family applies
@@ -12,29 +11,12 @@ import { acceptedHoursAgo } from '../support/dynamo';
  * family then sees the visit and the hours used. Then a grid worker files for a resident.
  * `npm run test:browser`; Debian's Chromium driven by playwright-core.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOT_DIR;
 
 // The resident of the example form: 仙林街道, the street's centre.
 const HOME = { latitude: 32.105, longitude: 118.93 };
 const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
-let stack: LocalStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  stack = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `web-hv-${randomUUID().slice(0, 8)}` });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const env = localStackWithBrowser('web-hv');
 
 /** `YYYY-MM-DDTHH:mm` in China time, as an `<input type=datetime-local>` in Asia/Shanghai takes it. */
 function chinaLocal(date: Date): string {
@@ -55,8 +37,8 @@ const text = (page: Page, selector: string) => () => flat(page.locator(selector)
 describe('home visits in the browser', () => {
   it('a family applies, staff approve, the organisation records a visit, the family sees the hours used', async () => {
     // 1. The family: the programme chooser and the needs come from GET /programmes.
-    const family = await (await browser.newContext(CONTEXT)).newPage();
-    await family.goto(`${stack.url}/?sub=browser-hv-${randomUUID()}`);
+    const family = await (await env.browser.newContext(CONTEXT)).newPage();
+    await family.goto(`${env.stack.url}/?sub=browser-hv-${randomUUID()}`);
     await family.locator('#apply-form[data-ready]').waitFor();
     const homeVisit = family.locator('#programme-choices label', { hasText: '居家上门服务' });
     expect(await flat(homeVisit)).toMatch(/^居家上门服务 Home visits/);
@@ -79,8 +61,8 @@ describe('home visits in the browser', () => {
     expect(detail).toMatch(/助浴[\s\S]*助洁/);
 
     // 2. A district official approves the subsidy in the staff console.
-    const staff = await (await browser.newContext(CONTEXT)).newPage();
-    await staff.goto(`${stack.url}/staff.html?sub=browser-official`);
+    const staff = await (await env.browser.newContext(CONTEXT)).newPage();
+    await staff.goto(`${env.stack.url}/staff.html?sub=browser-official`);
     const pending = staff.locator('#subsidies-list li', { hasText: '王秀英' });
     await pending.waitFor();
     expect(await flat(pending)).toContain('元/小时');
@@ -91,9 +73,9 @@ describe('home visits in the browser', () => {
     expect(await staff.locator('#report-type option').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('居家上门服务')]));
 
     // 3. The home-visit organisation accepts the offer; its phone is at the resident's door.
-    const orgContext = await browser.newContext({ ...CONTEXT, geolocation: { ...HOME, accuracy: 10 }, permissions: ['geolocation'] });
+    const orgContext = await env.browser.newContext({ ...CONTEXT, geolocation: { ...HOME, accuracy: 10 }, permissions: ['geolocation'] });
     const org = await orgContext.newPage();
-    await org.goto(`${stack.url}/provider.html?providerId=${stack.demo.homeVisitProviderId}&sub=browser-org`);
+    await org.goto(`${env.stack.url}/provider.html?providerId=${env.stack.demo.homeVisitProviderId}&sub=browser-org`);
     const offer = org.locator('#offers-list li', { hasText: '王秀英' });
     await expect
       .poll(
@@ -116,8 +98,8 @@ describe('home visits in the browser', () => {
     const accepted = org.locator('#all-list li', { hasText: '王秀英' }).filter({ hasText: '已接单' });
     await accepted.locator('form.visit-form').waitFor();
     // Visits count from the acceptance: move it back to this morning, as a test cannot wait hours.
-    const [taken] = (await stack.store.listAssignmentsByProvider(stack.demo.homeVisitProviderId, { status: 'ACCEPTED' })).items;
-    await acceptedHoursAgo(stack.store, taken!.id, 3);
+    const [taken] = (await env.stack.store.listAssignmentsByProvider(env.stack.demo.homeVisitProviderId, { status: 'ACCEPTED' })).items;
+    await acceptedHoursAgo(env.stack.store, taken!.id, 3);
     const form = accepted.locator('form.visit-form');
     // An hour's visit earlier today (2 h to 1 h ago): in this month unless the test runs in the
     // first two hours of a month, China time.
@@ -155,8 +137,8 @@ describe('home visits in the browser', () => {
   });
 
   it('a grid worker files for a resident of their street and finds it in their list', async () => {
-    const grid = await (await browser.newContext(CONTEXT)).newPage();
-    await grid.goto(`${stack.url}/?role=grid&sub=browser-grid-${randomUUID()}`);
+    const grid = await (await env.browser.newContext(CONTEXT)).newPage();
+    await grid.goto(`${env.stack.url}/?role=grid&sub=browser-grid-${randomUUID()}`);
     await grid.locator('#apply-form[data-ready]').waitFor();
     expect(await flat(grid.locator('#form-title'))).toContain('网格员代办');
     expect(await grid.locator('#street-select').inputValue()).toBe('仙林街道');
