@@ -765,3 +765,42 @@ export function pagedList({ api, path, query = () => ({}), list, more, status, r
   more.addEventListener('click', () => load(false));
   return { reload: (opts) => load(true, opts) };
 }
+
+/**
+ * Fills `lat` and `lng` inputs from the browser's position, saying what happened in `status`
+ * (Chinese first); `button` is disabled meanwhile. Resolves true when a position was filled in.
+ * `fallback` ends the failure message: what the user can do instead.
+ */
+export function fillFromGeolocation({ button, status, lat, lng, fallback = ['请手动填写。', 'Type it in.'] }) {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) {
+      replaceChildren(status, bi(`此浏览器无法定位，${fallback[0]}`, `Location is not available in this browser. ${fallback[1]}`));
+      resolve(false);
+      return;
+    }
+    button.disabled = true;
+    replaceChildren(status, bi('正在定位…', 'Finding your location…'));
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        button.disabled = false;
+        lat.value = pos.coords.latitude.toFixed(6);
+        lng.value = pos.coords.longitude.toFixed(6);
+        const acc = Math.round(pos.coords.accuracy);
+        replaceChildren(status, bi(`已填入当前位置（误差约 ${acc} 米）。`, `Filled in your location (within about ${acc} m).`));
+        resolve(true);
+      },
+      (err) => {
+        button.disabled = false;
+        const why =
+          err.code === err.PERMISSION_DENIED
+            ? ['您没有允许定位。', 'Location permission was refused.']
+            : err.code === err.TIMEOUT
+              ? ['定位超时。', 'Finding the location took too long.']
+              : ['暂时无法定位。', 'The location is not available now.'];
+        replaceChildren(status, bi(`${why[0]}${fallback[0]}`, `${why[1]} ${fallback[1]}`));
+        resolve(false);
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+    );
+  });
+}

@@ -18,6 +18,7 @@ import {
   createApi,
   defList,
   errorBox,
+  fillFromGeolocation,
   formatDistance,
   formatNumber,
   formatSubsidy,
@@ -393,36 +394,9 @@ programmeChoices.addEventListener('change', () => {
 });
 streetSelect.addEventListener('change', () => fillLocationFrom(streetSelect.selectedOptions[0]));
 
-$('#locate').addEventListener('click', () => {
-  const status = $('#locate-status');
-  const button = $('#locate');
-  if (!navigator.geolocation) {
-    replaceChildren(status, bi('此浏览器无法定位，请手动填写。', 'Location is not available in this browser; please type it in.'));
-    return;
-  }
-  button.disabled = true;
-  replaceChildren(status, bi('正在定位…', 'Finding your location…'));
-  navigator.geolocation.getCurrentPosition(
-    (pos) => {
-      button.disabled = false;
-      lat.value = pos.coords.latitude.toFixed(6);
-      lng.value = pos.coords.longitude.toFixed(6);
-      const acc = Math.round(pos.coords.accuracy);
-      replaceChildren(status, bi(`已填入当前位置（误差约 ${acc} 米）。`, `Filled in your location (within about ${acc} m).`));
-    },
-    (err) => {
-      button.disabled = false;
-      const why =
-        err.code === err.PERMISSION_DENIED
-          ? ['您没有允许定位。', 'Location permission was refused.']
-          : err.code === err.TIMEOUT
-            ? ['定位超时。', 'Finding the location took too long.']
-            : ['暂时无法定位。', 'The location is not available now.'];
-      replaceChildren(status, bi(`${why[0]}请手动填写或选择街道。`, `${why[1]} Type it in or choose a street.`));
-    },
-    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
-  );
-});
+$('#locate').addEventListener('click', () =>
+  fillFromGeolocation({ button: $('#locate'), status: $('#locate-status'), lat, lng, fallback: ['请手动填写或选择街道。', 'Type it in or choose a street.'] }),
+);
 
 $('#reset').addEventListener('click', () => {
   form.reset();

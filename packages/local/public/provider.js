@@ -12,6 +12,7 @@ import {
   createApi,
   defList,
   errorBox,
+  fillFromGeolocation,
   formatDistance,
   formatNumber,
   formatUnits,
@@ -207,32 +208,7 @@ function renderVisitSection(a, programme) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: id('submit') }, bi('登记', 'Record'));
   const locate = h('button', { type: 'button', class: 'btn btn-secondary', id: id('locate') }, bi('使用当前位置', 'Use my location'));
 
-  const fillLocation = () =>
-    new Promise((resolve) => {
-      if (!navigator.geolocation) {
-        replaceChildren(locateStatus, bi('此浏览器无法定位，请手动填写经纬度。', 'Location is not available here; type the latitude and longitude.'));
-        resolve(false);
-        return;
-      }
-      locate.disabled = true;
-      replaceChildren(locateStatus, bi('正在定位…', 'Finding your location…'));
-      navigator.geolocation.getCurrentPosition(
-        (pos) => {
-          locate.disabled = false;
-          lat.value = pos.coords.latitude.toFixed(6);
-          lng.value = pos.coords.longitude.toFixed(6);
-          const acc = Math.round(pos.coords.accuracy);
-          replaceChildren(locateStatus, bi(`已填入当前位置（误差约 ${acc} 米）。`, `Filled in your location (within about ${acc} m).`));
-          resolve(true);
-        },
-        () => {
-          locate.disabled = false;
-          replaceChildren(locateStatus, bi('无法定位，请手动填写经纬度。', 'Could not find the location; type the latitude and longitude.'));
-          resolve(false);
-        },
-        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
-      );
-    });
+  const fillLocation = () => fillFromGeolocation({ button: locate, status: locateStatus, lat, lng, fallback: ['请手动填写经纬度。', 'Type the latitude and longitude.'] });
   locate.addEventListener('click', fillLocation);
 
   const form = h(
