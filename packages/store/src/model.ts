@@ -42,6 +42,11 @@ export class Entity<T extends object> {
     return `${this.spec.prefix}${SEP}`;
   }
 
+  /** The table partition key from the partition attributes alone (a query over one partition). */
+  partitionKey(values: Partial<T>): string {
+    return this.pkValue(this.spec.pk.map((a) => required(values, a, this.spec.prefix)));
+  }
+
   /** Primary key of the item holding `values`. */
   key(values: Partial<T>): Keys {
     const pick = (attrs: readonly Attr<T>[]) => attrs.map((a) => required(values, a, this.spec.prefix));

@@ -407,7 +407,7 @@ export class Store {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'pk' },
-        ExpressionAttributeValues: { ':pk': Visits.key({ assignmentId, startedAt: '-', id: '-' }).pk },
+        ExpressionAttributeValues: { ':pk': Visits.partitionKey({ assignmentId }) },
         ScanIndexForward: true,
         Limit: opts.limit,
         ExclusiveStartKey: decodeToken(opts.nextToken),
