@@ -1,6 +1,5 @@
 import type { DemandAssignmentProblem } from '../src/demand-assignment';
-import { createSpatialIndex } from '../src/spatial';
-import { qixiaSampler } from './generate';
+import { nearestArcs, placeProviders, qixiaSampler, spreadCapacity } from './generate';
 
 /** Monthly home-visit hours per care level 0–4, and how common each level is. */
 export const CARE_LEVEL_HOURS = [4, 8, 12, 20, 30] as const;
@@ -75,51 +74,16 @@ export function generateHomeVisitInstance(input: HomeVisitSpec): HomeVisitInstan
     totalDemand += demand[r]!;
     weightOf[r] = CARE_LEVEL_WEIGHT[l]! * (rnd() < LOW_INCOME_SHARE ? LOW_INCOME_WEIGHT : 1);
   }
-  const providerLat = new Float64Array(P);
-  const providerLng = new Float64Array(P);
-  const weight = new Float64Array(P);
-  let weightSum = 0;
-  for (let p = 0; p < P; p++) {
-    const [lat, lng] = sampler.provider();
-    providerLat[p] = lat;
-    providerLng[p] = lng;
-    const w = 0.3 + (-Math.log(1 - rnd())) ** 1.5;
-    weight[p] = w;
-    weightSum += w;
-  }
-  const capacity = new Int32Array(P);
-  const totalCapacity = Math.round(totalDemand * spec.capacityRatio);
-  let assigned = 0;
-  for (let p = 0; p < P; p++) {
-    const c = Math.max(8, Math.floor((weight[p]! / weightSum) * totalCapacity));
-    capacity[p] = c;
-    assigned += c;
-  }
-  for (let p = 0; assigned < totalCapacity; p = (p + 1) % P) {
-    capacity[p]!++;
-    assigned++;
-  }
-  const index = createSpatialIndex(Array.from({ length: P }, (_, p) => ({ id: p, lat: providerLat[p]!, lng: providerLng[p]! })));
-  const arcStart = new Int32Array(R + 1);
-  const providerList: number[] = [];
-  const costList: number[] = [];
-  for (let r = 0; r < R; r++) {
-    const near = index.nearest(residentLat[r]!, residentLng[r]!, spec.k, spec.maxMetres);
-    for (const candidate of near) {
-      providerList.push(candidate.index);
-      costList.push(Math.round(candidate.distanceMetres * weightOf[r]!));
-    }
-    arcStart[r + 1] = providerList.length;
-  }
+  const { providerLat, providerLng, weight, weightSum } = placeProviders(sampler, P);
+  const { capacity, assigned } = spreadCapacity(weight, weightSum, Math.round(totalDemand * spec.capacityRatio), 8);
+  const arcs = nearestArcs(residentLat, residentLng, providerLat, providerLng, spec, (r) => weightOf[r]!);
   return {
     spec,
     problem: {
       residentCount: R,
       providerCount: P,
       capacity,
-      arcStart,
-      arcProvider: Int32Array.from(providerList),
-      arcCost: Float64Array.from(costList),
+      ...arcs,
       demand,
     },
     level,

@@ -72,6 +72,30 @@ export function generateInstance(input: InstanceSpec): Instance {
     need[r] = u < 0.5 ? 1 : u < 0.8 ? 2 : 3;
   }
 
+  const { providerLat, providerLng, weight, weightSum } = placeProviders(sampler, P);
+  const { capacity } = spreadCapacity(weight, weightSum, Math.round(R * spec.capacityRatio), 1);
+  const arcs = nearestArcs(residentLat, residentLng, providerLat, providerLng, spec, (r) => NEED_WEIGHT[need[r]!]!);
+  return {
+    spec,
+    problem: {
+      residentCount: R,
+      providerCount: P,
+      capacity,
+      ...arcs,
+    },
+    residentLat,
+    residentLng,
+    need,
+    providerLat,
+    providerLng,
+  };
+}
+
+/** P providers placed by the sampler, each with a heavy-tailed size weight (a few big centres). */
+export function placeProviders(
+  sampler: QixiaSampler,
+  P: number,
+): { providerLat: Float64Array; providerLng: Float64Array; weight: Float64Array; weightSum: number } {
   const providerLat = new Float64Array(P);
   const providerLng = new Float64Array(P);
   const weight = new Float64Array(P);
@@ -80,55 +104,62 @@ export function generateInstance(input: InstanceSpec): Instance {
     const [lat, lng] = sampler.provider();
     providerLat[p] = lat;
     providerLng[p] = lng;
-    const w = 0.3 + (-Math.log(1 - rnd())) ** 1.5; // heavy-tailed: a few big centres
+    const w = 0.3 + (-Math.log(1 - sampler.rnd())) ** 1.5; // heavy-tailed: a few big centres
     weight[p] = w;
     weightSum += w;
   }
+  return { providerLat, providerLng, weight, weightSum };
+}
+
+/** Capacities ∝ weight, at least `min` each, summing to at least `total` (returned as `assigned`). */
+export function spreadCapacity(
+  weight: Float64Array,
+  weightSum: number,
+  total: number,
+  min: number,
+): { capacity: Int32Array; assigned: number } {
+  const P = weight.length;
   const capacity = new Int32Array(P);
-  const totalCapacity = Math.round(R * spec.capacityRatio);
   let assigned = 0;
   for (let p = 0; p < P; p++) {
-    const c = Math.max(1, Math.floor((weight[p]! / weightSum) * totalCapacity));
+    const c = Math.max(min, Math.floor((weight[p]! / weightSum) * total));
     capacity[p] = c;
     assigned += c;
   }
   // Hand out the rounding remainder one unit at a time, deterministically.
-  for (let p = 0; assigned < totalCapacity; p = (p + 1) % P) {
+  for (let p = 0; assigned < total; p = (p + 1) % P) {
     capacity[p]!++;
     assigned++;
   }
+  return { capacity, assigned };
+}
 
+/** Each resident's k nearest providers within maxMetres, cost = round(distance × weightOf(r)). */
+export function nearestArcs(
+  residentLat: Float64Array,
+  residentLng: Float64Array,
+  providerLat: Float64Array,
+  providerLng: Float64Array,
+  spec: { k: number; maxMetres: number },
+  weightOf: (r: number) => number,
+): { arcStart: Int32Array; arcProvider: Int32Array; arcCost: Float64Array } {
+  const R = residentLat.length;
   const index = createSpatialIndex(
-    Array.from({ length: P }, (_, p) => ({ id: p, lat: providerLat[p]!, lng: providerLng[p]! })),
+    Array.from({ length: providerLat.length }, (_, p) => ({ id: p, lat: providerLat[p]!, lng: providerLng[p]! })),
   );
   const arcStart = new Int32Array(R + 1);
   const providerList: number[] = [];
   const costList: number[] = [];
   for (let r = 0; r < R; r++) {
     const near = index.nearest(residentLat[r]!, residentLng[r]!, spec.k, spec.maxMetres);
-    const w = NEED_WEIGHT[need[r]!]!;
+    const w = weightOf(r);
     for (const candidate of near) {
       providerList.push(candidate.index);
       costList.push(Math.round(candidate.distanceMetres * w));
     }
     arcStart[r + 1] = providerList.length;
   }
-  return {
-    spec,
-    problem: {
-      residentCount: R,
-      providerCount: P,
-      capacity,
-      arcStart,
-      arcProvider: Int32Array.from(providerList),
-      arcCost: Float64Array.from(costList),
-    },
-    residentLat,
-    residentLng,
-    need,
-    providerLat,
-    providerLng,
-  };
+  return { arcStart, arcProvider: Int32Array.from(providerList), arcCost: Float64Array.from(costList) };
 }
 
 export interface QixiaSampler {

@@ -15,21 +15,37 @@ import type { AssignmentProblem } from '../src/assignment';
  * `solveAssignment`, with no rounding of costs.
  */
 export function assignmentLp(problem: AssignmentProblem): string {
-  const { residentCount: R, providerCount: P, capacity, arcStart, arcProvider, arcCost } = problem;
+  const { residentCount: R, providerCount: P, arcProvider, arcCost } = problem;
   const A = arcProvider.length;
   let maxCost = 0;
   for (let a = 0; a < A; a++) if (arcCost[a]! > maxCost) maxCost = arcCost[a]!;
   const M = (Math.min(P, R) + 1) * maxCost + 1;
+  return lpText(problem, (_r, a) => -(arcCost[a]! - M), () => '');
+}
+
+/**
+ * The LP text both writers share: minimise Σ_a −weight(r, a) x_a (weights > 0), one row r<r>
+ * `Σ x_a <= 1` per resident with arcs, one row p<p> `Σ coef(a) x_a <= cap_p` per provider
+ * with arcs (`coef` returns the coefficient and a space, or '' for 1).
+ */
+function lpText(
+  problem: AssignmentProblem,
+  weight: (r: number, a: number) => number,
+  coef: (a: number) => string,
+): string {
+  const { residentCount: R, providerCount: P, capacity, arcStart, arcProvider } = problem;
+  const A = arcProvider.length;
   const parts: string[] = ['Minimize\n obj:'];
   let line: string[] = [];
   const flush = (): void => {
     if (line.length > 0) parts.push(` ${line.join(' ')}\n`);
     line = [];
   };
-  for (let a = 0; a < A; a++) {
-    const c = arcCost[a]! - M; // always negative
-    line.push(`- ${-c} x${a}`);
-    if (line.length === 12) flush();
+  for (let r = 0; r < R; r++) {
+    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) {
+      line.push(`- ${weight(r, a)} x${a}`); // always negative
+      if (line.length === 12) flush();
+    }
   }
   if (A === 0) line.push('0 x0');
   flush();
@@ -48,7 +64,7 @@ export function assignmentLp(problem: AssignmentProblem): string {
     if (arcs.length === 0) continue;
     parts.push(` p${p}:`);
     for (let i = 0; i < arcs.length; i += 12) {
-      const chunk = arcs.slice(i, i + 12).map((a, k) => `${i + k === 0 ? '' : '+ '}x${a}`);
+      const chunk = arcs.slice(i, i + 12).map((a, k) => `${i + k === 0 ? '' : '+ '}${coef(a)}x${a}`);
       parts.push(` ${chunk.join(' ')}\n`);
     }
     parts.push(` <= ${capacity[p]!}\n`);
@@ -114,51 +130,20 @@ export async function solveWithHighs(problem: AssignmentProblem, timeLimitSecond
  * integers; no cost is rounded.
  */
 export function demandLp(problem: AssignmentProblem & { demand: ArrayLike<number> }): string {
-  const { residentCount: R, providerCount: P, capacity, arcStart, arcProvider, arcCost, demand } = problem;
+  const { residentCount: R, providerCount: P, arcStart, arcProvider, arcCost, demand } = problem;
   const A = arcProvider.length;
   let maxUnit = 0;
   for (let r = 0; r < R; r++) {
     for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) maxUnit = Math.max(maxUnit, arcCost[a]! / demand[r]!);
   }
   const M = Math.ceil((Math.min(P, R) + 1) * maxUnit) + 1;
-  const parts: string[] = ['Minimize\n obj:'];
-  let line: string[] = [];
-  const flush = (): void => {
-    if (line.length > 0) parts.push(` ${line.join(' ')}\n`);
-    line = [];
-  };
-  for (let r = 0; r < R; r++) {
-    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) {
-      line.push(`- ${M * demand[r]! - arcCost[a]!} x${a}`); // always negative
-      if (line.length === 12) flush();
-    }
-  }
-  if (A === 0) line.push('0 x0');
-  flush();
-  parts.push('Subject To\n');
-  for (let r = 0; r < R; r++) {
-    if (arcStart[r + 1]! === arcStart[r]!) continue;
-    line = [];
-    parts.push(` r${r}:`);
-    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) line.push(`${a === arcStart[r] ? '' : '+ '}x${a}`);
-    parts.push(` ${line.join(' ')} <= 1\n`);
-  }
-  const incoming: number[][] = Array.from({ length: P }, () => []);
   const residentOf = new Int32Array(A);
   for (let r = 0; r < R; r++) for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) residentOf[a] = r;
-  for (let a = 0; a < A; a++) incoming[arcProvider[a]!]!.push(a);
-  for (let p = 0; p < P; p++) {
-    const arcs = incoming[p]!;
-    if (arcs.length === 0) continue;
-    parts.push(` p${p}:`);
-    for (let i = 0; i < arcs.length; i += 12) {
-      const chunk = arcs.slice(i, i + 12).map((a, k) => `${i + k === 0 ? '' : '+ '}${demand[residentOf[a]!]!} x${a}`);
-      parts.push(` ${chunk.join(' ')}\n`);
-    }
-    parts.push(` <= ${capacity[p]!}\n`);
-  }
-  parts.push('End\n');
-  return parts.join('');
+  return lpText(
+    problem,
+    (r, a) => M * demand[r]! - arcCost[a]!,
+    (a) => `${demand[residentOf[a]!]!} `,
+  );
 }
 
 export interface HighsLpOutcome {

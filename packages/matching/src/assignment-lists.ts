@@ -13,8 +13,26 @@ export interface BuiltAssignmentProblem<RId, PId> {
   providerIds: PId[];
 }
 
-/** Converts the friendly form to the CSR form, refusing unknown or duplicate ids. */
-export function buildAssignmentProblem<RId, PId>(input: AssignmentLists<RId, PId>): BuiltAssignmentProblem<RId, PId> {
+export type ListedResident<RId, PId> = { id: RId; options: readonly { providerId: PId; cost: number }[] };
+
+/**
+ * The lists → CSR conversion both friendly forms share: providers (duplicate ids and bad
+ * capacities refused), then residents (duplicate ids and unknown providers refused).
+ * `eachResident` runs before a resident's options are read; `strictOptions` also refuses a
+ * provider listed twice and NaN, infinite or negative costs, naming the resident.
+ */
+export function listsToCsr<RId, PId, Res extends ListedResident<RId, PId>>(
+  input: { residents: readonly Res[]; providers: readonly { id: PId; capacity: number }[] },
+  eachResident?: (resident: Res, r: number, name: string) => void,
+  strictOptions = false,
+): {
+  capacity: Int32Array;
+  arcStart: Int32Array;
+  arcProvider: Int32Array;
+  arcCost: Float64Array;
+  residentIds: RId[];
+  providerIds: PId[];
+} {
   const providerIndex = new Map<PId, number>();
   const capacity = new Int32Array(input.providers.length);
   input.providers.forEach((provider, p) => {
@@ -36,14 +54,25 @@ export function buildAssignmentProblem<RId, PId>(input: AssignmentLists<RId, PId
   const arcCost = new Float64Array(arcs);
   let a = 0;
   input.residents.forEach((resident, r) => {
-    if (residentSeen.has(resident.id)) throw new InvalidProblemError(`resident ${r}: duplicate id ${String(resident.id)}`);
+    const name = String(resident.id);
+    if (residentSeen.has(resident.id)) throw new InvalidProblemError(`resident ${r}: duplicate id ${name}`);
     residentSeen.add(resident.id);
+    eachResident?.(resident, r, name);
+    const seenHere = strictOptions ? new Set<number>() : undefined;
     resident.options.forEach((option, k) => {
       const p = providerIndex.get(option.providerId);
       if (p === undefined) {
-        throw new InvalidProblemError(
-          `resident ${String(resident.id)} option ${k}: provider ${String(option.providerId)} does not exist`,
-        );
+        throw new InvalidProblemError(`resident ${name} option ${k}: provider ${String(option.providerId)} does not exist`);
+      }
+      if (seenHere !== undefined) {
+        if (seenHere.has(p)) {
+          throw new InvalidProblemError(`resident ${name} option ${k}: provider ${String(option.providerId)} listed twice`);
+        }
+        seenHere.add(p);
+        const c = option.cost;
+        if (typeof c !== 'number' || Number.isNaN(c)) throw new InvalidProblemError(`resident ${name} option ${k}: cost is NaN`);
+        if (!Number.isFinite(c)) throw new InvalidProblemError(`resident ${name} option ${k}: cost is infinite`);
+        if (c < 0) throw new InvalidProblemError(`resident ${name} option ${k}: cost ${c} is negative`);
       }
       arcProvider[a] = p;
       arcCost[a] = option.cost;
@@ -52,17 +81,42 @@ export function buildAssignmentProblem<RId, PId>(input: AssignmentLists<RId, PId
     arcStart[r + 1] = a;
   });
   return {
-    problem: {
-      residentCount: input.residents.length,
-      providerCount: input.providers.length,
-      capacity,
-      arcStart,
-      arcProvider,
-      arcCost,
-    },
+    capacity,
+    arcStart,
+    arcProvider,
+    arcCost,
     residentIds: input.residents.map((resident) => resident.id),
     providerIds: input.providers.map((provider) => provider.id),
   };
+}
+
+/** Converts the friendly form to the CSR form, refusing unknown or duplicate ids. */
+export function buildAssignmentProblem<RId, PId>(input: AssignmentLists<RId, PId>): BuiltAssignmentProblem<RId, PId> {
+  const { residentIds, providerIds, ...arrays } = listsToCsr<RId, PId, ListedResident<RId, PId>>(input);
+  return {
+    problem: { residentCount: input.residents.length, providerCount: input.providers.length, ...arrays },
+    residentIds,
+    providerIds,
+  };
+}
+
+/** Per-index answers keyed by id: each resident's provider id (null when unserved) and each provider's use. */
+export function answersByIds<RId, PId>(
+  residentIds: readonly RId[],
+  providerIds: readonly PId[],
+  assignment: Int32Array,
+  used: ArrayLike<number>,
+): { assignments: Map<RId, PId | null>; used: Map<PId, number> } {
+  const assignments = new Map<RId, PId | null>();
+  residentIds.forEach((id, r) => {
+    const p = assignment[r]!;
+    assignments.set(id, p >= 0 ? providerIds[p]! : null);
+  });
+  const usedById = new Map<PId, number>();
+  providerIds.forEach((id, p) => {
+    usedById.set(id, used[p]!);
+  });
+  return { assignments, used: usedById };
 }
 
 export interface AssignmentByIds<RId, PId> {
@@ -81,14 +135,6 @@ export function solveAssignmentLists<RId, PId>(
 ): AssignmentByIds<RId, PId> {
   const built = buildAssignmentProblem(input);
   const result = solveAssignment(built.problem, options);
-  const assignments = new Map<RId, PId | null>();
-  built.residentIds.forEach((id, r) => {
-    const p = result.assignment[r]!;
-    assignments.set(id, p >= 0 ? built.providerIds[p]! : null);
-  });
-  const used = new Map<PId, number>();
-  built.providerIds.forEach((id, p) => {
-    used.set(id, result.used[p]!);
-  });
+  const { assignments, used } = answersByIds(built.residentIds, built.providerIds, result.assignment, result.used);
   return { assignments, served: result.served, objective: result.objective, used };
 }

@@ -1,4 +1,15 @@
 import type { PenalisedProblem } from './integer-problem';
+import {
+  buildNetwork,
+  dischargeSink,
+  enqueue,
+  heapPop,
+  heapPush,
+  type Network,
+  saturate,
+  scalePhases,
+  siftDown,
+} from './residual-network';
 /**
  * Goldberg's cost-scaling push-relabel for the transportation network
  *
@@ -24,6 +35,9 @@ import type { PenalisedProblem } from './integer-problem';
  * closures inside one large function: V8 then optimises each of them early on its own type
  * feedback instead of repeatedly deoptimising one huge function whose later parts had not
  * yet run (measured: warm 10k solves were bimodal, ~140 vs ~190 ms, before the split).
+ *
+ * The network, the heaps, the phase-start saturation, T's discharge and the ε schedule are
+ * shared with the integer-supply version (demand-flow.ts) in residual-network.ts.
  *
  * Conventions: reduced cost c_p(v, w) = c(v, w) + price(v) − price(w); an arc is
  * admissible when residual with c_p < 0; relabels only lower prices.
@@ -60,95 +74,7 @@ export class PriceRangeError extends Error {
   override readonly name = 'PriceRangeError';
 }
 
-/** The residual network and all per-run state, one fixed-shape object for V8. */
-class Network {
-  pushes = 0;
-  relabels = 0;
-  qHead = 0;
-  qTail = 0;
-  constructor(
-    readonly R: number,
-    readonly P: number,
-    readonly n: number,
-    readonly T: number,
-    /** CSR offsets of residual arcs per node. */
-    readonly first: Int32Array,
-    readonly head: Int32Array,
-    readonly rescap: Int32Array,
-    readonly cst: Float64Array,
-    readonly rev: Int32Array,
-    readonly price: Float64Array,
-    readonly excess: Int32Array,
-    readonly current: Int32Array,
-    readonly queue: Int32Array,
-    readonly queued: Uint8Array,
-    /** Per provider p, a max-heap in slots first[R+p]+1 .. : arc p→r keyed by price(r) + cost(r, p). */
-    readonly hArc: Int32Array,
-    readonly hKey: Float64Array,
-    readonly hSize: Int32Array,
-  ) {}
-}
-
-function enqueue(s: Network, w: number): void {
-  if (s.queued[w] === 0) {
-    s.queued[w] = 1;
-    const t = s.qTail;
-    s.queue[t] = w;
-    s.qTail = t + 1 === s.queue.length ? 0 : t + 1;
-  }
-}
-
-// Per provider p, a binary max-heap of its residual reverse arcs p→r (its current
-// residents) keyed by hKey = price(r) + cost(r, p), the value of arc p→r, stored in
-// slots first[R+p]+1 .. (one per incoming arc, so it never overflows). A resident's price
-// only changes while it has excess, i.e. while it is on no provider, so the keys stay valid
-// until a global price update (which rebuilds the heaps). A provider then finds its best
-// and second-best arc in O(1) and updates in O(log capacity) instead of scanning all of
-// its residents, and arcs p→r with negative reduced cost are exactly the keys > price(p).
-function heapPush(s: Network, p: number, arc: number, key: number): void {
-  const hKey = s.hKey;
-  const hArc = s.hArc;
-  const base = s.first[s.R + p]! + 1;
-  let i = s.hSize[p]!++;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    const kp = hKey[base + parent]!;
-    if (!(key > kp)) break;
-    hKey[base + i] = kp;
-    hArc[base + i] = hArc[base + parent]!;
-    i = parent;
-  }
-  hKey[base + i] = key;
-  hArc[base + i] = arc;
-}
-
-function siftDown(hKey: Float64Array, hArc: Int32Array, base: number, i: number, size: number, arc: number, key: number): void {
-  for (;;) {
-    let c = 2 * i + 1;
-    if (c >= size) break;
-    let kc = hKey[base + c]!;
-    if (c + 1 < size) {
-      const k2 = hKey[base + c + 1]!;
-      if (k2 > kc) {
-        c++;
-        kc = k2;
-      }
-    }
-    if (!(kc > key)) break;
-    hKey[base + i] = kc;
-    hArc[base + i] = hArc[base + c]!;
-    i = c;
-  }
-  hKey[base + i] = key;
-  hArc[base + i] = arc;
-}
-
-/** Removes the top of provider p's heap (base = first[R+p] + 1). */
-function heapPop(s: Network, p: number, base: number): void {
-  const size = --s.hSize[p]!;
-  if (size > 0) siftDown(s.hKey, s.hArc, base, 0, size, s.hArc[base + size]!, s.hKey[base + size]!);
-}
-
+/** After a global price update: every key recomputed, every heap rebuilt. */
 function rebuildHeaps(s: Network): void {
   const { R, P, first, hArc, hKey, hSize, price, head, cst } = s;
   for (let p = 0; p < P; p++) {
@@ -162,71 +88,9 @@ function rebuildHeaps(s: Network): void {
   }
 }
 
-/**
- * Phase start: make the pseudoflow 0-optimal by saturating every residual arc with negative
- * reduced cost. Residents first (each arc to a provider that gets flow joins the provider's
- * heap), then providers (their arc to T, then the heap tops while key > price), then T;
- * then every node with excess is queued.
- */
-function saturate(s: Network): void {
-  const { R, P, n, T, first, head, rescap, cst, rev, price, excess, current, hKey, hArc, hSize } = s;
-  for (let r = 0; r < R; r++) {
-    const pr = price[r]!;
-    const end = first[r + 1]!;
-    for (let a = first[r]!; a < end; a++) {
-      if (rescap[a]! > 0) {
-        const w = head[a]!;
-        if (cst[a]! + pr - price[w]! < 0) {
-          rescap[a]!--;
-          rescap[rev[a]!]!++;
-          excess[r]!--;
-          excess[w]!++;
-          if (w < T) heapPush(s, w - R, rev[a]!, pr + cst[a]!);
-        }
-      }
-    }
-  }
-  const pT = price[T]!;
-  for (let p = 0; p < P; p++) {
-    const v = R + p;
-    const pv = price[v]!;
-    const tArc = first[v]!;
-    const c = rescap[tArc]!;
-    if (c > 0 && pv - pT < 0) {
-      rescap[tArc] = 0;
-      rescap[rev[tArc]!]! += c;
-      excess[v]! -= c;
-      excess[T]! += c;
-    }
-    const base = tArc + 1;
-    while (hSize[p]! > 0 && hKey[base]! > pv) {
-      const arc = hArc[base]!;
-      heapPop(s, p, base);
-      rescap[arc]!--;
-      rescap[rev[arc]!]!++;
-      excess[v]!--;
-      excess[head[arc]!]!++;
-    }
-  }
-  const endT = first[T + 1]!;
-  for (let a = first[T]!; a < endT; a++) {
-    const c = rescap[a]!;
-    if (c > 0) {
-      const w = head[a]!;
-      if (cst[a]! + pT - price[w]! < 0) {
-        rescap[a] = 0;
-        rescap[rev[a]!]! += c;
-        excess[T]! -= c;
-        excess[w]! += c;
-      }
-    }
-  }
-  for (let v = 0; v < n; v++) {
-    current[v] = first[v]!;
-    if (excess[v]! > 0) enqueue(s, v);
-  }
-}
-
+// Kept apart from demand-flow.ts: with unit supplies a resident joins at most one provider
+// per discharge and heap keys never go stale, so these loops skip the pending list and the
+// lazy key checks that integer supplies need (the hottest code of `solveAssignment`).
 /**
  * Resident v: one scan finds the best and second-best residual arc by value
  * price(w) − cost(v, w). Push on the best (relabelling first if it is not admissible), then,
@@ -337,46 +201,6 @@ function dischargeProvider(s: Network, v: number, eps: number): number {
       const bound = c > delta ? best : second;
       if (bound !== -Infinity && bound - eps < pv) pv = bound - eps;
     }
-  }
-  return pv;
-}
-
-/** T (rarely active): classic current-arc discharge over its long arc list. */
-function dischargeSink(s: Network, v: number, eps: number): number {
-  const { first, head, rescap, cst, rev, price, excess, current } = s;
-  let ex = excess[v]!;
-  let pv = price[v]!;
-  const begin = first[v]!;
-  const end = first[v + 1]!;
-  while (ex > 0) {
-    let a = current[v]!;
-    for (; a < end; a++) {
-      if (rescap[a]! > 0 && cst[a]! + pv - price[head[a]!]! < 0) break;
-    }
-    if (a === end) {
-      let best = -Infinity;
-      for (let b = begin; b < end; b++) {
-        if (rescap[b]! > 0) {
-          const x = price[head[b]!]! - cst[b]!;
-          if (x > best) best = x;
-        }
-      }
-      pv = best - eps;
-      s.relabels++;
-      current[v] = begin;
-      continue;
-    }
-    const w = head[a]!;
-    const c = rescap[a]!;
-    const delta = ex < c ? ex : c;
-    rescap[a] = c - delta;
-    rescap[rev[a]!]! += delta;
-    ex -= delta;
-    const after = excess[w]! + delta;
-    excess[w] = after;
-    s.pushes++;
-    if (after > 0) enqueue(s, w);
-    current[v] = a;
   }
   return pv;
 }
@@ -507,93 +331,20 @@ function dischargeAll(s: Network, eps: number, updater: PriceUpdater | undefined
 }
 
 export function costScalingAssignment(input: CostScalingInput): CostScalingOutput {
-  const { R, P, capacity, arcStart, arcProvider, cost, unservedCost } = input;
+  const { R, arcStart } = input;
   const alpha = input.alpha ?? 8;
   const updateFreq = input.updateFrequency ?? 0;
-  const A = arcProvider.length;
-  const n = R + P + 1;
-  const T = R + P;
-  const K = n + 1;
-
-  // CSR of residual arcs. Resident r: its arcs, then r→T. Provider p: p→T, then one reverse
-  // arc per incoming resident arc. T: the reverse arcs of every p→T and r→T.
-  const first = new Int32Array(n + 1);
-  for (let r = 0; r < R; r++) first[r + 1] = arcStart[r + 1]! - arcStart[r]! + 1;
-  for (let a = 0; a < A; a++) first[R + arcProvider[a]! + 1]!++;
-  for (let p = 0; p < P; p++) first[R + p + 1]!++;
-  first[T + 1] = R + P;
-  for (let v = 0; v < n; v++) first[v + 1]! += first[v]!;
-  const m = first[n]!;
-  const head = new Int32Array(m);
-  const rescap = new Int32Array(m);
-  const cst = new Float64Array(m);
-  const rev = new Int32Array(m);
-  const fill = first.slice(0, n);
-  const link = (u: number, w: number, cap: number, c: number): void => {
-    const x = fill[u]!++;
-    const y = fill[w]!++;
-    head[x] = w;
-    rescap[x] = cap;
-    cst[x] = c;
-    rev[x] = y;
-    head[y] = u;
-    rescap[y] = 0;
-    cst[y] = -c;
-    rev[y] = x;
-  };
-  for (let p = 0; p < P; p++) link(R + p, T, capacity[p]!, 0);
-  let maxScaled = unservedCost * K;
-  for (let r = 0; r < R; r++) {
-    for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) {
-      const c = cost[a]! * K;
-      if (c > maxScaled) maxScaled = c;
-      link(r, R + arcProvider[a]!, 1, c);
-    }
-    link(r, T, 1, unservedCost * K);
-  }
-
-  const excess = new Int32Array(n);
-  for (let r = 0; r < R; r++) excess[r] = 1;
-  excess[T] = -R;
-  const s = new Network(
-    R,
-    P,
-    n,
-    T,
-    first,
-    head,
-    rescap,
-    cst,
-    rev,
-    new Float64Array(n),
-    excess,
-    first.slice(0, n),
-    new Int32Array(n + 1),
-    new Uint8Array(n),
-    new Int32Array(m),
-    new Float64Array(m),
-    new Int32Array(P),
-  );
-  if (input.providerPrice !== undefined) {
-    const pp = input.providerPrice;
-    for (let p = 0; p < P; p++) s.price[R + p] = pp[p]! * K;
-  }
+  const n = R + input.P + 1;
+  const { s, maxScaled } = buildNetwork(input, n + 1, undefined);
+  const { first, rescap } = s;
   const updater = updateFreq > 0 ? new PriceUpdater(n) : undefined;
   const updateEvery = updateFreq * n;
 
-  let phases = 0;
-  let eps = maxScaled;
-  // Warm prices are already about right at the first phase's scale: skip it (measured at
-  // 10k: 290 k → 173 k relabels; skipping two phases instead made it worse).
-  // At least one phase (the one with ε = 1) must still run.
-  if (input.providerPrice !== undefined && Math.floor(eps / alpha) > 1) eps = Math.floor(eps / alpha);
-  while (eps > 1) {
-    eps = Math.max(1, Math.floor(eps / alpha));
-    phases++;
-    saturate(s);
+  const phases = scalePhases(maxScaled, alpha, input.providerPrice !== undefined, (eps) => {
+    saturate(s, false);
     if (updater !== undefined) globalUpdate(s, updater, eps);
     dischargeAll(s, eps, updater, updateEvery);
-  }
+  });
 
   const assignedArc = new Int32Array(R).fill(-1);
   for (let r = 0; r < R; r++) {

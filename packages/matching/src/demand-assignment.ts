@@ -1,9 +1,11 @@
 import { type AssignmentProblem, validateAssignmentProblem } from './assignment';
+import { answersByIds, listsToCsr } from './assignment-lists';
 import { PriceRangeError } from './cost-scaling';
 import { canServeMoreUnits, costScalingSupply, type SupplyFlow, type SupplyProblem } from './demand-flow';
 import { cancelFreeCycles, type RoundingInput, roundFlow } from './demand-rounding';
 import { sspSupply } from './demand-ssp';
 import { InvalidProblemError } from './errors';
+import { costGcd, gcd, toInt32 } from './integer-problem';
 
 /**
  * Capacitated allocation where resident r needs `demand[r]` units (home-visit hours per
@@ -100,27 +102,6 @@ export function validateDemandAssignmentProblem(problem: DemandAssignmentProblem
   }
 }
 
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
-
-function arrayGcd(values: Float64Array): number {
-  let g = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (g === 0 || v % g !== 0) {
-      g = gcd(g, v);
-      if (g === 1) break;
-    }
-  }
-  return g;
-}
-
 /**
  * Exact relaxation + unsplittable rounding. See the README section "Home visits" for the
  * method and its guarantees.
@@ -135,7 +116,6 @@ export function solveDemandAssignment(
   const t0 = performance.now();
   const R = problem.residentCount;
   const P = problem.providerCount;
-  const toInt32 = (v: ArrayLike<number>): Int32Array => (v instanceof Int32Array ? v : Int32Array.from(v));
   const capacity = toInt32(problem.capacity);
   const arcStart = toInt32(problem.arcStart);
   const arcProvider = toInt32(problem.arcProvider);
@@ -146,7 +126,7 @@ export function solveDemandAssignment(
   // Integer costs, their common factor divided out.
   const rounded = new Float64Array(A);
   for (let a = 0; a < A; a++) rounded[a] = Math.round(arcCost[a]! * scale);
-  const g1 = arrayGcd(rounded);
+  const g1 = costGcd(rounded);
   let maxRounded = 0;
   if (g1 > 1) for (let a = 0; a < A; a++) rounded[a]! /= g1;
   for (let a = 0; a < A; a++) if (rounded[a]! > maxRounded) maxRounded = rounded[a]!;
@@ -184,7 +164,7 @@ export function solveDemandAssignment(
       for (let a = arcStart[r]!; a < arcStart[r + 1]!; a++) unitCost[a] = Math.round((rounded[a]! * M) / d);
     }
   }
-  const g2 = arrayGcd(unitCost);
+  const g2 = costGcd(unitCost);
   let maxUnit = 0;
   if (g2 > 1) for (let a = 0; a < A; a++) unitCost[a]! /= g2;
   for (let a = 0; a < A; a++) if (unitCost[a]! > maxUnit) maxUnit = unitCost[a]!;
@@ -326,59 +306,22 @@ export interface BuiltDemandAssignmentProblem<RId, PId> {
 export function buildDemandAssignmentProblem<RId, PId>(
   input: DemandAssignmentLists<RId, PId>,
 ): BuiltDemandAssignmentProblem<RId, PId> {
-  const providerIndex = new Map<PId, number>();
-  const capacity = new Int32Array(input.providers.length);
-  input.providers.forEach((provider, p) => {
-    if (providerIndex.has(provider.id)) throw new InvalidProblemError(`provider ${p}: duplicate id ${String(provider.id)}`);
-    const c = provider.capacity;
-    if (!Number.isInteger(c) || c < 0 || c > MAX_INT32) {
-      throw new InvalidProblemError(`provider ${String(provider.id)}: capacity ${c} is not a non-negative integer`);
-    }
-    providerIndex.set(provider.id, p);
-    capacity[p] = c;
-  });
-  let arcs = 0;
-  for (const resident of input.residents) arcs += resident.options.length;
-  const R = input.residents.length;
-  const arcStart = new Int32Array(R + 1);
-  const arcProvider = new Int32Array(arcs);
-  const arcCost = new Float64Array(arcs);
-  const demand = new Int32Array(R);
-  const residentSeen = new Set<RId>();
-  let a = 0;
-  input.residents.forEach((resident, r) => {
-    const name = String(resident.id);
-    if (residentSeen.has(resident.id)) throw new InvalidProblemError(`resident ${r}: duplicate id ${name}`);
-    residentSeen.add(resident.id);
-    const d = resident.demand;
-    if (!Number.isInteger(d) || d < 1 || d > MAX_INT32) {
-      throw new InvalidProblemError(`resident ${name}: demand ${d} is not a positive integer`);
-    }
-    demand[r] = d;
-    const seenHere = new Set<number>();
-    resident.options.forEach((option, k) => {
-      const p = providerIndex.get(option.providerId);
-      if (p === undefined) {
-        throw new InvalidProblemError(`resident ${name} option ${k}: provider ${String(option.providerId)} does not exist`);
+  const demand = new Int32Array(input.residents.length);
+  const { residentIds, providerIds, ...arrays } = listsToCsr<RId, PId, DemandAssignmentLists<RId, PId>['residents'][number]>(
+    input,
+    (resident, r, name) => {
+      const d = resident.demand;
+      if (!Number.isInteger(d) || d < 1 || d > MAX_INT32) {
+        throw new InvalidProblemError(`resident ${name}: demand ${d} is not a positive integer`);
       }
-      if (seenHere.has(p)) {
-        throw new InvalidProblemError(`resident ${name} option ${k}: provider ${String(option.providerId)} listed twice`);
-      }
-      seenHere.add(p);
-      const c = option.cost;
-      if (typeof c !== 'number' || Number.isNaN(c)) throw new InvalidProblemError(`resident ${name} option ${k}: cost is NaN`);
-      if (!Number.isFinite(c)) throw new InvalidProblemError(`resident ${name} option ${k}: cost is infinite`);
-      if (c < 0) throw new InvalidProblemError(`resident ${name} option ${k}: cost ${c} is negative`);
-      arcProvider[a] = p;
-      arcCost[a] = c;
-      a++;
-    });
-    arcStart[r + 1] = a;
-  });
+      demand[r] = d;
+    },
+    true,
+  );
   return {
-    problem: { residentCount: R, providerCount: input.providers.length, capacity, arcStart, arcProvider, arcCost, demand },
-    residentIds: input.residents.map((resident) => resident.id),
-    providerIds: input.providers.map((provider) => provider.id),
+    problem: { residentCount: input.residents.length, providerCount: input.providers.length, ...arrays, demand },
+    residentIds,
+    providerIds,
   };
 }
 
@@ -389,15 +332,7 @@ export function solveDemandAssignmentLists<RId, PId>(
 ): DemandAssignmentByIds<RId, PId> {
   const built = buildDemandAssignmentProblem(input);
   const result = solveDemandAssignment(built.problem, options);
-  const assignments = new Map<RId, PId | null>();
-  built.residentIds.forEach((id, r) => {
-    const p = result.assignment[r]!;
-    assignments.set(id, p >= 0 ? built.providerIds[p]! : null);
-  });
-  const used = new Map<PId, number>();
-  built.providerIds.forEach((id, p) => {
-    used.set(id, result.used[p]!);
-  });
+  const { assignments, used } = answersByIds(built.residentIds, built.providerIds, result.assignment, result.used);
   return {
     assignments,
     served: result.served,
