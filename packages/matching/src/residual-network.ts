@@ -32,8 +32,11 @@ export class Network {
     readonly cst: Float64Array,
     readonly rev: Int32Array,
     readonly price: Float64Array,
-    /** Int32Array for unit supplies; Float64Array for integer supplies (Σ d_r may pass Int32). */
-    readonly excess: Int32Array | Float64Array,
+    /**
+     * Doubles for unit and integer supplies alike: one element kind keeps every access monomorphic
+     * when both solvers run in one process, and T's excess (−Σ supplies) may pass Int32.
+     */
+    readonly excess: Float64Array,
     readonly current: Int32Array,
     readonly queue: Int32Array,
     readonly queued: Uint8Array,
@@ -54,7 +57,7 @@ export interface NetworkInput extends PenalisedProblem {
 /**
  * Builds the network with costs × K. CSR of residual arcs: resident r: its arcs, then r→T;
  * provider p: p→T, then one reverse arc per incoming resident arc; T: the reverse arcs of
- * every p→T and r→T. `supply` undefined: every resident supplies 1 (Int32 excesses).
+ * every p→T and r→T. `supply` undefined: every resident supplies 1.
  * Returns the network and the largest scaled cost (the first ε).
  */
 export function buildNetwork(input: NetworkInput, K: number, supply: Int32Array | undefined): { s: Network; maxScaled: number } {
@@ -105,7 +108,7 @@ export function buildNetwork(input: NetworkInput, K: number, supply: Int32Array 
     link(r, T, d, unservedCost * K);
   }
 
-  const excess = supply === undefined ? new Int32Array(n) : new Float64Array(n);
+  const excess = new Float64Array(n);
   for (let r = 0; r < R; r++) excess[r] = supply === undefined ? 1 : supply[r]!;
   excess[T] = -total;
   const s = new Network(

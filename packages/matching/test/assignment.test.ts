@@ -170,6 +170,19 @@ describe('solveAssignment', () => {
     expect(fast.served).toBeLessThan(2_000); // the shortage is real, so "max served" matters
   });
 
+  it('stays exact when capacities say "unlimited" (2^31 − 1 each, summing past Int32)', () => {
+    // Prepare: one resident, three providers of capacity 2^31 − 1; the cheapest arc costs 2
+    const max = 2 ** 31 - 1;
+    const problem: AssignmentProblem = { residentCount: 1, providerCount: 3, capacity: [max, max, max], arcStart: [0, 3], arcProvider: [0, 1, 2], arcCost: [9, 9, 2] };
+
+    // Act
+    const result = solveAssignment(problem);
+
+    // Assess: the sink's excess (−Σ supplies, with Σ capacities far past Int32) is held in doubles
+    expect(result).toMatchObject({ served: 1, objective: 2 });
+    expect(solveAssignment(problem, { algorithm: 'ssp' })).toMatchObject({ served: 1, objective: 2 });
+  });
+
   it('handles empty problems', () => {
     const result = solveAssignment({
       residentCount: 0,
