@@ -93,7 +93,8 @@ async function commitChange(deps: Deps, c: Change, def: AssignmentEvent, causati
   return nextAssignment;
 }
 
-async function applicationOf(store: Store, a: AssignmentRecord): Promise<ApplicationRecord> {
+/** The application an assignment serves; a missing one is a bug (they are written in one transaction). */
+export async function applicationOf(store: Store, a: AssignmentRecord): Promise<ApplicationRecord> {
   const app = await store.getApplication(a.applicationId);
   if (!app) throw new Error(`Assignment ${a.id} points at missing application ${a.applicationId}`);
   return app;

@@ -17,7 +17,7 @@ import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { ApplicationView, VisitView } from '../views';
-import { loadAssignmentFor } from './assignments';
+import { applicationOf, loadAssignmentFor } from './assignments';
 
 /** A visit may end this much after the server's clock (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -33,12 +33,6 @@ const chinaTime = (iso: string) => chinaDay(new Date(iso)).toISOString().slice(0
 
 const hoursText = (minutes: number) => `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 const hoursTextZh = (minutes: number) => `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
-
-async function applicationOf(deps: Deps, a: AssignmentRecord): Promise<ApplicationRecord> {
-  const app = await deps.store.getApplication(a.applicationId);
-  if (!app) throw new Error(`Assignment ${a.id} points at missing application ${a.applicationId}`);
-  return app;
-}
 
 /** The policy's refusals of one visit against the month recorded so far (empty: it may be recorded). */
 function visitIssues(
@@ -105,7 +99,7 @@ function visitIssues(
 export async function recordVisit(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, assignmentId: string, input: VisitInput, requestId: string): Promise<VisitRecord> {
   const a = await loadAssignmentFor(deps.store, actor, assignmentId);
   if (a.status !== 'ACCEPTED') throw new ConflictError('Visits are recorded on an accepted, active assignment', '仅可为服务中的派单登记上门记录');
-  const app = await applicationOf(deps, a);
+  const app = await applicationOf(deps.store, a);
   for (let attempt = 1; ; attempt++) {
     const at = deps.now();
     const monthKey = chinaMonth(new Date(input.startedAt));
