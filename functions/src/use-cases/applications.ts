@@ -4,6 +4,7 @@ import {
   type ApplicationInput,
   ASSIGNMENT_MACHINE,
   ageOn,
+  ageRefusals,
   canTransition,
   DuplicateApplicationError,
   ForbiddenError,
@@ -88,10 +89,7 @@ export async function submitApplication(
   const id = parseIdNumber(input.subject.idNumber);
   if (!id.ok) throw new ValidationError([{ path: 'subject.idNumber', message: '身份证号码无效 / ID number is not valid' }]);
   // Rules that need no stored data are refused now, as bad input, rather than after a round trip.
-  const problems = programme.precheck(
-    { birthDate: id.value.birthDate, district: input.subject.address.district, street: input.subject.address.street, needs: input.needs },
-    at,
-  );
+  const problems = ageRefusals(programme, { birthDate: id.value.birthDate, district: input.subject.address.district }, at);
   if (problems.length > 0) throw new ValidationError(problems.map((r) => ({ path: r.field ?? 'subject', message: `${r.messageZh} / ${r.message}` })));
 
   const hash = bodyHash(input);

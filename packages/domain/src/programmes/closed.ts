@@ -42,7 +42,6 @@ function closedProgramme<T extends string, N>(
     needsSchema,
     declarationSchema: z.object({}),
     needsFields: [],
-    precheck: () => [],
     assess(facts, at) {
       const p = policyOn([policy], at);
       const { age, reasons, ok } = baseReasons(p, name, facts, at);

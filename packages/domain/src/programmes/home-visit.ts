@@ -224,9 +224,6 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
       options: CARE_LEVELS.map((l) => ({ value: l, label: { zh: `${l} 级 · ${CARE_LEVEL_LABELS[l]?.zh}`, en: `Level ${l} · ${CARE_LEVEL_LABELS[l]?.en}` } })),
     },
   ],
-  precheck(facts, at) {
-    return baseReasons(homeVisitPolicyOn(at), NAME, facts, at).reasons.filter((r) => r.rule === 'age' && r.field);
-  },
   assess(facts, at) {
     return evaluateHomeVisitEligibility(facts, at);
   },

@@ -177,9 +177,6 @@ export const mealProgramme: Programme<'meal', MealNeeds, MealDeclaration, MealPo
       optional: true,
     },
   ],
-  precheck(facts, at) {
-    return evaluateMealEligibility({ ...facts, lowIncome: false }, at).reasons.filter((r) => r.rule === 'age' && r.field);
-  },
   assess(facts: SubjectFacts<MealNeeds>, at: Date): Decision {
     const policy = mealPolicyOn(at);
     const d = evaluateMealEligibility(facts, at, policy);

@@ -126,8 +126,6 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   readonly needsSchema: z.ZodType<N>;
   /** What a provider of this kind declares beyond the shared fields (diets; services and streets). */
   readonly declarationSchema: z.ZodObject;
-  /** Rules that need no stored data, refused at submission as bad input (age, not resident). */
-  precheck(facts: Omit<SubjectFacts<N>, 'lowIncome'>, at: Date): Reason[];
   assess(facts: SubjectFacts<N>, at: Date): Decision;
   /** How far to look for providers of an application (metres from the resident). */
   reachMetres(needs: N, at: Date): number;
@@ -190,6 +188,14 @@ export function baseReasons(policy: PolicyBase, name: Label, facts: { birthDate:
         },
   );
   return { age, reasons, ok: oldEnough && inDistrict };
+}
+
+/**
+ * The rule every programme shares that needs no stored data, refused at submission as bad input
+ * rather than after a round trip: the subject's age against the policy in force.
+ */
+export function ageRefusals(programme: Pick<Programme, 'name' | 'policies'>, facts: { birthDate: string; district: string }, at: Date): Reason[] {
+  return baseReasons(policyOn(programme.policies, at), programme.name, facts, at).reasons.filter((r) => r.rule === 'age' && r.field);
 }
 
 /** The subsidy's approval reason: granted by registry (免申即享) or waiting for staff. */
