@@ -1,6 +1,5 @@
 import { type ApplicationType, type PolicyBase, policyOn, programmeOf } from '@huimin/domain';
-import { solveAssignmentLists, solveDemandAssignmentLists } from '@huimin/matching';
-
+import { solveDemandAssignmentLists } from '@huimin/matching';
 import type { ApplicationRecord, ProviderRecord } from '@huimin/store';
 import { type Candidate, CandidateFinder, demandOf } from './candidates';
 
@@ -50,17 +49,10 @@ export function solveDistrict(
     return { id: app.id, demand: demandOf(app), options: found.map((c) => ({ providerId: c.provider.id, cost: Math.round(c.distanceMetres * weight) })) };
   });
   const providerRows = providers.map((p) => ({ id: p.id, capacity: Math.max(0, unitsOf(p)) }));
-  const unitDemand = residents.every((r) => r.demand === 1);
-  const result = unitDemand
-    ? { ...solveAssignmentLists({ residents, providers: providerRows }), bound: undefined }
-    : solveDemandAssignmentLists({ residents, providers: providerRows });
+  const result = solveDemandAssignmentLists({ residents, providers: providerRows });
   const chosen = new Map<string, Candidate | null>();
-  let servedUnits = 0;
-  const demandById = new Map(residents.map((r) => [r.id, r.demand]));
   for (const [appId, providerId] of result.assignments) {
-    const candidate = providerId === null ? null : (candidates.get(appId)?.find((c) => c.provider.id === providerId) ?? null);
-    chosen.set(appId, candidate);
-    if (candidate) servedUnits += demandById.get(appId) ?? 1;
+    chosen.set(appId, providerId === null ? null : (candidates.get(appId)?.find((c) => c.provider.id === providerId) ?? null));
   }
   return {
     type,
@@ -70,8 +62,8 @@ export function solveDistrict(
     chosen,
     used: result.used,
     served: result.served,
-    servedUnits,
+    servedUnits: result.servedDemand,
     objective: result.objective,
-    boundUnits: result.bound?.servedDemand ?? servedUnits,
+    boundUnits: result.bound.servedDemand,
   };
 }

@@ -1,4 +1,4 @@
-import { type AssignmentProblem, validateAssignmentProblem } from './assignment';
+import { type AssignmentProblem, solveAssignment, validateAssignmentProblem } from './assignment';
 import { answersByIds, listsToCsr } from './assignment-lists';
 import { PriceRangeError } from './cost-scaling';
 import { canServeMoreUnits, costScalingSupply, type SupplyFlow, type SupplyProblem } from './demand-flow';
@@ -325,12 +325,19 @@ export function buildDemandAssignmentProblem<RId, PId>(
   };
 }
 
-/** `buildDemandAssignmentProblem` + `solveDemandAssignment`, answers keyed by id. */
+/** `buildDemandAssignmentProblem` + `solveDemandAssignment` (or `solveAssignment` when every demand is 1), answers keyed by id. */
 export function solveDemandAssignmentLists<RId, PId>(
   input: DemandAssignmentLists<RId, PId>,
   options?: SolveDemandAssignmentOptions,
 ): DemandAssignmentByIds<RId, PId> {
   const built = buildDemandAssignmentProblem(input);
+  if (input.residents.every((r) => r.demand === 1)) {
+    // Every resident one unit: the assignment problem, whose own solver is exact (so the answer is
+    // its own bound) and faster (warm start). Callers need not choose.
+    const unit = solveAssignment(built.problem, { ...(options?.costScale === undefined ? {} : { costScale: options.costScale }), ...(options?.algorithm ? { algorithm: options.algorithm } : {}) });
+    const { assignments, used } = answersByIds(built.residentIds, built.providerIds, unit.assignment, unit.used);
+    return { assignments, served: unit.served, servedDemand: unit.served, objective: unit.objective, used, bound: { servedDemand: unit.served, objective: unit.objective } };
+  }
   const result = solveDemandAssignment(built.problem, options);
   const { assignments, used } = answersByIds(built.residentIds, built.providerIds, result.assignment, result.used);
   return {
