@@ -59,6 +59,10 @@ export const HistoryEntry = z
   })
   .describe('One step of the application / 办理进度');
 
+export const Cutoff = z
+  .object({ points: z.number().describe('Priority points'), lottery: z.number().describe('Lottery number in [0, 1): lower wins among equal points') })
+  .describe('The lowest priority admitted: points, then lottery number');
+
 export const ApplicationView = z
   .object({
     id: z.string(),
@@ -114,6 +118,32 @@ export const ApplicationView = z
       })
       .optional()
       .describe('Home visits: the monthly hours and what is used of them'),
+    allocation: z
+      .object({
+        roundId: z.string(),
+        roundAt: timestamp.describe('When the round was requested'),
+        ageClass: z.string().describe("The child's class in its start month"),
+        lottery: z.number().describe("The child's lottery number in that round: lower wins among equal points"),
+        offeredProviderId: z.string().optional(),
+        rank: z.int().positive().optional().describe('Which preference was offered: 1 = first choice'),
+        explanation: z
+          .array(
+            z.object({
+              providerId: z.string(),
+              providerName: z.string(),
+              ageClass: z.string(),
+              outcome: z
+                .enum(['below-cutoff', 'no-places', 'not-in-round', 'changed-meanwhile'])
+                .describe('`below-cutoff`: the class filled with higher priorities; `no-places`: none free; `not-in-round`: gone, or left before; `changed-meanwhile`: taken while the offer was written'),
+              cutoff: Cutoff.nullable().describe('The lowest priority admitted there in the class; null when it did not fill'),
+              points: z.number().describe("The child's own points there"),
+              rules: z.array(z.object({ rule: z.string(), points: z.number(), label })).describe('The rule behind each point'),
+            }),
+          )
+          .describe('Each preference above the one offered (all of them when none was), and why not'),
+      })
+      .optional()
+      .describe('Childcare: the latest allocation round, and why the child did not get each choice above the one offered'),
     filedBy: z
       .object({ role: z.literal('grid'), street: z.string() })
       .optional()
@@ -156,6 +186,7 @@ export const AssignmentView = z
     type: applicationType,
     needs,
     units: z.number().positive().describe('Units reserved at the provider: one place, or the monthly hours'),
+    pool: z.string().optional().describe("The provider's class the place is in (childcare: the age class)"),
     acceptedAt: timestamp.optional().describe('When the provider accepted; visits count from then'),
     status: assignmentStatus,
     distanceMetres: metres,
@@ -213,6 +244,10 @@ export const ProviderView = z
     capacity: count.describe("Capacity in the programme's unit: places, or hours a month"),
     reserved: count.describe('Held by offers and active services'),
     available: count.describe('capacity − reserved'),
+    pools: z
+      .record(z.string(), z.object({ capacity: count, reserved: count, available: count }))
+      .optional()
+      .describe('Per class, for programmes whose places are held per class (childcare: age classes); the totals above are their sums'),
     // Each programme's declaration, e.g. `diets` for meal points, `services` and `streets` for home visits.
     ...declarationFields(),
     phone: z.string().optional(),
@@ -231,7 +266,7 @@ export const AllocationRoundOutcome = z.object({
   offered: count.describe('…and the offers actually made (fewer when the one-at-a-time matcher took a place meanwhile)'),
   conflicts: count.describe('Offers lost to a concurrent change; they wait for the next round or released place'),
   stillWaiting: count,
-  objective: z.number().describe("The allocation's cost: the solver's objective value"),
+  objective: z.number().describe("The allocation's cost: the solver's objective value (stable rounds: the sum of the offered preferences' ranks, 1 = first choice)"),
 });
 export type AllocationRoundOutcome = z.infer<typeof AllocationRoundOutcome>;
 
@@ -246,6 +281,24 @@ export const AllocationRoundView = z
     completedAt: timestamp.optional().describe('Absent while RUNNING'),
     // The outcome: absent while RUNNING, all present once COMPLETED.
     ...AllocationRoundOutcome.partial().shape,
+    lotterySeed: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Stable rounds: the published lottery seed; each child's number is lotteryDraw(seed, its family key) (packages/matching)"),
+    cutoffs: z
+      .array(
+        z.object({
+          providerId: z.string(),
+          providerName: z.string(),
+          capacityClass: z.string().describe('The class (childcare: infant, toddler, older)'),
+          places: count.describe('Places free when the round ran'),
+          admitted: count,
+          cutoff: Cutoff.nullable().describe('The lowest priority admitted, when the class filled; null when places were left'),
+        }),
+      )
+      .optional()
+      .describe('GET of a completed stable round: each provider and class, with its cutoff'),
   })
   .describe('A district-wide allocation round, with its outcome once COMPLETED / 分配轮次');
 export type AllocationRoundView = z.infer<typeof AllocationRoundView>;
@@ -295,17 +348,28 @@ export const ProgrammeView = z
     nameZh: z.string(),
     open: z.boolean().describe('Whether applications are taken'),
     rounds: z.boolean().describe('Whether staff can run district-wide allocation rounds'),
+    roundMechanism: z
+      .enum(['optimal', 'stable'])
+      .nullable()
+      .describe('`optimal`: most served, then least weighted distance; `stable`: deferred acceptance over ranked preferences and priority points; null without rounds'),
+    offersBy: z.enum(['matching', 'rounds']).describe('`matching`: the nearest free place is offered at once; `rounds`: only allocation rounds make offers'),
+    offerAnsweredBy: z.enum(['provider', 'family']).describe('Who accepts or declines an offer'),
     policyVersion: z.string().describe('The policy in force today, `id/version`'),
     effectiveFrom: z.string(),
     providerNoun: label,
-    capacity: z.object({ field: z.string().describe('The field of `PUT /providers/{id}/capacity`'), unit: label, free: label }),
+    capacity: z.object({
+      field: z.string().describe('The field of `PUT /providers/{id}/capacity`'),
+      unit: label,
+      free: label,
+      classes: z.array(z.object({ code: z.string(), label })).optional().describe('When present, the field is an object with a count per class code'),
+    }),
     subsidyUnit: z.object({ code: z.string(), label }),
     visits: z
       .object({ radiusMetres: count, maxVisitHours: count, recordingDays: count })
       .nullable()
       .describe("Whether providers record visits against the resident's hours, and the policy's limits; null when they do not"),
     needsFields: z
-      .array(z.looseObject({ name: z.string(), kind: z.enum(['multi', 'choice', 'integer']), label }))
+      .array(z.looseObject({ name: z.string(), kind: z.enum(['multi', 'choice', 'integer', 'boolean', 'month', 'ranked-providers']), label }))
       .describe("The form's fields for `needs`, with their options and labels"),
     figures: z.record(z.string(), z.unknown()).describe('Policy figures residents read: age limits, subsidy rates, hours'),
   })

@@ -70,6 +70,18 @@ export const FUNCTIONS = {
     http: [{ method: 'POST', path: '/applications/{id}/cancel', roles: ['family', 'grid'] }],
     table: 'readWrite',
   },
+  acceptOffer: {
+    entry: 'functions/src/applications/accept-offer/handler.ts',
+    description: 'The family takes the place offered (childcare) before its deadline; the application becomes ACTIVE',
+    http: [{ method: 'POST', path: '/applications/{id}/offer/accept', roles: ['family', 'grid'] }],
+    table: 'readWrite',
+  },
+  declineOffer: {
+    entry: 'functions/src/applications/decline-offer/handler.ts',
+    description: 'The family leaves the place offered (childcare); it returns to the pool for the next round',
+    http: [{ method: 'POST', path: '/applications/{id}/offer/decline', roles: ['family', 'grid'] }],
+    table: 'readWrite',
+  },
   // ---- HTTP: providers ------------------------------------------------------------------
   listAssignments: {
     entry: 'functions/src/assignments/list/handler.ts',

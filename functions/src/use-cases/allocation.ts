@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { type ApplicationType, ForbiddenError, NotFoundError, policyVersionOf } from '@huimin/domain';
+import { randomInt, randomUUID } from 'node:crypto';
+import { type ApplicationType, ForbiddenError, NotFoundError, policyVersionOf, programmeOf } from '@huimin/domain';
 import { AllocationRoundRequested } from '@huimin/events';
-import { type RoundRecord, Rounds, TransactionConflictError } from '@huimin/store';
+import { type RoundPoolRecord, type RoundRecord, Rounds, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
@@ -9,6 +9,7 @@ import type { AllocationRoundOutcome, AllocationRoundView } from '../views';
 import type { Outcome } from './consume';
 import { solveDistrict } from './district';
 import { offerWrites } from './matching';
+import { runStableRound } from './stable-round';
 
 type Staff = Extract<Actor, { role: 'staff' }>;
 
@@ -89,6 +90,8 @@ export async function requestAllocationRound(deps: Deps, actor: Staff, type: Rou
     createdAt: iso,
     updatedAt: iso,
     version: 1,
+    // Published with the round before it runs, so anyone can re-run its lottery.
+    ...(programmeOf(type).rounds === 'stable' ? { lotterySeed: randomInt(0, 2 ** 32) } : {}),
   };
   const event = newEvent(
     AllocationRoundRequested,
@@ -126,12 +129,13 @@ export async function runRequestedRound(deps: Deps, roundId: string, eventId: st
   const round = await store.getRound(roundId);
   if (!round) throw new RoundMissingError(roundId);
   if (round.status !== 'RUNNING') return 'duplicate';
-  const result = await runAllocationRound(
-    deps,
-    { role: 'staff', sub: round.requestedBy, district: round.district },
-    round.type,
-    { roundId: round.id, causationId: cause.causationId },
-  );
+  const result =
+    programmeOf(round.type).rounds === 'stable'
+      ? await runStableRound(deps, round, cause.causationId)
+      : await runAllocationRound(deps, { role: 'staff', sub: round.requestedBy, district: round.district }, round.type, {
+          roundId: round.id,
+          causationId: cause.causationId,
+        });
 
   const at = deps.now();
   const iso = at.toISOString();
@@ -165,7 +169,13 @@ export async function loadRoundFor(deps: Deps, actor: Staff, id: string): Promis
   return round;
 }
 
-export function roundView(r: RoundRecord): AllocationRoundView {
+/** A round as staff read it; a completed stable round with its cutoffs per provider and class. */
+export async function roundDetail(deps: Deps, r: RoundRecord): Promise<AllocationRoundView> {
+  const pools = r.status === 'COMPLETED' && r.lotterySeed !== undefined ? await deps.store.listRoundPools(r.id) : undefined;
+  return roundView(r, pools);
+}
+
+export function roundView(r: RoundRecord, pools?: RoundPoolRecord[]): AllocationRoundView {
   return {
     id: r.id,
     status: r.status,
@@ -173,6 +183,14 @@ export function roundView(r: RoundRecord): AllocationRoundView {
     district: r.district,
     requestedBy: r.requestedBy,
     createdAt: r.createdAt,
+    ...(r.lotterySeed === undefined ? {} : { lotterySeed: r.lotterySeed }),
+    ...(pools
+      ? {
+          cutoffs: pools.flatMap((p) =>
+            Object.entries(p.classes).map(([capacityClass, c]) => ({ providerId: p.providerId, providerName: p.providerName, capacityClass, ...c })),
+          ),
+        }
+      : {}),
     ...(r.completedAt === undefined ? {} : { completedAt: r.completedAt }),
     ...(r.status === 'COMPLETED'
       ? {

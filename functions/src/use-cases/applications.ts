@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  type AnyProgramme,
   APPLICATION_MACHINE,
   type ApplicationInput,
   ASSIGNMENT_MACHINE,
@@ -23,6 +24,7 @@ import {
   Applications,
   Assignments,
   type OpenApplicationRecord,
+  type RoundEntryRecord,
   type Store,
   Subsidies,
   TransactionConflictError,
@@ -33,6 +35,7 @@ import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { ApplicationSummary, ApplicationView, Submitted } from '../views';
 import { applicationWrites, moveApplication } from './history';
+import { entitlementOf } from './visits';
 
 const SUBMISSION_TTL_SECONDS = 24 * 3600;
 
@@ -69,6 +72,25 @@ async function duplicateOf(store: Store, claim: Pick<OpenApplicationRecord, 'typ
   throw new DuplicateApplicationError(open.applicationId);
 }
 
+/**
+ * Providers the needs name (ranked nurseries) must exist, run this programme and be in the subject's
+ * district: a 400 naming each one that does not (`needs.preferences.2`).
+ */
+async function checkProviderRefs(store: Store, programme: AnyProgramme, input: ApplicationInput) {
+  const refs = programme.providerRefs?.(input.needs) ?? [];
+  const district = input.subject.address.district;
+  const found = await Promise.all(refs.map((r) => store.getProvider(r.providerId)));
+  const issues = refs.flatMap((r, i) => {
+    const p = found[i];
+    const noun = programme.providerNoun;
+    if (!p) return [{ path: r.path, message: `没有这家${noun.zh}：${r.providerId} / No ${noun.en} ${r.providerId}` }];
+    if (p.kind !== programme.type) return [{ path: r.path, message: `${p.name}不是${noun.zh} / ${p.name} is not a ${noun.en}` }];
+    if (p.district !== district) return [{ path: r.path, message: `${p.name}不在申请对象所在区县 / ${p.name} is not in the subject's district` }];
+    return [];
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
 export async function submitApplication(
   { store, now }: Deps,
   actor: Extract<Actor, { role: 'family' | 'grid' }>,
@@ -89,8 +111,15 @@ export async function submitApplication(
   const id = parseIdNumber(input.subject.idNumber);
   if (!id.ok) throw new ValidationError([{ path: 'subject.idNumber', message: '身份证号码无效 / ID number is not valid' }]);
   // Rules that need no stored data are refused now, as bad input, rather than after a round trip.
-  const problems = ageRefusals(programme, { birthDate: id.value.birthDate, district: input.subject.address.district }, at);
-  if (problems.length > 0) throw new ValidationError(problems.map((r) => ({ path: r.field ?? 'subject', message: `${r.messageZh} / ${r.message}` })));
+  const problems = [
+    ...ageRefusals(programme, { birthDate: id.value.birthDate, district: input.subject.address.district }, at).map((r) => ({
+      path: r.field ?? 'subject',
+      message: `${r.messageZh} / ${r.message}`,
+    })),
+    ...(programme.needsIssues?.(input.needs, { birthDate: id.value.birthDate }, at) ?? []),
+  ];
+  if (problems.length > 0) throw new ValidationError(problems);
+  await checkProviderRefs(store, programme, input);
 
   const hash = bodyHash(input);
   if (idempotencyKey) {
@@ -116,6 +145,7 @@ export async function submitApplication(
     subject: { ...input.subject, birthDate: id.value.birthDate, sex: id.value.sex },
     needs: input.needs as Record<string, unknown>,
     openKey,
+    familyKey: store.familyKey(input.applicant.phone),
     ...(actor.role === 'grid' ? { filedBy: { role: 'grid' as const, sub: actor.sub, district: actor.district, street: actor.street } } : {}),
     exclusions: [],
     history: [
@@ -172,8 +202,39 @@ export async function loadApplicationFor(store: Store, actor: Actor, id: string)
   return app;
 }
 
+/**
+ * GET /applications/{id} and the answers that return an application: the view with what is kept
+ * beside the record — the month's hours (home visits), the latest round's explanation (childcare).
+ */
+export async function applicationDetail(deps: Deps, app: ApplicationRecord): Promise<ApplicationView> {
+  const stable = programmeOf(app.type).rounds === 'stable';
+  const [entitlement, entry] = await Promise.all([entitlementOf(deps, app), stable ? deps.store.latestRoundEntry(app.id) : undefined]);
+  return applicationView(app, deps.now(), entitlement, entry);
+}
+
+/** What a stable round says to the family: the place offered, and why not each preference above it. */
+function allocationView(e: RoundEntryRecord): NonNullable<ApplicationView['allocation']> {
+  const above = e.preferences.flatMap((p) => (p.outcome === 'offered' || p.outcome === 'lower-choice' ? [] : [{ ...p, outcome: p.outcome }]));
+  return {
+    roundId: e.roundId,
+    roundAt: e.roundAt,
+    ageClass: e.capacityClass,
+    lottery: e.lottery,
+    ...(e.offeredProviderId === undefined ? {} : { offeredProviderId: e.offeredProviderId, rank: e.rank }),
+    explanation: above.map((p) => ({
+      providerId: p.providerId,
+      providerName: p.providerName,
+      ageClass: e.capacityClass,
+      outcome: p.outcome,
+      cutoff: p.cutoff,
+      points: p.points,
+      rules: p.rules.map((r) => ({ rule: r.rule, points: r.points, label: r.label })),
+    })),
+  };
+}
+
 /** What GET /applications/{id} answers: no raw ID number, no applicant phone for staff lists. */
-export function applicationView(app: ApplicationRecord, now: Date, entitlement?: ApplicationView['entitlement']): ApplicationView {
+export function applicationView(app: ApplicationRecord, now: Date, entitlement?: ApplicationView['entitlement'], entry?: RoundEntryRecord): ApplicationView {
   const programme = programmeOf(app.type);
   return {
     id: app.id,
@@ -194,6 +255,7 @@ export function applicationView(app: ApplicationRecord, now: Date, entitlement?:
     subsidy: app.subsidy ? { ...app.subsidy, currency: 'CNY', unit: programme.subsidyUnit.code } : null,
     assignment: app.assignment ?? null,
     ...(entitlement ? { entitlement } : {}),
+    ...(entry ? { allocation: allocationView(entry) } : {}),
     ...(app.filedBy ? { filedBy: { role: app.filedBy.role, street: app.filedBy.street } } : {}),
     history: app.history,
   };
@@ -228,7 +290,7 @@ export async function cancelApplication({ store, now }: Deps, actor: Actor, id: 
     const assignment = await store.getAssignment(app.assignment.id);
     if (assignment && canTransition(ASSIGNMENT_MACHINE, assignment.status, 'CANCELLED')) {
       ops.push(store.replace('assignment', Assignments, { ...assignment, status: 'CANCELLED', updatedAt: at.toISOString() }, assignment.version));
-      ops.push(store.release(assignment.providerId, assignment.units));
+      ops.push(store.release(assignment.providerId, assignment.units, assignment.pool));
       releasedProviderId = assignment.providerId;
       assignmentSummary = { ...app.assignment, status: 'CANCELLED' };
     }

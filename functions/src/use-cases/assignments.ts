@@ -21,6 +21,19 @@ export class OfferExpiredError extends ConflictError {
   }
 }
 
+export class OfferAnsweredByOtherError extends ConflictError {
+  override readonly code = 'OFFER_ANSWERED_BY_OTHER';
+}
+
+/** Only the side the programme names answers an offer: the provider, or the family. */
+function checkAnswerer(a: Pick<AssignmentRecord, 'type'>, by: 'provider' | 'family') {
+  const { offerAnsweredBy, providerNoun } = programmeOf(a.type);
+  if (offerAnsweredBy === by) return;
+  throw by === 'provider'
+    ? new OfferAnsweredByOtherError('The family takes or leaves this place, not the provider', `该名额由家庭决定是否接受，${providerNoun.zh}无需确认`)
+    : new OfferAnsweredByOtherError(`The ${providerNoun.en} answers this offer, not the family`, `该派单由${providerNoun.zh}确认`);
+}
+
 /** A provider's own assignment; another provider's is "not found". */
 export async function loadAssignmentFor(store: Store, actor: Extract<Actor, { role: 'provider' }>, id: string): Promise<AssignmentRecord> {
   const a = await store.getAssignment(id);
@@ -77,7 +90,7 @@ async function commitChange(deps: Deps, c: Change, def: AssignmentEvent, causati
     c.note,
   );
   const ops: TxOp[] = [deps.store.replace('assignment', Assignments, nextAssignment, c.assignment.version), ...applicationWrites(deps.store, c.app, nextApp)];
-  if (c.release) ops.push(deps.store.release(c.assignment.providerId, c.assignment.units));
+  if (c.release) ops.push(deps.store.release(c.assignment.providerId, c.assignment.units, c.assignment.pool));
   const data = {
     assignmentId: c.assignment.id,
     applicationId: c.app.id,
@@ -103,6 +116,7 @@ export async function applicationOf(store: Store, a: AssignmentRecord): Promise<
 /** Lets an offer lapse: the place goes back, the application is matched again without this provider. */
 async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
   const app = await applicationOf(deps.store, a);
+  const byFamily = programmeOf(app.type).offerAnsweredBy === 'family';
   await commitChange(
     deps,
     {
@@ -111,15 +125,17 @@ async function expire(deps: Deps, a: AssignmentRecord, causationId: string) {
       to: 'EXPIRED',
       appTo: 'MATCHING',
       release: true,
-      note: { note: `${a.providerName} did not answer in time; ${nextProvider(app).en}`, noteZh: `${a.providerName}未在时限内确认，${nextProvider(app).zh}` },
+      note: byFamily
+        ? { note: `The place at ${a.providerName} was not taken in time; it goes back to the next round`, noteZh: `未在时限内确认${a.providerName}的名额，名额已退回，下一轮重新分配` }
+        : { note: `${a.providerName} did not answer in time; ${nextProvider(app).en}`, noteZh: `${a.providerName}未在时限内确认，${nextProvider(app).zh}` },
     },
     AssignmentExpired,
     causationId,
   );
 }
 
-export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
-  const a = await loadAssignmentFor(deps.store, actor, id);
+/** Accepts an open offer, or answers OFFER_EXPIRED after letting one past its deadline lapse. */
+async function acceptOpenOffer(deps: Deps, a: AssignmentRecord, by: { sub: string; note: string; noteZh: string }, requestId: string) {
   if (a.status === 'ACCEPTED') return a;
   if (a.status === 'EXPIRED') throw new OfferExpiredError();
   if (a.status === 'OFFERED' && a.expiresAt <= deps.now().toISOString()) {
@@ -141,15 +157,22 @@ export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role:
       appTo: 'ACTIVE',
       extra: { acceptedAt: deps.now().toISOString() },
       release: false,
-      note: { note: `${a.providerName} accepted; service starts`, noteZh: `${a.providerName}已接单，开始提供服务`, by: actor.sub },
+      note: { note: by.note, noteZh: by.noteZh, by: by.sub },
     },
     AssignmentAccepted,
     requestId,
   );
 }
 
+export async function acceptAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
+  const a = await loadAssignmentFor(deps.store, actor, id);
+  checkAnswerer(a, 'provider');
+  return acceptOpenOffer(deps, a, { sub: actor.sub, note: `${a.providerName} accepted; service starts`, noteZh: `${a.providerName}已接单，开始提供服务` }, requestId);
+}
+
 export async function declineAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, reason: string, requestId: string) {
   const a = await loadAssignmentFor(deps.store, actor, id);
+  checkAnswerer(a, 'provider');
   const app = await applicationOf(deps.store, a);
   return commitChange(
     deps,
@@ -184,6 +207,44 @@ export async function completeAssignment(deps: Deps, actor: Extract<Actor, { rol
     },
     AssignmentCompleted,
     requestId,
+  );
+}
+
+/** The open offer of an application the family answers; 409 when there is none to answer. */
+async function familyOffer(deps: Deps, app: ApplicationRecord): Promise<AssignmentRecord> {
+  const a = app.assignment ? await deps.store.getAssignment(app.assignment.id) : undefined;
+  if (!a) throw new ConflictError('This application has no offer to answer', '该申请目前没有待确认的名额');
+  checkAnswerer(a, 'family');
+  return a;
+}
+
+/** POST /applications/{id}/offer/accept: the family takes the place before the deadline; the application becomes ACTIVE. */
+export async function acceptOffer(deps: Deps, actor: Extract<Actor, { role: 'family' | 'grid' }>, app: ApplicationRecord, requestId: string) {
+  const a = await familyOffer(deps, app);
+  return acceptOpenOffer(deps, a, { sub: actor.sub, note: `The family took the place at ${a.providerName}`, noteZh: `已接受${a.providerName}的托位` }, requestId);
+}
+
+/**
+ * POST /applications/{id}/offer/decline: the family leaves the place. It goes back to the pool for
+ * the next round; the application waits for that round without this provider.
+ */
+export async function declineOffer(deps: Deps, actor: Extract<Actor, { role: 'family' | 'grid' }>, app: ApplicationRecord, requestId: string) {
+  const a = await familyOffer(deps, app);
+  if (a.status === 'DECLINED') return a;
+  return commitChange(
+    deps,
+    {
+      assignment: a,
+      app,
+      to: 'DECLINED',
+      appTo: 'MATCHING',
+      release: true,
+      extra: { declineReason: 'family' },
+      note: { note: `The family left the place at ${a.providerName}; it goes back to the next round`, noteZh: `已放弃${a.providerName}的托位，名额退回下一轮分配`, by: actor.sub },
+    },
+    AssignmentDeclined,
+    requestId,
+    { reason: 'declined by the family' },
   );
 }
 

@@ -24,10 +24,12 @@ export function offerWrites(
   at: Date,
   cause: Cause,
   via: 'matching' | 'allocation' | 'requeue' = 'matching',
+  offered?: { note: string; noteZh: string },
 ): { ops: TxOp[]; event: OutboxEvent } {
   const programme = programmeOf(app.type);
   const policy = policyOn(programme.policies, at);
   const units = demandOf(app);
+  const pool = app.eligibility?.capacityClass;
   const iso = at.toISOString();
   const assignment: AssignmentRecord = {
     id: randomUUID(),
@@ -40,6 +42,7 @@ export function offerWrites(
     type: app.type,
     needs: app.needs,
     units,
+    ...(pool === undefined ? {} : { pool }),
     status: 'OFFERED',
     distanceMetres,
     expiresAt: new Date(at.getTime() + policy.offerResponseHours * 3600_000).toISOString(),
@@ -60,7 +63,7 @@ export function offerWrites(
     {
       assignment: { id: assignment.id, providerId: provider.id, providerName: provider.name, status: 'OFFERED', expiresAt: assignment.expiresAt, distanceMetres },
     },
-    {
+    offered ?? {
       note: `Offered to ${provider.name} (${distanceMetres} m away)${via === 'allocation' ? ' by district-wide allocation' : ''}`,
       noteZh: `已派单至${provider.name}（距离约${distanceMetres}米）${via === 'allocation' ? '（全区统筹）' : ''}，等待确认`,
     },
@@ -73,7 +76,7 @@ export function offerWrites(
     at,
   );
   return {
-    ops: [...applicationWrites(store, app, next), store.reserve(provider.id, units), store.create('assignment', Assignments, assignment)],
+    ops: [...applicationWrites(store, app, next), store.reserve(provider.id, units, pool), store.create('assignment', Assignments, assignment)],
     event,
   };
 }
@@ -92,6 +95,11 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
   const app = await store.getApplication(applicationId);
   if (app?.status !== 'MATCHING') return 'stale';
   const at = now();
+  const programme = programmeOf(app.type);
+  // Programmes that offer only in rounds: the application waits for the next one.
+  if (programme.offersBy === 'rounds') {
+    return (await waitlist(deps, app, at, eventId, cause, { note: 'Waiting for the next allocation round', noteZh: '等待下一轮统一分配' })).outcome;
+  }
   const finder = new CandidateFinder(await store.listAllProvidersByDistrict(app.district, app.type));
   for (const candidate of finder.find(app, { freeOnly: true, at })) {
     const { ops, event } = offerWrites(store, app, candidate, at, cause);
@@ -103,11 +111,18 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
       throw err;
     }
   }
-  const { providerNoun: noun, capacity } = programmeOf(app.type);
-  const waitlisted = moveApplication(app, 'WAITLISTED', at, {}, {
+  const { providerNoun: noun, capacity } = programme;
+  const { outcome, waitlisted } = await waitlist(deps, app, at, eventId, cause, {
     note: `No ${noun.en} within reach has ${demandOf(app)} ${capacity.unit.en} free now; waiting for them to free up`,
     noteZh: `附近${noun.zh}暂无足够${capacity.free.zh}，已进入排队，有空余时将自动匹配`,
   });
+  if (outcome === 'done') await requeueIfPlaceFreed(deps, finder, { ...waitlisted, version: app.version + 1 }, at, cause);
+  return outcome;
+}
+
+/** MATCHING → WAITLISTED, with its note and event, once per event. */
+async function waitlist(deps: Deps, app: ApplicationRecord, at: Date, eventId: string, cause: Cause, note: { note: string; noteZh: string }) {
+  const waitlisted = moveApplication(app, 'WAITLISTED', at, {}, note);
   const event = newEvent(
     ApplicationWaitlisted,
     { applicationId: app.id, type: app.type, district: app.district, applicationStatus: 'WAITLISTED' },
@@ -115,9 +130,8 @@ export async function matchApplication(deps: Deps, applicationId: string, eventI
     `${app.id}:${app.version + 1}`,
     at,
   );
-  const outcome = await commitOnce(deps, 'matchApplication', eventId, applicationWrites(store, app, waitlisted), [event]);
-  if (outcome === 'done') await requeueIfPlaceFreed(deps, finder, { ...waitlisted, version: app.version + 1 }, at, cause);
-  return outcome;
+  const outcome = await commitOnce(deps, 'matchApplication', eventId, applicationWrites(deps.store, app, waitlisted), [event]);
+  return { outcome, waitlisted };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CapacityInput, ConflictError, ForbiddenError, isKnownStreet, NotFoundError, type ProviderInput, programmeOf, ValidationError } from '@huimin/domain';
+import { type AnyProgramme, type CapacityInput, ConflictError, ForbiddenError, isKnownStreet, NotFoundError, type ProviderInput, programmeOf, ValidationError } from '@huimin/domain';
 import { CapacityDeclared } from '@huimin/events';
 import { type ProviderRecord, Providers, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
@@ -15,7 +15,7 @@ export async function registerProvider(deps: Deps, actor: Extract<Actor, { role:
     ...(programme.declarationIssues?.(actor.district, declaration) ?? []),
   ];
   if (issues.length > 0) throw new ValidationError(issues);
-  const capacity = capacityFrom(programme.capacity.field, input);
+  const { capacity, pools } = capacityFrom(programme, input);
   const at = deps.now();
   const provider: ProviderRecord = {
     id: randomUUID(),
@@ -29,6 +29,7 @@ export async function registerProvider(deps: Deps, actor: Extract<Actor, { role:
     capacity,
     reserved: 0,
     available: capacity,
+    ...(pools ? { pools: Object.fromEntries(Object.entries(pools).map(([code, n]) => [code, { capacity: n, reserved: 0, available: n }])) } : {}),
     createdAt: at.toISOString(),
   };
   const event = newEvent(
@@ -42,13 +43,28 @@ export async function registerProvider(deps: Deps, actor: Extract<Actor, { role:
   return provider;
 }
 
-/** The capacity a body gives under the programme's own field (`capacity`, `hoursPerMonth`, …), or 400 naming it. */
-function capacityFrom(field: string, body: object): number {
+/**
+ * The capacity a body gives under the programme's own field (`capacity`, `hoursPerMonth`, `places`…),
+ * or 400 naming it. A programme with classes gives a count per class; the total is their sum.
+ */
+function capacityFrom(programme: AnyProgramme, body: object): { capacity: number; pools?: Record<string, number> } {
+  const { field, classes } = programme.capacity;
   const value = (body as Record<string, unknown>)[field];
+  if (classes) {
+    const counts = value as Record<string, number> | undefined;
+    const missing = classes.filter((c) => typeof counts?.[c.code] !== 'number');
+    if (missing.length > 0) {
+      throw new ValidationError(
+        missing.map((c) => ({ path: `${field}.${c.code}`, message: `请填写${c.label.zh}的托位数 / Give the places of the ${c.label.en.toLowerCase()}` })),
+      );
+    }
+    const pools = Object.fromEntries(classes.map((c) => [c.code, counts![c.code]!]));
+    return { capacity: Object.values(pools).reduce((a, b) => a + b, 0), pools };
+  }
   if (typeof value !== 'number') {
     throw new ValidationError([{ path: field, message: `请填写 ${field}（该服务的容量）/ This provider's capacity is given as ${field}` }]);
   }
-  return value;
+  return { capacity: value };
 }
 
 export class CapacityBelowReservedError extends ConflictError {
@@ -70,11 +86,16 @@ export async function declareCapacity(
   if (!p) throw new NotFoundError('Provider', '该服务机构');
   if (actor.role === 'provider' && actor.providerId !== p.id) throw new NotFoundError('Provider', '该服务机构');
   if (actor.role === 'staff' && actor.district !== p.district) throw new ForbiddenError('This provider belongs to another district', '该服务机构属于其他区县');
-  const capacity = capacityFrom(programmeOf(p.kind).capacity.field, input);
-  if (capacity < p.reserved) {
+  const programme = programmeOf(p.kind);
+  const { capacity, pools } = capacityFrom(programme, input);
+  const unit = programme.capacity.unit;
+  const held = Object.entries(pools ?? {}).find(([code, n]) => n < (p.pools?.[code]?.reserved ?? 0));
+  if (capacity < p.reserved || held) {
     throw new CapacityBelowReservedError(
-      `Capacity ${capacity} is below the ${p.reserved} ${programmeOf(p.kind).capacity.unit.en} already held`,
-      `容量 ${capacity} 小于已占用的 ${p.reserved} ${programmeOf(p.kind).capacity.unit.zh}`,
+      held
+        ? `${held[0]}: ${held[1]} is below the ${p.pools?.[held[0]]?.reserved} ${unit.en} already held`
+        : `Capacity ${capacity} is below the ${p.reserved} ${unit.en} already held`,
+      held ? `${held[0]}：${held[1]} 小于已占用的 ${p.pools?.[held[0]]?.reserved} ${unit.zh}` : `容量 ${capacity} 小于已占用的 ${p.reserved} ${unit.zh}`,
     );
   }
   const at = deps.now();
@@ -86,12 +107,16 @@ export async function declareCapacity(
     at,
   );
   try {
-    await deps.store.commit([deps.store.setCapacity(p.id, capacity)], [event], at);
+    await deps.store.commit([deps.store.setCapacity(p.id, capacity, pools)], [event], at);
   } catch (err) {
     if (err instanceof TransactionConflictError && err.failed.includes(`capacity:${p.id}`)) {
       throw new CapacityBelowReservedError('Places were taken meanwhile; capacity is below them', '名额已被占用，容量低于已占用数');
     }
     throw err;
   }
-  return { ...p, capacity, available: capacity - p.reserved };
+  const nextPools = pools && Object.fromEntries(Object.entries(pools).map(([code, n]) => {
+    const reserved = p.pools?.[code]?.reserved ?? 0;
+    return [code, { capacity: n, reserved, available: n - reserved }];
+  }));
+  return { ...p, capacity, available: capacity - p.reserved, ...(nextPools ? { pools: nextPools } : {}) };
 }

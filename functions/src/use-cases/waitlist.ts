@@ -42,8 +42,11 @@ export async function requeueWaitlisted(deps: Deps, providerId: string, eventId:
   const { store, now } = deps;
   let provider = await store.getProvider(providerId);
   if (!provider || provider.available <= 0) return 0;
+  const programme = programmeOf(provider.kind);
+  // Room released where offers are made only in rounds goes back to the pool for the next round.
+  if (programme.offersBy === 'rounds') return 0;
   const at = now();
-  const order = WAITLIST_ORDER[programmeOf(provider.kind).waitlistOrder];
+  const order = WAITLIST_ORDER[programme.waitlistOrder];
   const waiting = (await store.listAllApplicationsByDistrictTypeStatus(provider.district, provider.kind, 'WAITLISTED')).sort(order);
   let offered = 0;
   let lostRaces = 0;

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, description: 'The record changed meanwhile; reload and try again' },
   ILLEGAL_TRANSITION: { status: 409, description: 'The record is in a state that does not allow this' },
   OFFER_EXPIRED: { status: 409, description: 'The offer passed its response deadline; the next provider is tried' },
+  OFFER_ANSWERED_BY_OTHER: { status: 409, description: "The other side answers this offer: a childcare place is taken or left by the family, a meal or visit offer by the provider" },
   CAPACITY_BELOW_RESERVED: { status: 409, description: 'Capacity may not fall below the places already held' },
   DUPLICATE_APPLICATION: { status: 409, description: 'This person already has an open application for this programme; `existingId` names it' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than 64 KiB' },

@@ -3,7 +3,7 @@ import { findDistrict, isKnownStreet } from './divisions';
 import type { FieldIssue } from './errors';
 import { isInChina } from './geo';
 import { parseIdNumber } from './id-number';
-import { type AnyProgramme, APPLICATION_TYPES, PROGRAMMES, ROUND_TYPES } from './programmes';
+import { type AnyProgramme, APPLICATION_TYPES, PROGRAMMES, REPORT_TYPES, ROUND_TYPES } from './programmes';
 import { APPLICATION_STATUSES, ASSIGNMENT_STATUSES, SUBSIDY_STATUSES } from './status';
 
 /**
@@ -103,9 +103,16 @@ export const providerKindSchema = z.enum(APPLICATION_TYPES);
 
 const capacityNumber = (max: number) => z.number().int().min(0).max(max);
 
+/** One programme's capacity value: a count, or a count per class (`{"infant":N,"toddler":N,"older":N}`). */
+function capacityValue(p: AnyProgramme) {
+  const classes = p.capacity.classes;
+  if (!classes) return capacityNumber(p.capacity.max);
+  return z.object(Object.fromEntries(classes.map((c) => [c.code, capacityNumber(p.capacity.max).describe(`${c.label.zh} ${c.label.en}`)])));
+}
+
 /** The capacity body of one programme's providers: `{"capacity": N}` for meal points, `{"hoursPerMonth": N}` for home visits… */
 export function capacityShape(p: AnyProgramme) {
-  return z.object({ [p.capacity.field]: capacityNumber(p.capacity.max) });
+  return z.object({ [p.capacity.field]: capacityValue(p) });
 }
 
 /**
@@ -130,7 +137,7 @@ export type ProviderInput = z.infer<typeof providerInputSchema>;
  * `PUT /providers/{id}/capacity`: any programme's capacity field (the use case checks that it is the
  * one of the provider's own programme, naming the field it expects).
  */
-const capacityFields = Object.fromEntries(PROGRAMMES.map((p) => [p.capacity.field, capacityNumber(p.capacity.max).optional()]));
+const capacityFields = Object.fromEntries(PROGRAMMES.map((p) => [p.capacity.field, capacityValue(p).optional()]));
 export const capacityInputSchema = z
   .object(capacityFields)
   .describe(`One of: ${[...new Set(PROGRAMMES.map((p) => `\`${p.capacity.field}\` (${p.type})`))].join(', ')}`);
@@ -154,8 +161,8 @@ export const providerListQuerySchema = z.object({ kind: providerKindSchema.optio
 export const allocationRoundInputSchema = z.object({
   type: z.enum(ROUND_TYPES, { error: bi(`请指明分配类型：${ROUND_TYPES.join('、')}`, `Name the round type: ${ROUND_TYPES.join(', ')}`) }),
 });
-/** The report covers one programme; without `type`, the first that runs rounds. */
-export const reportQuerySchema = z.object({ type: z.enum(ROUND_TYPES).default(ROUND_TYPES[0]) });
+/** The report covers one programme whose rounds are optimal; without `type`, the first. */
+export const reportQuerySchema = z.object({ type: z.enum(REPORT_TYPES).default(REPORT_TYPES[0]) });
 export const idPathSchema = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/) });
 
 /** Bilingual text for zod's built-in issues (schema-specific messages above take precedence). */

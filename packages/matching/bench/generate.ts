@@ -226,8 +226,9 @@ export function qixiaSampler(seed: number): QixiaSampler {
 }
 
 export interface ChildcareRound {
-  children: { preferences: number[]; band: number }[];
+  children: { preferences: number[]; band: number; priorities: number[] }[];
   nurseries: { capacity: number[] }[];
+  /** Common policy points per child (already included in every entry of its `priorities`). */
   priority: Float64Array;
   lotterySeed: number;
 }
@@ -236,8 +237,11 @@ export interface ChildcareRound {
  * A province-sized childcare round: children placed like residents, nurseries like
  * providers; each child lists up to `choices` of its nearest nurseries within 8 km, nearest
  * first with an occasional swap of neighbours (families weigh more than distance); age
- * bands 0–2 (under 1, 1–2, 2–3 years); places ≈ 70 % of children (supply is short);
- * priority points 0–3 (policy categories, most children 0).
+ * bands 0–2 (under 1, 1–2, 2–3 years); places ≈ 70 % of children (supply is short).
+ * Priority points per listed nursery: common policy points 0–3 (policy categories, most
+ * children 0), plus 2 at nurseries within 1 km for the 60 % of children whose household is
+ * registered at their address, plus 4 at one listed nursery for the 8 % with a sibling
+ * enrolled there.
  */
 export function generateChildcareRound(seed: number, childCount: number, nurseryCount: number, choices = 5): ChildcareRound {
   const sampler = qixiaSampler(seed);
@@ -247,25 +251,31 @@ export function generateChildcareRound(seed: number, childCount: number, nursery
     return { id: j, lat, lng };
   });
   const index = createSpatialIndex(nurseryPoints);
-  const children: { preferences: number[]; band: number }[] = new Array(childCount);
+  const children: ChildcareRound['children'] = new Array(childCount);
   const priority = new Float64Array(childCount);
   const bandCount = new Float64Array(3);
   for (let i = 0; i < childCount; i++) {
     const [lat, lng] = sampler.resident();
-    const preferences = index.nearest(lat, lng, choices, 8000).map((c) => c.index);
-    for (let k = 0; k + 1 < preferences.length; k++) {
+    const near = index.nearest(lat, lng, choices, 8000);
+    for (let k = 0; k + 1 < near.length; k++) {
       if (rnd() < 0.25) {
-        const x = preferences[k]!;
-        preferences[k] = preferences[k + 1]!;
-        preferences[k + 1] = x;
+        const x = near[k]!;
+        near[k] = near[k + 1]!;
+        near[k + 1] = x;
       }
     }
     const u = rnd();
     const band = u < 0.2 ? 0 : u < 0.55 ? 1 : 2;
     bandCount[band]!++;
-    children[i] = { preferences, band };
     const v = rnd();
-    priority[i] = v < 0.7 ? 0 : v < 0.85 ? 1 : v < 0.95 ? 2 : 3;
+    const common = v < 0.7 ? 0 : v < 0.85 ? 1 : v < 0.95 ? 2 : 3;
+    priority[i] = common;
+    const registered = rnd() < 0.6;
+    const sibling = rnd() < 0.08 && near.length > 0 ? Math.floor(rnd() * near.length) : -1;
+    const priorities = near.map(
+      (c, k) => common + (registered && c.distanceMetres <= 1000 ? 2 : 0) + (k === sibling ? 4 : 0),
+    );
+    children[i] = { preferences: near.map((c) => c.index), band, priorities };
   }
   const nurseries: { capacity: number[] }[] = [];
   const weights = Array.from({ length: nurseryCount }, () => 0.5 + rnd());

@@ -15,6 +15,7 @@ export {
   solveAssignmentLists,
 } from './assignment-lists';
 export {
+  type DeferredAcceptanceChild,
   type DeferredAcceptanceInput,
   type DeferredAcceptanceResult,
   deferredAcceptance,
@@ -32,7 +33,7 @@ export {
   validateDemandAssignmentProblem,
 } from './demand-assignment';
 export { InvalidProblemError } from './errors';
-export { mulberry32 } from './prng';
+export { lotteryDraw, mulberry32 } from './prng';
 export {
   type Candidate,
   createSpatialIndex,

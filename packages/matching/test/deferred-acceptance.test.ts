@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DeferredAcceptanceInput, deferredAcceptance, InvalidProblemError } from '../src/index';
+import { type DeferredAcceptanceInput, deferredAcceptance, InvalidProblemError, mulberry32 } from '../src/index';
 
 interface Round {
   children: { preferences: number[]; band: number }[];
@@ -127,6 +127,50 @@ function naiveDeferredAcceptance(round: Round): number[] {
   }
 }
 
+/**
+ * 150 seeded rounds in the common-priority form (up to 400 children, 30 nurseries, 3 bands;
+ * integer, fractional and negative points; tied, drawn or seeded lotteries), and FNV-1a over
+ * every answer: assignment, choice, rank, placed, proposals.
+ */
+function commonFormFingerprint(): string {
+  let hash = 0x811c9dc5;
+  const mix = (x: number): void => {
+    hash = Math.imul(hash ^ (x & 0xffff), 0x01000193);
+    hash = Math.imul(hash ^ (x >>> 16), 0x01000193);
+  };
+  const rnd = mulberry32(20261203);
+  const int = (k: number): number => Math.floor(rnd() * k);
+  for (let t = 0; t < 150; t++) {
+    const n = int(401);
+    const N = 1 + int(30);
+    const bands = 1 + int(3);
+    const children = Array.from({ length: n }, () => {
+      const preferences: number[] = [];
+      const length = int(Math.min(5, N) + 1);
+      while (preferences.length < length) {
+        const j = int(N);
+        if (!preferences.includes(j)) preferences.push(j);
+      }
+      return { preferences, band: int(bands) };
+    });
+    const nurseries = Array.from({ length: N }, () => ({ capacity: Array.from({ length: bands }, () => int(7)) }));
+    const kind = t % 3;
+    const priority = Array.from({ length: n }, () => (kind === 0 ? int(4) : kind === 1 ? int(5) / 4 - 0.5 : -int(3)));
+    const lotteryKind = int(3);
+    const lottery =
+      lotteryKind === 0
+        ? Array.from({ length: n }, () => int(10))
+        : lotteryKind === 1
+          ? Array.from({ length: n }, () => rnd() - 0.5)
+          : undefined;
+    const result = deferredAcceptance({ children, nurseries, priority, lottery, lotterySeed: t });
+    for (const array of [result.assignment, result.choice, result.rank]) for (const x of array) mix(x);
+    mix(result.placed);
+    mix(result.proposals);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
 const run = (round: Round): Int32Array => deferredAcceptance(round satisfies DeferredAcceptanceInput).assignment;
 
 describe('deferredAcceptance', () => {
@@ -157,6 +201,11 @@ describe('deferredAcceptance', () => {
       }),
       { numRuns: 200, seed: 3 },
     );
+  });
+
+  it('answers the common-priority form exactly as before per-nursery priorities existed', () => {
+    // Recorded with the implementation that had only the common priority (one rank per child).
+    expect(commonFormFingerprint()).toBe('a8f799d9');
   });
 
   it('respects age bands: a place in one band is not a place in another', () => {

@@ -1,4 +1,4 @@
-import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
+import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, PriorityPoint, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
 import { Entity } from './model';
 
 export interface HistoryEntry {
@@ -34,6 +34,11 @@ export interface ApplicationRecord {
   needs: Record<string, unknown>;
   /** HMAC of the subject's ID number: the key of its "one open application per programme" item. */
   openKey?: string;
+  /**
+   * HMAC of the applicant's phone: children one parent applies for share it, and so share a lottery
+   * number in stable rounds and count as siblings for sibling priority. Absent on older records.
+   */
+  familyKey?: string;
   /** Who filed it on the resident's behalf, when a grid worker did (网格员). */
   filedBy?: { role: 'grid'; sub: string; district: string; street: string };
   eligibility?: {
@@ -46,6 +51,8 @@ export interface ApplicationRecord {
     demand?: number;
     /** Allocation and waitlist order: lower is served first. */
     priorityWeight?: number;
+    /** The capacity pool an offer draws on (childcare: the age class in the start month). */
+    capacityClass?: string;
   };
   subsidy?: { id: string; status: SubsidyStatus; amount: number };
   assignment?: { id: string; providerId: string; providerName: string; status: AssignmentStatus; expiresAt: string; distanceMetres: number };
@@ -89,6 +96,8 @@ export interface AssignmentRecord {
   needs: Record<string, unknown>;
   /** Units reserved at the provider by this assignment, released when it ends. */
   units: number;
+  /** The provider's pool the units came from (childcare: an age class); absent for one-pool providers. */
+  pool?: string;
   /** When the provider accepted: visits are recorded from then on. */
   acceptedAt?: string;
   status: AssignmentStatus;
@@ -113,9 +122,20 @@ export type ProviderRecord = ProviderDeclaration & {
   reserved: number;
   /** capacity − reserved, kept by the same writes: an offer's condition is `available >= units`. */
   available: number;
+  /**
+   * Places held per class, for programmes whose capacity has classes (childcare age classes): the
+   * totals above are their sums, kept by the same writes; an offer's condition is on its class.
+   */
+  pools?: Record<string, Pool>;
   phone?: string;
   createdAt: string;
 };
+
+export interface Pool {
+  capacity: number;
+  reserved: number;
+  available: number;
+}
 
 /**
  * One open application per person per programme: created with the application (condition: absent),
@@ -262,7 +282,62 @@ export interface RoundRecord {
   objective?: number;
   policyVersion?: string;
   completedAt?: string;
+  /** Stable rounds: the lottery seed, drawn when the round is requested and published with it. */
+  lotterySeed?: number;
 }
+
+/** Why a preference was or was not the place offered, in a stable round. */
+/**
+ * `offered`; `below-cutoff`: the class filled with children of higher priority (or equal priority and
+ * a better lottery number); `no-places`: the class had no free place; `not-in-round`: the provider is
+ * gone or the family left a place there before; `lower-choice`: below the preference offered;
+ * `changed-meanwhile`: offered, but the place or application changed before the offer was written.
+ */
+export type PreferenceOutcome = 'offered' | 'below-cutoff' | 'no-places' | 'not-in-round' | 'lower-choice' | 'changed-meanwhile';
+
+/** The lowest priority admitted in a (provider, class) that filled up: its points, then its lottery number. */
+export interface Cutoff {
+  points: number;
+  lottery: number;
+}
+
+/**
+ * One application's part in a stable round: what it was ranked on at each preference (points with
+ * the rule that gave each, its lottery number) and what came of it. Written with the offer, or
+ * alone when no place was offered; with the round's pools, enough to re-run the round.
+ */
+export interface RoundEntryRecord {
+  roundId: string;
+  applicationId: string;
+  district: string;
+  /** When the round was requested: an application's entries sort by it, newest first. */
+  roundAt: string;
+  capacityClass: string;
+  /** The key the lottery number is drawn for (the family key, so siblings share it). */
+  lotteryKey: string;
+  lottery: number;
+  preferences: { providerId: string; providerName: string; points: number; rules: PriorityPoint[]; outcome: PreferenceOutcome; cutoff: Cutoff | null }[];
+  offeredProviderId?: string;
+  /** 1 = first choice. */
+  rank?: number;
+}
+
+/** One provider's places in a stable round, per class: what was free when it ran, how many were admitted, and the cutoff. */
+export interface RoundPoolRecord {
+  roundId: string;
+  providerId: string;
+  providerName: string;
+  classes: Record<string, { places: number; admitted: number; cutoff: Cutoff | null }>;
+}
+
+export const RoundEntries = new Entity<RoundEntryRecord>({
+  prefix: 'ROUNDENTRY',
+  pk: ['applicationId'],
+  sk: ['roundAt', 'roundId'],
+  indexes: { gsi1: { pk: ['roundId'], sk: ['applicationId'] } },
+});
+
+export const RoundPools = new Entity<RoundPoolRecord>({ prefix: 'ROUNDPOOL', pk: ['roundId'], sk: ['providerId'] });
 
 export const Rounds = new Entity<RoundRecord>({
   prefix: 'ROUND',

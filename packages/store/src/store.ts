@@ -23,6 +23,10 @@ import {
   type OutboxRecord,
   type ProviderRecord,
   Providers,
+  RoundEntries,
+  type RoundEntryRecord,
+  type RoundPoolRecord,
+  RoundPools,
   type RoundRecord,
   Rounds,
   type SubmissionRecord,
@@ -170,6 +174,29 @@ export class Store {
     return page;
   }
 
+  /** One partition of the table itself (not an index), in sort-key order. */
+  private async queryPartition<T extends object>(
+    entity: Entity<T>,
+    pkValues: Partial<T>,
+    opts: { limit?: number; nextToken?: string; forward?: boolean } = {},
+  ): Promise<Page<T>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': entity.partitionKey(pkValues) },
+        ScanIndexForward: opts.forward ?? true,
+        Limit: opts.limit,
+        ExclusiveStartKey: decodeToken(opts.nextToken),
+      }),
+    );
+    const page: Page<T> = { items: (out.Items ?? []).map((i) => entity.fromItem(i)) };
+    const next = encodeToken(out.LastEvaluatedKey);
+    if (next) page.nextToken = next;
+    return page;
+  }
+
   /** Follows pages to the end; for bounded sets (a district's providers of one kind). */
   private async queryAll<T extends object>(entity: Entity<T>, index: IndexName, pkValues: Partial<T>, forward = true): Promise<T[]> {
     const all: T[] = [];
@@ -287,18 +314,33 @@ export class Store {
     );
   }
 
-  /** Changes capacity (and so what is available) without touching `reserved`; refuses to go below what is held. */
-  setCapacity(providerId: string, capacity: number): TxOp {
+  /**
+   * Changes capacity (and so what is available) without touching `reserved`; refuses to go below what
+   * is held. With `pools` (places per class) each class is set under its own condition and the
+   * totals become their sums.
+   */
+  setCapacity(providerId: string, capacity: number, pools?: Record<string, number>): TxOp {
+    const names: Record<string, string> = { '#c': 'capacity', '#r': 'reserved', '#a': 'available' };
+    const values: Record<string, unknown> = { ':c': capacity };
+    const sets = ['#c = :c', '#a = :c - #r'];
+    const conditions = ['attribute_exists(pk)', '#r <= :c'];
+    Object.entries(pools ?? {}).forEach(([code, places], i) => {
+      names['#p'] = 'pools';
+      names[`#k${i}`] = code;
+      values[`:c${i}`] = places;
+      sets.push(`#p.#k${i}.#c = :c${i}`, `#p.#k${i}.#a = :c${i} - #p.#k${i}.#r`);
+      conditions.push(`#p.#k${i}.#r <= :c${i}`);
+    });
     return {
       label: `capacity:${providerId}`,
       item: {
         Update: {
           TableName: this.tableName,
           Key: Providers.key({ id: providerId }),
-          UpdateExpression: 'SET #c = :c, #a = :c - #r',
-          ConditionExpression: 'attribute_exists(pk) AND #r <= :c',
-          ExpressionAttributeNames: { '#c': 'capacity', '#r': 'reserved', '#a': 'available' },
-          ExpressionAttributeValues: { ':c': capacity },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
       },
     };
@@ -310,6 +352,11 @@ export class Store {
       label,
       item: { Put: { TableName: this.tableName, Item: entity.toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
     };
+  }
+
+  /** Writes a record whatever is there: for records a retry may write again identically (a round's entries). */
+  put<T extends object>(label: string, entity: Entity<T>, record: NoInfer<T>): TxOp {
+    return { label, item: { Put: { TableName: this.tableName, Item: entity.toItem(record) } } };
   }
 
   /** Replaces a versioned record, only if nobody wrote it since it was read. */
@@ -332,33 +379,38 @@ export class Store {
    * Takes `units` (one place, or a resident's monthly hours) atomically: fails the transaction when
    * fewer are available. DynamoDB conditions cannot add, so `available` (capacity − reserved) is kept
    * beside `reserved` by this write, `release` and `setCapacity`, the only writes that touch either.
+   * With `pool` (a childcare age class) the units come from that pool, under its own condition, and
+   * the totals move with it.
    */
-  reserve(providerId: string, units = 1): TxOp {
-    return {
-      label: `reserve:${providerId}`,
-      item: {
-        Update: {
-          TableName: this.tableName,
-          Key: Providers.key({ id: providerId }),
-          UpdateExpression: 'SET #r = #r + :n, #a = #a - :n',
-          ConditionExpression: 'attribute_exists(pk) AND #a >= :n',
-          ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
-          ExpressionAttributeValues: { ':n': units },
-        },
-      },
-    };
+  reserve(providerId: string, units = 1, pool?: string): TxOp {
+    return this.movePlaces('reserve', providerId, units, pool);
   }
 
-  release(providerId: string, units = 1): TxOp {
+  release(providerId: string, units = 1, pool?: string): TxOp {
+    return this.movePlaces('release', providerId, units, pool);
+  }
+
+  private movePlaces(op: 'reserve' | 'release', providerId: string, units: number, pool: string | undefined): TxOp {
+    // reserve: reserved += n, available -= n, while available >= n; release: the reverse, while reserved >= n.
+    const [r, a] = op === 'reserve' ? ['+', '-'] : ['-', '+'];
+    const guard = op === 'reserve' ? '#a' : '#r';
+    const names: Record<string, string> = { '#r': 'reserved', '#a': 'available' };
+    let update = `SET #r = #r ${r} :n, #a = #a ${a} :n`;
+    let condition = `attribute_exists(pk) AND ${guard} >= :n`;
+    if (pool !== undefined) {
+      Object.assign(names, { '#p': 'pools', '#k': pool });
+      update += `, #p.#k.#r = #p.#k.#r ${r} :n, #p.#k.#a = #p.#k.#a ${a} :n`;
+      condition = `attribute_exists(pk) AND #p.#k.${guard} >= :n`;
+    }
     return {
-      label: `release:${providerId}`,
+      label: `${op}:${providerId}`,
       item: {
         Update: {
           TableName: this.tableName,
           Key: Providers.key({ id: providerId }),
-          UpdateExpression: 'SET #r = #r - :n, #a = #a + :n',
-          ConditionExpression: 'attribute_exists(pk) AND #r >= :n',
-          ExpressionAttributeNames: { '#r': 'reserved', '#a': 'available' },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ':n': units },
         },
       },
@@ -368,6 +420,11 @@ export class Store {
   /** The key of "one open application per person per programme": an HMAC of the ID number, never the number. */
   openApplicationKey(idNumber: string): string {
     return this.registryHash(idNumber);
+  }
+
+  /** The family key of an applicant: an HMAC of the phone, so children one parent applies for share it. */
+  familyKey(applicantPhone: string): string {
+    return this.registryHash(`family:${applicantPhone.replace(/[^0-9]/g, '')}`);
   }
 
   getOpenApplication(type: ApplicationRecord['type'], idHash: string) {
@@ -401,22 +458,8 @@ export class Store {
   // ---- visits (README's key-design table: VISIT#<assignmentId>, VISITMONTH#<assignmentId>#<month>) ----
 
   /** An assignment's visits, oldest first. */
-  async listVisits(assignmentId: string, opts: { limit?: number; nextToken?: string } = {}): Promise<Page<VisitRecord>> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': 'pk' },
-        ExpressionAttributeValues: { ':pk': Visits.partitionKey({ assignmentId }) },
-        ScanIndexForward: true,
-        Limit: opts.limit,
-        ExclusiveStartKey: decodeToken(opts.nextToken),
-      }),
-    );
-    const page: Page<VisitRecord> = { items: (out.Items ?? []).map((i) => Visits.fromItem(i)) };
-    const next = encodeToken(out.LastEvaluatedKey);
-    if (next) page.nextToken = next;
-    return page;
+  listVisits(assignmentId: string, opts: { limit?: number; nextToken?: string } = {}): Promise<Page<VisitRecord>> {
+    return this.queryPartition(Visits, { assignmentId }, { ...opts, forward: true });
   }
 
   getVisitMonth(assignmentId: string, month: string): Promise<VisitMonthRecord | undefined> {
@@ -510,6 +553,28 @@ export class Store {
 
   getRound(id: string): Promise<RoundRecord | undefined> {
     return this.get(Rounds, { id });
+  }
+
+  /** The latest stable-round entry of an application (its explanation), or undefined before its first round. */
+  async latestRoundEntry(applicationId: string): Promise<RoundEntryRecord | undefined> {
+    return (await this.queryPartition(RoundEntries, { applicationId }, { forward: false, limit: 1 })).items[0];
+  }
+
+  /** Every entry of a stable round (re-running it from its records). */
+  listRoundEntries(roundId: string): Promise<RoundEntryRecord[]> {
+    return this.queryAll(RoundEntries, 'gsi1', { roundId });
+  }
+
+  /** Every provider's places and cutoffs in a stable round, by provider id. */
+  async listRoundPools(roundId: string): Promise<RoundPoolRecord[]> {
+    const all: RoundPoolRecord[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.queryPartition(RoundPools, { roundId }, { nextToken });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
   }
 
   /** A district's allocation rounds, newest first. */

@@ -84,15 +84,18 @@ describe('POST /allocation-rounds', () => {
     expect(putWithPrefix(transactItems(ddb), 'ROUND#').Item).toMatchObject({ district: '320102', gsi1pk: 'ROUND#gsi1#320102' });
   });
 
-  it('answers 400 for childcare rounds, which are not open yet, writing nothing', async () => {
-    const res = await post(claims.staff(), { type: 'childcare' });
+  it('publishes a lottery seed on a stable (childcare) round when it is requested, and none on an optimal one', async () => {
+    const childcare = await post(claims.staff(), { type: 'childcare' });
 
-    expect(res.status).toBe(400);
-    expect(issuePaths(res)).toEqual(['type']);
-    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(childcare.status).toBe(202);
+    const seed = putWithPrefix(transactItems(ddb), 'ROUND#').Item?.lotterySeed;
+    expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32).toBe(true);
+    ddb.resetHistory();
+    await post(claims.staff(), { type: 'meal' });
+    expect(putWithPrefix(transactItems(ddb), 'ROUND#').Item).not.toHaveProperty('lotterySeed');
   });
 
-  it('answers 400 for an unknown type, writing nothing', async () => {
+  it('answers 400 for a programme without rounds (retrofits, not open yet), writing nothing', async () => {
     const res = await post(claims.staff(), { type: 'retrofit' });
 
     expect(res.status).toBe(400);

@@ -38,7 +38,7 @@ describe('GET /programmes', () => {
         ['meal', true],
         ['home-visit', true],
         ['retrofit', false],
-        ['childcare', false],
+        ['childcare', true],
       ]);
       const homeVisits = items[1]!;
       expect(homeVisits).toMatchObject({
@@ -49,6 +49,14 @@ describe('GET /programmes', () => {
         figures: { hoursByCareLevel: [0, 6, 12, 20, 30], visitRadiusMetres: 300 },
       });
       expect(homeVisits.needsFields.map((f: Json) => f.name)).toEqual(['services', 'careLevel']);
+      expect(items[3]).toMatchObject({
+        rounds: true,
+        roundMechanism: 'stable',
+        offersBy: 'rounds',
+        offerAnsweredBy: 'family',
+        capacity: { field: 'places', classes: [{ code: 'infant' }, { code: 'toddler' }, { code: 'older' }] },
+        figures: { priorityRules: expect.arrayContaining([{ rule: 'sibling', points: 40, label: expect.objectContaining({ zh: '同胞兄弟姐妹在该园' }) }]) },
+      });
     }
     expect(ddb).not.toHaveReceivedAnyCommand();
   });

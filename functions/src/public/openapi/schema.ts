@@ -2,7 +2,9 @@ import { z } from 'zod';
 import * as getAllocationRound from '../../allocation/get-round/schema';
 import * as listAllocationRounds from '../../allocation/list-rounds/schema';
 import * as runAllocationRound from '../../allocation/run-round/schema';
+import * as acceptOffer from '../../applications/accept-offer/schema';
 import * as cancelApplication from '../../applications/cancel/schema';
+import * as declineOffer from '../../applications/decline-offer/schema';
 import * as getApplication from '../../applications/get/schema';
 import * as listApplications from '../../applications/list/schema';
 import * as submitApplication from '../../applications/submit/schema';
@@ -48,6 +50,8 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   listApplications,
   getApplication,
   cancelApplication,
+  acceptOffer,
+  declineOffer,
   listAssignments,
   acceptAssignment,
   declineAssignment,

@@ -7,12 +7,11 @@ import { baseReasons, type Label, type PolicyBase, type Programme, policyOn, pol
  * module (policy figures, eligibility, declarations) when its flow lands.
  */
 const DEMO_DISTRICTS = ['320113', '320102', '320117', '320583', '320205'];
-const closedPolicy = (id: string, minAge: number, maxAge?: number): PolicyBase => ({
+const closedPolicy = (id: string, minAge: number): PolicyBase => ({
   id,
   version: '2026.0',
   effectiveFrom: '2026-01-01',
   minAge,
-  ...(maxAge === undefined ? {} : { maxAge }),
   districts: DEMO_DISTRICTS,
   autoApproveLowIncome: true,
   offerResponseHours: 48,
@@ -34,6 +33,8 @@ function closedProgramme<T extends string, N>(
     name,
     open: false,
     rounds: false,
+    offersBy: 'matching',
+    offerAnsweredBy: 'provider',
     waitlistOrder: 'arrival',
     providerNoun,
     capacity,
@@ -61,14 +62,4 @@ export const retrofitProgramme = closedProgramme(
   { code: 'household', label: { zh: '元/户', en: 'yuan per household' } },
   closedPolicy('retrofit-subsidy', 60),
   z.object({ items: z.array(z.enum(['grab-bars', 'anti-slip-floor', 'stair-lift', 'emergency-alarm', 'lighting'])).min(1) }),
-);
-
-export const childcareProgramme = closedProgramme(
-  'childcare',
-  { zh: '普惠托育', en: 'Childcare places' },
-  { zh: '托育机构', en: 'nursery' },
-  { field: 'capacity', max: 100_000, unit: { zh: '个托位', en: 'places' }, free: { zh: '空余托位', en: 'places free' } },
-  { code: 'month', label: { zh: '元/月', en: 'yuan per month' } },
-  closedPolicy('childcare-priority', 0, 3),
-  z.object({ preferences: z.array(z.string()).min(1).max(5) }),
 );

@@ -1,4 +1,5 @@
-import { childcareProgramme, retrofitProgramme } from './closed';
+import { childcareProgramme } from './childcare';
+import { retrofitProgramme } from './closed';
 import { homeVisitProgramme } from './home-visit';
 import { mealProgramme } from './meal';
 import type { Programme } from './programme';
@@ -35,9 +36,12 @@ export function programmeOf(type: ApplicationType): AnyProgramme {
 
 /** Types whose flow is built; the others are in the contract and answer "not open yet". */
 export const OPEN_APPLICATION_TYPES: readonly ApplicationType[] = PROGRAMMES.filter((p) => p.open).map((p) => p.type);
+/** Types whose supply–demand report is the optimal district-wide allocation (the programmes whose rounds are optimal). */
+export const REPORT_TYPES = PROGRAMMES.filter((p) => p.rounds === 'optimal').map((p) => p.type) as unknown as readonly [ApplicationType, ...ApplicationType[]];
 /** Types staff may run district-wide allocation rounds for. */
 export const ROUND_TYPES = PROGRAMMES.filter((p) => p.rounds).map((p) => p.type) as unknown as readonly [ApplicationType, ...ApplicationType[]];
 
+export * from './childcare';
 export * from './closed';
 export * from './home-visit';
 export * from './meal';

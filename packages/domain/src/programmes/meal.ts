@@ -150,7 +150,9 @@ export const mealProgramme: Programme<'meal', MealNeeds, MealDeclaration, MealPo
   type: 'meal',
   name: NAME,
   open: true,
-  rounds: true,
+  rounds: 'optimal',
+  offersBy: 'matching',
+  offerAnsweredBy: 'provider',
   // First come, first served, as before programmes: age weighs in district-wide rounds only.
   waitlistOrder: 'arrival',
   providerNoun: { zh: '助餐点', en: 'meal point' },

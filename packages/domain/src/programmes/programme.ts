@@ -72,6 +72,8 @@ export interface Decision {
    * multiplies distance in district-wide rounds, and orders a waitlist before time waited.
    */
   priorityWeight: number;
+  /** The capacity pool an offer draws on, for programmes whose providers hold places per class (childcare age classes). */
+  capacityClass?: string;
 }
 
 /** What an application keeps of a decision: the verdict, its reasons and version, and what allocation needs. */
@@ -84,6 +86,7 @@ export function recordedEligibility(d: Decision, lowIncome: boolean) {
     lowIncome,
     demand: d.demand,
     priorityWeight: d.priorityWeight,
+    ...(d.capacityClass === undefined ? {} : { capacityClass: d.capacityClass }),
   };
 }
 
@@ -102,6 +105,29 @@ export interface CapacitySpec {
   unit: Label;
   /** e.g. "places free" / "hours a month free" */
   free: Label;
+  /**
+   * Separate pools a provider declares (childcare: places per age class). The capacity body is then
+   * an object with one count per class code, and an offer draws on its application's
+   * `capacityClass`; absent, a provider has one pool.
+   */
+  classes?: readonly { code: string; label: Label }[];
+}
+
+/** One priority rule that gave a child points at a provider: the rule, its points and what it means. */
+export interface PriorityPoint {
+  rule: string;
+  points: number;
+  label: Label;
+}
+
+/** What a stable round knows of one (application, provider) pair when ranking. */
+export interface RankFacts<N> {
+  needs: N;
+  lowIncome: boolean;
+  providerId: string;
+  distanceMetres: number;
+  /** A child of the same family holds a place at this provider (sibling priority). */
+  siblingEnrolled: boolean;
 }
 
 export interface Programme<T extends string = string, N = unknown, D = unknown, P extends PolicyBase = PolicyBase> {
@@ -114,8 +140,20 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
    * waited) or `arrival` (time waited alone).
    */
   readonly waitlistOrder: 'priority' | 'arrival';
-  /** Whether staff may run district-wide allocation rounds for it. */
-  readonly rounds: boolean;
+  /**
+   * District-wide allocation rounds staff may run: `optimal` (most served, then least weighted
+   * distance: meals, home visits) or `stable` (child-proposing deferred acceptance over ranked
+   * preferences and priority points: childcare); false when the programme has none.
+   */
+  readonly rounds: false | 'optimal' | 'stable';
+  /**
+   * How offers are made: `matching` offers the nearest free place on submission and whenever room
+   * is released (rounds may also run); `rounds` offers only in allocation rounds, so an application
+   * waits for the next round and released room goes back to the pool for it.
+   */
+  readonly offersBy: 'matching' | 'rounds';
+  /** Who answers an offer: the provider (accepts or declines the resident) or the family (takes or leaves the place). */
+  readonly offerAnsweredBy: 'provider' | 'family';
   /** The provider as residents read it in notes: 助餐点 / 服务机构. */
   readonly providerNoun: Label;
   readonly capacity: CapacitySpec;
@@ -131,6 +169,21 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   reachMetres(needs: N, at: Date): number;
   /** Whether the provider can serve these needs at this address (diets served, street covered, …). */
   admits(needs: N, subjectStreet: string, provider: ProviderFacts<D>): boolean;
+  /**
+   * Problems with the needs that depend on the subject or the date (a start month in the past, a
+   * child too old on it), refused at submission as a 400 naming the field.
+   */
+  needsIssues?(needs: N, subject: { birthDate: string }, at: Date): FieldIssue[];
+  /**
+   * Providers the needs name (ranked nurseries), each with the field that names it: submission
+   * checks each exists, is of this programme's kind and of the subject's district.
+   */
+  providerRefs?(needs: N): { path: string; providerId: string }[];
+  /**
+   * Stable rounds: the application's points at one provider, with the rule that gave each, by the
+   * policy in force. Higher is admitted first; ties go to the round's lottery.
+   */
+  priorityAt?(facts: RankFacts<N>, at: Date): PriorityPoint[];
   /** Declaration problems that need the district (streets covered that are not in it). */
   declarationIssues?(district: string, declaration: D): FieldIssue[];
   /** Programmes whose providers record visits against the resident's monthly hours. */
@@ -145,7 +198,12 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
 export type NeedsField =
   | { name: string; kind: 'multi'; label: Label; options: readonly { value: string; label: Label }[]; min: number }
   | { name: string; kind: 'choice'; label: Label; options: readonly { value: string | number; label: Label }[]; default?: string | number }
-  | { name: string; kind: 'integer'; label: Label; min: number; max: number; unit: Label; optional: true };
+  | { name: string; kind: 'integer'; label: Label; min: number; max: number; unit: Label; optional: true }
+  | { name: string; kind: 'boolean'; label: Label }
+  /** `YYYY-MM` */
+  | { name: string; kind: 'month'; label: Label }
+  /** Provider ids of the programme's kind in the subject's district, most wanted first. */
+  | { name: string; kind: 'ranked-providers'; label: Label; min: number; max: number };
 
 /** The policy row in force on a date: the latest whose effectiveFrom is not after it. */
 export function policyOn<P extends PolicyBase>(policies: readonly P[], on: Date): P {
