@@ -393,6 +393,25 @@ export const VisitView = z
   .describe('A home visit / 上门服务记录');
 export type VisitView = z.infer<typeof VisitView>;
 
+export const ProviderDirectory = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        street: z.string(),
+        location,
+        capacity: count.describe('Places declared (all classes)'),
+        classes: z
+          .array(z.object({ code: z.string(), label, capacity: count }))
+          .optional()
+          .describe('Places declared per class (childcare: age classes)'),
+      }),
+    ),
+  })
+  .describe("A district's providers of one programme, for a family to choose among / 可选机构");
+export type ProviderDirectory = z.infer<typeof ProviderDirectory>;
+
 const labelled = z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() }));
 
 /** GET /programmes: the programmes, and the words every page shows (statuses, districts, relationships). */

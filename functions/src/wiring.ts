@@ -188,6 +188,12 @@ export const FUNCTIONS = {
     http: [{ method: 'GET', path: '/programmes', roles: ALL }],
     table: 'read',
   },
+  listProgrammeProviders: {
+    entry: 'functions/src/programmes/providers/handler.ts',
+    description: "A district's providers of one programme by name, street and declared places, for a family to rank (nurseries)",
+    http: [{ method: 'GET', path: '/programmes/{type}/providers', roles: ALL }],
+    table: 'read',
+  },
   // ---- HTTP: anyone ---------------------------------------------------------------------
   health: {
     entry: 'functions/src/public/health/handler.ts',

@@ -2,15 +2,18 @@ import {
   type AnyProgramme,
   APPLICATION_MACHINE,
   APPLICATION_STATUSES,
+  type ApplicationType,
   DISTRICTS,
   isTerminal,
   PROGRAMMES,
   policyOn,
   policyVersionOf,
+  programmeOf,
   RELATIONSHIP_LABELS,
   STATUS_SHORT_LABELS,
 } from '@huimin/domain';
-import type { ProgrammeList, ProgrammeView } from '../views';
+import type { Deps } from '../lib/config';
+import type { ProgrammeList, ProgrammeView, ProviderDirectory } from '../views';
 
 function visitsOf(p: AnyProgramme, at: Date): ProgrammeView['visits'] {
   const rules = p.visitRules?.(at);
@@ -57,4 +60,21 @@ export function vocabulary(): ProgrammeList['vocabulary'] {
       streets: (d.streets ?? []).map((s) => ({ name: s.name, nameEn: s.nameEn, location: { lat: s.lat, lng: s.lng } })),
     })),
   };
+}
+
+/**
+ * GET /programmes/{type}/providers?district=: what a family needs to choose providers by name (ranked
+ * nurseries): name, street, position and declared places — never what is free or who holds it.
+ */
+export async function directoryOf(deps: Deps, type: ApplicationType, district: string): Promise<ProviderDirectory['items']> {
+  const classes = programmeOf(type).capacity.classes;
+  const providers = await deps.store.listAllProvidersByDistrict(district, type);
+  return providers.map((p) => ({
+    id: p.id,
+    name: p.name,
+    street: p.street,
+    location: p.location,
+    capacity: p.capacity,
+    ...(classes ? { classes: classes.map((c) => ({ code: c.code, label: c.label, capacity: p.pools?.[c.code]?.capacity ?? 0 })) } : {}),
+  }));
 }

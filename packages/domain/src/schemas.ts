@@ -205,6 +205,10 @@ export function parseWith<T extends z.ZodType>(
     issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message })),
   };
 }
+/** A district's providers of one programme, as families choose among them (ranked nurseries). */
+export const directoryQuerySchema = z.object({
+  district: z.string().regex(/^\d{6}$/, { error: bi('区县代码应为6位数字（GB/T 2260）', 'A district code has 6 digits (GB/T 2260)') }),
+});
 export const allocationRoundListQuerySchema = z.object({ ...pageQuery });
 export const pageQuerySchema = z.object({ ...pageQuery });
 

@@ -11,7 +11,7 @@ import {
   QIXIA_STREETS,
   recordedEligibility,
 } from '@huimin/domain';
-import { mulberry32 } from '@huimin/matching';
+import { haversineMetres, mulberry32 } from '@huimin/matching';
 import { type ApplicationRecord, Applications, OpenApplications, type ProviderRecord, Providers, type Store, TransactionConflictError, type TxOp } from '@huimin/store';
 
 /**
@@ -46,6 +46,21 @@ const HOME_VISIT_ORGANISATIONS: { slug: string; name: string; base: string; stre
   { slug: 'longtan', name: '龙潭街道居家养老服务站', base: '龙潭街道', streets: ['龙潭街道', '栖霞街道', '西岗街道'], hoursPerMonth: 120, services: ['cleaning', 'meal-delivery', 'companionship', 'emergency-call', 'medical-escort'] },
   { slug: 'baguazhou', name: '八卦洲街道为老服务社', base: '八卦洲街道', streets: ['八卦洲街道'], hoursPerMonth: 60, services: ['cleaning', 'meal-delivery', 'companionship'] },
 ];
+
+/**
+ * Nurseries (普惠托育机构) of Qixia: few infant places, as in real nurseries (乳儿班 need more staff
+ * per child), and fewer places than the demo waitlist asks for, so a round has children who miss out.
+ */
+const NURSERIES: { slug: string; name: string; street: string; places: Record<'infant' | 'toddler' | 'older', number> }[] = [
+  { slug: 'xianlin', name: '仙林街道普惠托育中心', street: '仙林街道', places: { infant: 4, toddler: 10, older: 12 } },
+  { slug: 'xianlin-hu', name: '仙林湖社区嵌入式托育点', street: '仙林街道', places: { infant: 2, toddler: 6, older: 8 } },
+  { slug: 'maqun', name: '马群社区嵌入式托育点', street: '马群街道', places: { infant: 2, toddler: 6, older: 8 } },
+  { slug: 'maigaoqiao', name: '迈皋桥街道小苗苗托育园', street: '迈皋桥街道', places: { infant: 4, toddler: 8, older: 12 } },
+  { slug: 'yaohua', name: '尧化街道普惠托育园', street: '尧化街道', places: { infant: 2, toddler: 8, older: 10 } },
+  { slug: 'longtan', name: '龙潭街道普惠托育中心', street: '龙潭街道', places: { infant: 2, toddler: 6, older: 8 } },
+];
+/** The nursery the demo nursery token acts for. */
+export const DEMO_NURSERY_ID = `childcare-${DEMO_DISTRICT}-xianlin`;
 
 const ORDINALS = ['一', '二', '三', '四', '五', '六'];
 /** How many meal points each street has: more where more older people live. */
@@ -100,27 +115,39 @@ export function demoProviders(now = new Date()): ProviderRecord[] {
       createdAt,
     });
   }
-  const others: [ApplicationType, string, string][] = [
-    ['retrofit', '马群街道', '南京安居适老化改造工程有限公司'],
-    ['retrofit', '燕子矶街道', '燕子矶无障碍家居改造服务部'],
-    ['childcare', '仙林街道', '仙林街道普惠托育中心'],
-    ['childcare', '马群街道', '马群社区嵌入式托育点'],
-    ['childcare', '迈皋桥街道', '迈皋桥街道小苗苗托育园'],
-    ['childcare', '龙潭街道', '龙潭街道普惠托育中心'],
+  const contractors: [string, string][] = [
+    ['马群街道', '南京安居适老化改造工程有限公司'],
+    ['燕子矶街道', '燕子矶无障碍家居改造服务部'],
   ];
-  others.forEach(([kind, streetName, name], i) => {
+  contractors.forEach(([streetName, name], i) => {
     const street = QIXIA_STREETS.find((s) => s.name === streetName) ?? QIXIA_STREETS[0]!;
     out.push({
-      id: `${kind}-${DEMO_DISTRICT}-${String(i + 1).padStart(2, '0')}`,
+      id: `retrofit-${DEMO_DISTRICT}-${String(i + 1).padStart(2, '0')}`,
       name,
-      kind,
+      kind: 'retrofit',
       district: DEMO_DISTRICT,
       street: street.name,
       location: { lat: Number(jitter(street.lat, 1).toFixed(5)), lng: Number(jitter(street.lng, 1).toFixed(5)) },
-      ...places(kind === 'childcare' ? 40 + Math.floor(rand() * 4) * 20 : 30),
+      ...places(30),
       createdAt,
     });
   });
+  for (const n of NURSERIES) {
+    const street = QIXIA_STREETS.find((s) => s.name === n.street) ?? QIXIA_STREETS[0]!;
+    const pools = Object.fromEntries(Object.entries(n.places).map(([c, k]) => [c, places(k)]));
+    out.push({
+      id: `childcare-${DEMO_DISTRICT}-${n.slug}`,
+      name: n.name,
+      kind: 'childcare',
+      district: DEMO_DISTRICT,
+      street: street.name,
+      location: { lat: Number(jitter(street.lat, 0.8).toFixed(5)), lng: Number(jitter(street.lng, 0.8).toFixed(5)) },
+      ...places(Object.values(n.places).reduce((a, b) => a + b, 0)),
+      pools,
+      phone: `025-8${String(Math.floor(rand() * 1e6)).padStart(6, '0')}`.slice(0, 12),
+      createdAt,
+    });
+  }
   return out;
 }
 
@@ -153,18 +180,56 @@ const GIVEN = ['秀英', '桂兰', '建国', '玉兰', '德明', '淑珍', '志�
 /** Where older residents live: the old urban streets more than the island and the outskirts. */
 const WAITLIST_WEIGHTS: Record<string, number> = { 仙林街道: 14, 马群街道: 10, 尧化街道: 12, 迈皋桥街道: 22, 燕子矶街道: 14, 栖霞街道: 8, 龙潭街道: 9, 八卦洲街道: 5, 西岗街道: 6 };
 
-/** What residents on the paper waiting lists asked for, per programme with a demo waitlist. */
-const DEMO_NEEDS = {
-  meal: (rand: () => number) => ({ diets: DIETS.filter((d) => rand() < (d === 'halal' ? 0.03 : d === 'soft' ? 0.2 : 0.12)) }),
+/** Children's names for the childcare list. */
+const CHILD_GIVEN = ['子涵', '梓萱', '一诺', '浩宇', '欣怡', '宇轩', '诗涵', '沐宸', '若汐', '梓睿', '语桐', '俊熙'];
+
+interface DemoPerson {
+  /** Birth date as [year, month, day]. */
+  born: [number, number, number];
+  name: string;
+  needs: Record<string, unknown>;
+  relationship: 'child' | 'self';
+}
+
+/** Who is on each programme's paper waiting list, and what they asked for. */
+const DEMO_PEOPLE = {
+  meal: (rand: () => number): DemoPerson => ({
+    born: [1930 + Math.floor(rand() * 36), 1 + Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)],
+    name: `${SURNAMES[Math.floor(rand() * SURNAMES.length)]}${GIVEN[Math.floor(rand() * GIVEN.length)]}`,
+    needs: { diets: DIETS.filter((d) => rand() < (d === 'halal' ? 0.03 : d === 'soft' ? 0.2 : 0.12)) },
+    relationship: 'child',
+  }),
   // Care levels 0–4 in roughly the proportions assessments find among applicants: most mildly impaired.
-  'home-visit': (rand: () => number) => {
+  'home-visit': (rand: () => number): DemoPerson => {
+    const person = DEMO_PEOPLE.meal(rand);
     const r = rand();
     const careLevel = r < 0.15 ? 0 : r < 0.5 ? 1 : r < 0.75 ? 2 : r < 0.92 ? 3 : 4;
     const services = HOME_VISIT_SERVICES.filter((s) => rand() < (s === 'cleaning' ? 0.7 : s === 'bathing' ? 0.35 : s === 'rehabilitation' ? 0.08 : 0.2));
-    return { services: services.length > 0 ? services : ['companionship'], careLevel };
+    return { ...person, needs: { services: services.length > 0 ? services : ['companionship'], careLevel } };
   },
-} satisfies Partial<Record<ApplicationType, (rand: () => number) => Record<string, unknown>>>;
-export type DemoWaitlistType = keyof typeof DEMO_NEEDS;
+  // Children from 7 to 33 months old next month, ranking two to five nurseries, nearest first more often than not.
+  childcare: (rand: () => number, at: { location: { lat: number; lng: number }; now: Date }): DemoPerson => {
+    const start = new Date(Date.UTC(at.now.getUTCFullYear(), at.now.getUTCMonth() + 1, 1));
+    const born = new Date(start.getTime() - (7 + rand() * 26) * 30.4 * 86_400_000);
+    const ranked = NURSERIES.map((n) => {
+      const street = QIXIA_STREETS.find((s) => s.name === n.street)!;
+      return { id: `childcare-${DEMO_DISTRICT}-${n.slug}`, d: haversineMetres(at.location, street) * (0.7 + rand() * 0.6) };
+    }).sort((a, b) => a.d - b.d);
+    const count = 2 + Math.floor(rand() * 4);
+    return {
+      born: [born.getUTCFullYear(), born.getUTCMonth() + 1, born.getUTCDate()],
+      name: `${SURNAMES[Math.floor(rand() * SURNAMES.length)]}${CHILD_GIVEN[Math.floor(rand() * CHILD_GIVEN.length)]}`,
+      needs: {
+        preferences: ranked.slice(0, count).map((n) => n.id),
+        startMonth: start.toISOString().slice(0, 7),
+        childrenInFamily: rand() < 0.35 ? 2 : rand() < 0.1 ? 3 : 1,
+        parentWorksInDistrict: rand() < 0.6,
+      },
+      relationship: 'child',
+    };
+  },
+} satisfies Partial<Record<ApplicationType, (rand: () => number, at: { location: { lat: number; lng: number }; now: Date }) => DemoPerson>>;
+export type DemoWaitlistType = keyof typeof DEMO_PEOPLE;
 
 /**
  * A waitlist carried over from paper records before the system went live: residents already
@@ -184,19 +249,18 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113, typ
     const hoods = [0, 1, 2].map(() => ({ lat: street.lat + gauss() * 0.008, lng: street.lng + gauss() * 0.009 }));
     for (let i = 0; i < n && out.length < count; i++) {
       const hood = hoods[i % 3]!;
-      const year = 1930 + Math.floor(rand() * 36);
-      const month = 1 + Math.floor(rand() * 12);
-      const day = 1 + Math.floor(rand() * 28);
+      const location = { lat: Number((hood.lat + gauss() * 0.003).toFixed(5)), lng: Number((hood.lng + gauss() * 0.0035).toFixed(5)) };
+      const person = DEMO_PEOPLE[type](rand, { location, now });
+      const [year, month, day] = person.born;
       const first17 = `${DEMO_DISTRICT}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(Math.floor(rand() * 1000)).padStart(3, '0')}`;
       const idNumber = first17 + checkCharFor(first17);
       const birthDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
       const lowIncome = rand() < 0.12;
-      const needs = DEMO_NEEDS[type](rand);
-      const decision = programme.assess({ birthDate, district: DEMO_DISTRICT, street: street.name, lowIncome, needs }, now);
+      const decision = programme.assess({ birthDate, district: DEMO_DISTRICT, street: street.name, lowIncome, needs: person.needs }, now);
       if (!decision.eligible) continue;
       const id = `demo-${type === 'meal' ? '' : `${type}-`}${street.nameEn.toLowerCase()}-${String(i + 1).padStart(4, '0')}`;
       const createdAt = new Date(now.getTime() - Math.floor(rand() * 90) * 86_400_000).toISOString();
-      const name = `${SURNAMES[Math.floor(rand() * SURNAMES.length)]}${GIVEN[Math.floor(rand() * GIVEN.length)]}`;
+      const name = person.name;
       out.push({
         id,
         type,
@@ -208,15 +272,15 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113, typ
         updatedAt: createdAt,
         version: 1,
         correlationId: id,
-        applicant: { name: `${name.slice(0, 1)}女士`, phone: `139${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`, relationship: 'child' },
+        applicant: { name: `${name.slice(0, 1)}女士`, phone: `139${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`, relationship: person.relationship },
         subject: {
           name,
           idNumber,
           birthDate,
           sex: Number(first17[16]) % 2 === 1 ? 'male' : 'female',
-          address: { district: DEMO_DISTRICT, street: street.name, location: { lat: Number((hood.lat + gauss() * 0.003).toFixed(5)), lng: Number((hood.lng + gauss() * 0.0035).toFixed(5)) } },
+          address: { district: DEMO_DISTRICT, street: street.name, location },
         },
-        needs,
+        needs: person.needs,
         eligibility: recordedEligibility(decision, lowIncome),
         exclusions: [],
         history: [
@@ -236,7 +300,7 @@ export function demoWaitlist(count: number, now = new Date(), seed = 60_113, typ
 export async function seedWaitlist(store: Store, apps: ApplicationRecord[]): Promise<number> {
   const first = apps[0];
   if (!first || (await store.getApplication(first.id))) return 0;
-  const withKeys = apps.map((app) => ({ ...app, openKey: store.openApplicationKey(app.subject.idNumber) }));
+  const withKeys = apps.map((app) => ({ ...app, openKey: store.openApplicationKey(app.subject.idNumber), familyKey: store.familyKey(app.applicant.phone) }));
   // Two paper lists can hold the same person (the generator draws birth dates and sequences at random): keep the first.
   const seen = new Set<string>();
   const unique = withKeys.filter((app) => !seen.has(`${app.type}#${app.openKey}`) && seen.add(`${app.type}#${app.openKey}`));
@@ -247,8 +311,12 @@ export async function seedWaitlist(store: Store, apps: ApplicationRecord[]): Pro
   return store.putAll(Applications, unique);
 }
 
-/** The demo's waiting lists: `count` residents for meals, half as many for home visits (each asking a month's hours). */
+/**
+ * The demo's waiting lists: `count` residents for meals, half as many for home visits (each asking a
+ * month's hours), and a fifth as many children for nursery places (more than the nurseries have).
+ */
 export async function seedDemoWaitlists(store: Store, count: number): Promise<void> {
   await seedWaitlist(store, demoWaitlist(count));
   await seedWaitlist(store, demoWaitlist(Math.round(count / 2), undefined, 60_114, 'home-visit'));
+  await seedWaitlist(store, demoWaitlist(Math.round(count / 5), undefined, 60_115, 'childcare'));
 }

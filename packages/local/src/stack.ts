@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { LocalBus, lambdaContext } from './bus';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from './dynamo';
 import { importRegistryFile } from './low-income';
-import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_PROVIDER_ID, seedDemoWaitlists, seedProviders } from './seed';
+import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_NURSERY_ID, DEMO_PROVIDER_ID, seedDemoWaitlists, seedProviders } from './seed';
 import { createLocalServer } from './server';
 import { StreamPoller } from './stream';
 import { LocalTokens, localSecret } from './tokens';
@@ -129,6 +129,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     homeVisitProviderId: DEMO_HOME_VISIT_PROVIDER_ID,
     homeVisitProvider: await tokens.sign({ role: 'provider', sub: 'demo-home-visit', providerId: DEMO_HOME_VISIT_PROVIDER_ID }),
     grid: await tokens.sign({ role: 'grid', sub: 'demo-grid', district: '320113', street: DEMO_GRID_STREET }),
+    nurseryId: DEMO_NURSERY_ID,
+    nursery: await tokens.sign({ role: 'provider', sub: 'demo-nursery', providerId: DEMO_NURSERY_ID }),
   };
 
   return {

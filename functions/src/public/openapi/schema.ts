@@ -15,6 +15,7 @@ import * as listAssignments from '../../assignments/list/schema';
 import * as listVisits from '../../assignments/list-visits/schema';
 import * as recordVisit from '../../assignments/record-visit/schema';
 import * as listProgrammes from '../../programmes/list/schema';
+import * as listProgrammeProviders from '../../programmes/providers/schema';
 import * as setProviderCapacity from '../../providers/capacity/schema';
 import * as listProviders from '../../providers/list/schema';
 import * as registerProvider from '../../providers/register/schema';
@@ -59,6 +60,7 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   recordVisit,
   listVisits,
   listProgrammes,
+  listProgrammeProviders,
   listSubsidies,
   approveSubsidy,
   rejectSubsidy,
