@@ -170,12 +170,12 @@ describe('district-wide allocation and the supply–demand report', () => {
     }
   });
 
-  it('is for district staff only, and for open programmes only', async () => {
+  it('is for district staff only, and for programmes with rounds only', async () => {
     const family = await stack.tokens.sign({ role: 'family', sub: 'f' });
     expect((await call('POST', '/allocation-rounds', { token: family, body: { type: 'meal' } })).status).toBe(403);
     expect((await call('GET', '/reports/supply-demand', { token: family })).status).toBe(403);
-    const childcare = await call<Json>('POST', '/allocation-rounds', { token: staff, body: { type: 'childcare' } });
-    expect(childcare.status).toBe(400);
-    expect(childcare.body.error.issues[0].path).toBe('type');
+    const retrofit = await call<Json>('POST', '/allocation-rounds', { token: staff, body: { type: 'retrofit' } });
+    expect(retrofit.status).toBe(400);
+    expect(retrofit.body.error.issues[0].path).toBe('type');
   });
 });
