@@ -120,9 +120,9 @@ describe('childcare places', () => {
     expect(wrong.status).toBe(400);
     const issues = wrong.body.error.issues as Json[];
     expect(issues.map((i) => i.path)).toEqual(['needs.preferences.1', 'needs.preferences.2', 'needs.preferences.3']);
-    expect(issues[0].message).toContain('没有这家托育机构');
-    expect(issues[1].message).toContain('不是托育机构');
-    expect(issues[2].message).toContain('不在申请对象所在区县');
+    expect(issues[0]?.message).toContain('没有这家托育机构');
+    expect(issues[1]?.message).toContain('不是托育机构');
+    expect(issues[2]?.message).toContain('不在申请对象所在区县');
     // Nothing was written: the same child may apply at once with a good list (and withdraw, leaving the rounds below to others).
     const good = await call<Json>('POST', '/applications', { token: family, body: childcareApplication({ idNumber, preferences: [A] }) });
     expect(good.status).toBe(202);
