@@ -1,6 +1,6 @@
 import { programmeOf } from '@huimin/domain';
 import { mulberry32 } from '@huimin/matching';
-import { type ApplicationRecord, Applications, type ProviderRecord, Providers, Rounds, type Store } from '@huimin/store';
+import { type ApplicationRecord, Applications, type ProviderRecord, Providers, Rounds, type Store, TransactionConflictError } from '@huimin/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/src/lib/config';
 import { cancelApplication } from '../../functions/src/use-cases/applications';
@@ -87,6 +87,23 @@ async function assertPoolsHeld(district: string) {
     expect(p.reserved).toBe(Object.values(held).reduce((a, b) => a + b, 0));
   }
 }
+
+describe('places per age class', () => {
+  it('are taken under their own condition: twelve offers at once for three toddler places give exactly three', async () => {
+    await put([nursery('pool-a', { infant: 2, toddler: 3, older: 1 })], []);
+
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => store.commit([store.reserve('pool-a', 1, 'toddler')])));
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof TransactionConflictError)).toBe(true);
+    const p = await store.getProvider('pool-a');
+    expect(p?.pools).toEqual({ infant: { capacity: 2, reserved: 0, available: 2 }, toddler: { capacity: 3, reserved: 3, available: 0 }, older: { capacity: 1, reserved: 0, available: 1 } });
+    expect(p).toMatchObject({ capacity: 6, reserved: 3, available: 3 });
+    // An infant place is still there; a release gives a toddler place back.
+    await store.commit([store.reserve('pool-a', 1, 'infant'), store.release('pool-a', 1, 'toddler')]);
+    expect((await store.getProvider('pool-a'))?.pools?.toddler).toEqual({ capacity: 3, reserved: 2, available: 1 });
+  });
+});
 
 describe('a stable round racing changes', () => {
   it('loses an offer to a cancellation that lands between its read and its write: nothing is given twice', async () => {

@@ -91,4 +91,44 @@ describe('PUT /providers/{id}/capacity', () => {
     expect(issuePaths(res)).toEqual(['capacity']);
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
+
+  describe('a nursery: places per age class', () => {
+    const nursery = () =>
+      providerRecord({
+        id: 'nursery-1',
+        kind: 'childcare',
+        capacity: 20,
+        reserved: 3,
+        pools: { infant: { capacity: 4, reserved: 1, available: 3 }, toddler: { capacity: 8, reserved: 2, available: 6 }, older: { capacity: 8, reserved: 0, available: 8 } },
+      });
+
+    it('sets each class under its own condition, the totals their sums', async () => {
+      tableWith(ddb, Providers.toItem(nursery()));
+
+      const res = await setCapacity({ places: { infant: 2, toddler: 10, older: 8 } }, claims.staff(DISTRICT), 'nursery-1');
+
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ capacity: 20, reserved: 3, available: 17, pools: { infant: { capacity: 2, reserved: 1, available: 1 }, toddler: { capacity: 10, available: 8 } } });
+      const update = transactItems(ddb)[0]?.Update;
+      expect(update?.ConditionExpression).toBe('attribute_exists(pk) AND #r <= :c AND #p.#k0.#r <= :c0 AND #p.#k1.#r <= :c1 AND #p.#k2.#r <= :c2');
+      expect(update?.ExpressionAttributeNames).toMatchObject({ '#k0': 'infant', '#k1': 'toddler', '#k2': 'older' });
+      expect(update?.ExpressionAttributeValues).toEqual({ ':c': 20, ':c0': 2, ':c1': 10, ':c2': 8 });
+    });
+
+    it('answers 409 for a class below the places it holds, and 400 naming a class left out, writing nothing', async () => {
+      tableWith(ddb, Providers.toItem(nursery()));
+
+      const below = await setCapacity({ places: { infant: 0, toddler: 10, older: 8 } }, claims.staff(DISTRICT), 'nursery-1');
+      const missing = await setCapacity({ places: { infant: 4, older: 8 } }, claims.staff(DISTRICT), 'nursery-1');
+      const number = await setCapacity({ capacity: 20 }, claims.staff(DISTRICT), 'nursery-1');
+
+      expect(below.status).toBe(409);
+      expect(errorOf(below).code).toBe('CAPACITY_BELOW_RESERVED');
+      expect(missing.status).toBe(400);
+      expect(issuePaths(missing)).toEqual(['places.toddler']);
+      expect(number.status).toBe(400);
+      expect(issuePaths(number)).toEqual(['places.infant', 'places.toddler', 'places.older']);
+      expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+    });
+  });
 });
