@@ -46,6 +46,7 @@ console.log(`
   家属申请页 Family form      ${u}/
   服务机构页 Provider console ${u}/provider.html?providerId=${stack.demo.providerId}
   上门服务机构 Home visits     ${u}/provider.html?providerId=${stack.demo.homeVisitProviderId}
+  托育机构 Nursery             ${u}/provider.html?providerId=${stack.demo.nurseryId}
   网格员代办 Grid worker      ${u}/?role=grid
   民政工作台 Staff console    ${u}/staff.html
   API (OpenAPI 3.1)           ${u}/openapi.json     health: ${u}/health
@@ -56,6 +57,7 @@ Ready tokens (12 h) — send as "Authorization: Bearer <token>":
   staff    (district 320113 栖霞区)                    ${stack.demo.staff}
   provider (home visits ${stack.demo.homeVisitProviderId})  ${stack.demo.homeVisitProvider}
   grid     (网格员, 320113 仙林街道)                   ${stack.demo.grid}
+  provider (nursery ${stack.demo.nurseryId})  ${stack.demo.nursery}
 More: POST ${u}/local/token {"role":"family"|"provider"|"staff"|"grid","sub":"…","providerId"?:"…","district"?:"…","street"?:"…"}
 
 Try it:
