@@ -37,7 +37,7 @@ export interface LocalStack {
   bus: LocalBus;
   store: Store;
   tokens: LocalTokens;
-  demo: { family: string; provider: string; staff: string; providerId: string; homeVisitProviderId: string; homeVisitProvider: string; grid: string };
+  demo: { family: string; provider: string; staff: string; providerId: string; homeVisitProviderId: string; homeVisitProvider: string; grid: string; nurseryId: string; nursery: string };
   /** Resolves when no event delivery is in flight (events still on the stream are not waited for). */
   settle(): Promise<void>;
   stop(): Promise<void>;
