@@ -8,7 +8,7 @@
  * what the round wrote (offers counted back, no pool over-booked).
  *
  *   node --import tsx functions/bench/childcare-round.ts --children 100000 --nurseries 2000
- *     [--preferences 5] [--seed 77] [--no-warmup] [--pure-runs 5] [--load-concurrency 16] [--json out.json]
+ *     [--preferences 5] [--seed 77] [--no-warmup] [--no-stream] [--pure-runs 5] [--load-concurrency 16] [--json out.json]
  *
  * Or `benchChildcareRound(opts)` from another runner (packages/matching/bench/run.ts). DynamoDB
  * Local is started here and stopped at the end, also on error.
@@ -19,6 +19,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AgeClass, programmeOf } from '@huimin/domain';
 import {
@@ -26,6 +27,7 @@ import {
   Applications,
   Assignments,
   createDocumentClient,
+  createTableInput,
   type Entity,
   type IndexName,
   indexKeyAttributes,
@@ -35,7 +37,7 @@ import {
   Store,
   type TxOp,
 } from '@huimin/store';
-import { ensureTable, startDynamoLocal } from '../../packages/local/src/dynamo';
+import { ensureTable, localClient, startDynamoLocal } from '../../packages/local/src/dynamo';
 import type { Deps } from '../src/lib/config';
 import { buildStableInstance, runStableRound, type StableOutcome, solveStable } from '../src/use-cases/stable-round';
 import { type ChildcareData, generateChildcareData } from './childcare-data';
@@ -57,11 +59,16 @@ export interface ChildcareRoundBenchOptions {
   loadConcurrency?: number;
   /** The pure solver's limit, ms (default 1000). */
   pureLimitMs?: number;
+  /**
+   * Tables with a DynamoDB stream, as the stack's (default true). DynamoDB Local writes about three
+   * times slower to a table with a stream; `false` shows what the round costs without it.
+   */
+  stream?: boolean;
 }
 
 export interface ChildcareRoundBenchResult {
   size: { children: number; nurseries: number; preferences: number; classes: number; seed: number; places: number; enrolledSiblings: number };
-  dynamo: { startMs: number; jvm: 'warm' | 'cold' };
+  dynamo: { startMs: number; jvm: 'warm' | 'cold'; stream: boolean };
   load: { ms: number; items: number; itemsPerSecond: number; concurrency: number };
   warmup: { children: number; nurseries: number; loadMs: number; roundMs: number } | null;
   round: {
@@ -243,9 +250,18 @@ function javaVersion(): string {
   return (out.stderr || out.stdout || '').split('\n')[0]?.trim() ?? 'java ?';
 }
 
-/** A fresh table in the running DynamoDB Local and a store on it. */
-async function freshTable(endpoint: string, name: string): Promise<{ store: Store; recording: RecordingStore }> {
-  await ensureTable(endpoint, name);
+/** A fresh table in the running DynamoDB Local (the stack's definition, with or without its stream) and a store on it. */
+async function freshTable(endpoint: string, name: string, stream: boolean): Promise<{ store: Store; recording: RecordingStore }> {
+  if (stream) await ensureTable(endpoint, name);
+  else {
+    const { StreamSpecification: _s, ...input } = createTableInput(name);
+    const client = localClient(endpoint);
+    try {
+      await client.send(new CreateTableCommand(input));
+    } finally {
+      client.destroy();
+    }
+  }
   const doc = createDocumentClient({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'cn-north-1' });
   return { store: new Store(doc, name, 'bench-registry-key'), recording: new RecordingStore(doc, name, 'bench-registry-key') };
 }
@@ -260,6 +276,7 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
   const pureRuns = Math.max(1, opts.pureRuns ?? 5);
   const loadConcurrency = Math.max(1, opts.loadConcurrency ?? 16);
   const limitMs = opts.pureLimitMs ?? 1000;
+  const stream = opts.stream ?? true;
   const district = '320113';
   const failures: string[] = [];
   const tWall = performance.now();
@@ -292,11 +309,11 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
         `sibling declared ${pct(st.siblingAtIntake)}, low income ${pct(st.lowIncome)}, ≥ 2 children ${pct(st.multiChild)}, parent works in district ${pct(st.parentWorksInDistrict)}, ` +
         `standing exclusion ${pct(st.standingExclusions)}; generated in ${ms(genMs)}`,
     );
-    log(`DynamoDB Local: in-memory, started in ${ms(dynamoStartMs)} at ${dynamo.endpoint}`);
+    log(`DynamoDB Local: in-memory, started in ${ms(dynamoStartMs)} at ${dynamo.endpoint}; tables ${stream ? 'with a stream (NEW_IMAGE), as the stack' : 'WITHOUT the stack\'s stream'}, 3 GSIs`);
 
     // Load.
     const suffix = randomUUID().slice(0, 8);
-    const main = await freshTable(dynamo.endpoint, `bench-childcare-${suffix}`);
+    const main = await freshTable(dynamo.endpoint, `bench-childcare-${suffix}`, stream);
     const loaded = await loadData(main.store, data, loadConcurrency);
     const load = { ms: loaded.ms, items: loaded.items, itemsPerSecond: (1000 * loaded.items) / loaded.ms, concurrency: loadConcurrency };
     log(
@@ -310,7 +327,7 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
       const wChildren = Math.max(500, Math.min(5_000, Math.round(children / 20)));
       const wNurseries = Math.max(10, Math.round((nurseries * wChildren) / children));
       const wData = generateChildcareData({ children: wChildren, nurseries: wNurseries, preferences, seed: seed + 1, district, at, idPrefix: 'warmup' });
-      const w = await freshTable(dynamo.endpoint, `bench-warmup-${suffix}`);
+      const w = await freshTable(dynamo.endpoint, `bench-warmup-${suffix}`, stream);
       const wLoad = await loadData(w.store, wData, loadConcurrency);
       const tw = performance.now();
       const wRound = { id: randomUUID(), type: 'childcare' as const, district, createdAt: at.toISOString(), lotterySeed: seed + 1 };
@@ -518,10 +535,13 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
     if (sampleMismatches !== 0) failures.push(`${sampleMismatches} sampled nurseries where reserved per class ≠ OFFERED assignments`);
 
     const wallMs = performance.now() - tWall;
-    log(`wall: ${fmt(wallMs / 1000, 1)} s in all (DynamoDB Local start, generation, load${warmup ? ', warm-up' : ''}, round, pure solver, check)${failures.length ? `; FAILED: ${failures.join('; ')}` : '; all checks passed'}`);
+    log(`wall: ${fmt(wallMs / 1000, 1)} s in all (DynamoDB Local start, generation, load${warmup ? ', warm-up' : ''}, round, pure solver, check); load average now ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}${failures.length ? `; FAILED: ${failures.join('; ')}` : '; all checks passed'}`);
     return {
       size: { children, nurseries, preferences, classes: CLASSES.length, seed, places: st.places, enrolledSiblings: data.enrolledSiblings.length },
-      dynamo: { startMs: dynamoStartMs, jvm },
+      dynamo: { startMs: dynamoStartMs, jvm, stream },
       load,
       warmup: warm,
       round: roundResult,
@@ -556,6 +576,7 @@ function parseArgs(argv: string[]): ChildcareRoundBenchOptions & { json?: string
     else if (arg === '--pure-runs') out.pureRuns = num(++i, arg);
     else if (arg === '--load-concurrency') out.loadConcurrency = num(++i, arg);
     else if (arg === '--no-warmup') out.warmup = false;
+    else if (arg === '--no-stream') out.stream = false;
     else if (arg === '--json') out.json = argv[++i];
     else if (arg !== '--') throw new Error(`unknown argument ${arg}`);
   }

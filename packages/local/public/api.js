@@ -106,24 +106,122 @@ export function optionLabel(field, value) {
 
 /**
  * The needs of an application or assignment as defList() rows, labelled by the programme's
- * needsFields: multi → tags, choice → the option's label, integer → number with its unit.
+ * needsFields: multi → tags, choice → the option's label, integer → number with its unit,
+ * boolean → 是/否, month → 2027年1月, ranked-providers → numbered choices (第1志愿 …).
+ * `providerNames`: Map id → name for ranked providers (ids are shown until names are known).
+ * `skipKinds`: field kinds left out (a provider is not shown where else a family applied).
  */
-export function needsRows(programme, needs) {
+export function needsRows(programme, needs, { providerNames, skipKinds = [] } = {}) {
   if (!needs || typeof needs !== 'object') return [];
-  return (programme?.needsFields ?? []).map((field) => {
-    const value = needs[field.name];
-    let shown = null;
-    if (field.kind === 'multi') {
-      shown = Array.isArray(value) && value.length
-        ? h('span', { class: 'tags' }, value.map((x) => h('span', { class: 'tag' }, optionLabel(field, x))))
-        : bi('无', 'None');
-    } else if (field.kind === 'choice') {
-      shown = value === undefined || value === null ? null : optionLabel(field, value);
-    } else if (value !== undefined && value !== null) {
-      shown = field.unit ? `${value} ${field.unit.zh} ${value} ${field.unit.en}` : String(value);
-    }
-    return [field.label.zh, field.label.en, shown];
-  });
+  return (programme?.needsFields ?? [])
+    .filter((field) => !skipKinds.includes(field.kind))
+    .map((field) => {
+      const value = needs[field.name];
+      let shown = null;
+      if (field.kind === 'multi') {
+        shown = Array.isArray(value) && value.length
+          ? h('span', { class: 'tags' }, value.map((x) => h('span', { class: 'tag' }, optionLabel(field, x))))
+          : bi('无', 'None');
+      } else if (field.kind === 'choice') {
+        shown = value === undefined || value === null ? null : optionLabel(field, value);
+      } else if (field.kind === 'boolean') {
+        shown = typeof value === 'boolean' ? (value ? bi('是', 'Yes') : bi('否', 'No')) : null;
+      } else if (field.kind === 'month') {
+        shown = typeof value === 'string' ? formatMonth(value) : null;
+      } else if (field.kind === 'ranked-providers') {
+        shown = Array.isArray(value) && value.length
+          ? h(
+              'ol',
+              { class: 'choice-list' },
+              value.map((id, i) => h('li', {}, h('span', { class: 'choice-rank' }, choiceLabel(i + 1)), ' ', providerNames?.get(id) ?? id)),
+            )
+          : null;
+      } else if (value !== undefined && value !== null) {
+        shown = field.unit ? `${value} ${field.unit.zh} ${value} ${field.unit.en}` : String(value);
+      }
+      return [field.label.zh, field.label.en, shown];
+    });
+}
+
+/** "第1志愿 1st choice": the rank of a ranked preference, 1 = most wanted. */
+export function choiceLabel(rank) {
+  const suffix = rank % 10 === 1 && rank % 100 !== 11 ? 'st' : rank % 10 === 2 && rank % 100 !== 12 ? 'nd' : rank % 10 === 3 && rank % 100 !== 13 ? 'rd' : 'th';
+  return bi(`第${rank}志愿`, `${rank}${suffix} choice`);
+}
+
+/** "2027年1月 January 2027" for a YYYY-MM month (other text is shown as it is). */
+export function formatMonth(month) {
+  const m = /^(\d{4})-(\d{2})$/.exec(String(month ?? ''));
+  if (!m) return String(month ?? '—');
+  const en = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return bi(`${m[1]}年${Number(m[2])}月`, en);
+}
+
+/**
+ * The label {zh, en} of one of a programme's capacity classes (childcare: its age classes), from
+ * GET /programmes `capacity.classes` (or the policy figures' classes); undefined when unknown.
+ */
+export function classLabel(programme, code) {
+  const fromCapacity = (programme?.capacity?.classes ?? []).find((c) => c.code === code)?.label;
+  if (fromCapacity) return fromCapacity;
+  const figures = programme?.figures ?? {};
+  for (const list of Object.values(figures)) {
+    if (!Array.isArray(list)) continue;
+    const found = list.find((c) => c && typeof c === 'object' && c.code === code && c.label?.zh);
+    if (found) return found.label;
+  }
+  return undefined;
+}
+
+/** A class label as bilingual text, the raw code when the programme does not name it. */
+export function classText(programme, code) {
+  const l = classLabel(programme, code);
+  return l ? bi(l.zh, l.en) : h('span', {}, String(code ?? '—'));
+}
+
+/** The position of a class among the programme's classes (for sorting tables in its own order). */
+export function classOrder(programme, code) {
+  const i = (programme?.capacity?.classes ?? []).findIndex((c) => c.code === code);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+/** A lottery number as people read it: 0.9004167 → "0.9004". */
+export function formatLottery(n) {
+  return typeof n === 'number' && Number.isFinite(n) ? n.toFixed(4) : '—';
+}
+
+/** Whether the family (not the provider) takes or leaves an offer of this programme. */
+export function familyAnswers(programme) {
+  return programme?.offerAnsweredBy === 'family';
+}
+
+/**
+ * What one unit of the programme's capacity is called, without its measure word: the capacity
+ * unit "个托位" gives "托位"; "名额" (a place) when the unit is not counted in "个…".
+ */
+export function placeWord(programme) {
+  const unit = programme?.capacity?.unit?.zh ?? '';
+  return unit.startsWith('个') && unit.length > 1 ? unit.slice(1) : '名额';
+}
+
+const directories = new Map(); // `${type} ${district}` → Promise of the directory's items
+
+/**
+ * GET /programmes/{type}/providers?district=: the providers a family chooses among (name, street,
+ * location, declared places per class). Cached per programme and district for the page's life;
+ * a failed load is forgotten so the next call tries again.
+ */
+export function loadDirectory(api, programme, district) {
+  const key = `${programme.type} ${district}`;
+  let loading = directories.get(key);
+  if (!loading) {
+    loading = api
+      .get(`/programmes/${encodeURIComponent(programme.type)}/providers`, { query: { district } })
+      .then((body) => (Array.isArray(body?.items) ? body.items : []));
+    loading.catch(() => directories.delete(key));
+    directories.set(key, loading);
+  }
+  return loading;
 }
 
 /** "14 小时/月 14 hours a month": an amount in the programme's capacity unit. */

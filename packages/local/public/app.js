@@ -14,22 +14,29 @@ import {
   askDialog,
   badge,
   bi,
+  choiceLabel,
+  classLabel,
+  classText,
   countdownEl,
   createApi,
   defList,
   errorBox,
+  familyAnswers,
   fillFromGeolocation,
   formatDistance,
+  formatLottery,
   formatNumber,
   formatSubsidy,
   h,
   label,
+  loadDirectory,
   loadVocabulary,
   needsField,
   needsRows,
   optionLabel,
   pagedList,
   pageParams,
+  placeWord,
   reasonsList,
   recordsVisits,
   replaceChildren,
@@ -78,17 +85,58 @@ function noun(programme) {
   return programme?.providerNoun ?? { zh: '服务机构', en: 'provider' };
 }
 
-// A line under the status badge saying what happens next, in plain words.
+/** "nursery" → "nurseries", "meal point" → "meal points". */
+function plural(en) {
+  return /[^aeiou]y$/.test(en) ? `${en.slice(0, -1)}ies` : `${en}s`;
+}
+
+/**
+ * Who the application is for, in the form's and the detail view's words. A programme may name it
+ * (`subjectNoun` {zh, en} in GET /programmes); otherwise a programme for people of 60 and over
+ * (its policy's `minAge`) is for "老人 the older person", and any other for "申请对象 the subject".
+ */
+function subjectNoun(programme) {
+  if (programme?.subjectNoun?.zh) return programme.subjectNoun;
+  return (programme?.figures?.minAge ?? 0) >= 60 ? { zh: '老人', en: 'older person', elderly: true } : { zh: '申请对象', en: 'subject' };
+}
+
+function subjectWords(programme) {
+  const n = subjectNoun(programme);
+  return {
+    title: n.elderly
+      ? ['为家中老人申请惠民服务', 'Apply for care for an older relative']
+      : [`申请${programme?.nameZh ?? '惠民服务'}`, `Apply for ${programme ? programme.name.toLowerCase() : 'a service'}`],
+    legend: [`${n.zh}信息`, `The ${n.en}`],
+    name: [`${n.zh}姓名`, 'Name'],
+    phone: [`${n.zh}电话（选填）`, 'Phone (optional)'],
+    relationship: [`与${n.zh}的关系`, `Relationship to the ${n.en}`],
+  };
+}
+
+// A line under the status badge saying what happens next, in plain words. Programmes whose offers
+// come from allocation rounds, and whose offers the family answers, say so.
 function nextStep(status, programme) {
   const n = noun(programme);
+  const who = subjectNoun(programme).zh;
+  const rounds = programme?.offersBy === 'rounds';
+  const family = familyAnswers(programme);
+  const place = placeWord(programme);
   const steps = {
     SUBMITTED: ['申请已收到，正在审核资格。', 'We have your application and are checking eligibility.'],
     AWAITING_APPROVAL: ['资格已通过，补贴正等待区民政工作人员审批。', 'Eligible; the subsidy is waiting for staff approval.'],
-    MATCHING: [`正在为老人寻找合适的${n.zh}。`, `Looking for a suitable ${n.en}.`],
-    OFFERED: [`已为老人推荐${n.zh}，等待${n.zh}确认接单。`, `A ${n.en} has been offered the resident and is confirming.`],
-    ACTIVE: [`${n.zh}已确认，服务可以开始了。`, `The ${n.en} has confirmed: the service can start.`],
+    MATCHING: rounds
+      ? ['正在统一分配中，请稍候。', 'Being allocated in a district-wide round.']
+      : [`正在为${who}寻找合适的${n.zh}。`, `Looking for a suitable ${n.en}.`],
+    OFFERED: family
+      ? [`已分配到${n.zh}的${place}，请在截止时间前确认接受或放弃。`, `A place at a ${n.en} is offered: take it or leave it before the deadline.`]
+      : [`已为${who}推荐${n.zh}，等待${n.zh}确认接单。`, `A ${n.en} has been offered the resident and is confirming.`],
+    ACTIVE: family
+      ? [`您已接受${place}，请留意${n.zh}的入托通知。`, `You took the place; the ${n.en} will be in touch.`]
+      : [`${n.zh}已确认，服务可以开始了。`, `The ${n.en} has confirmed: the service can start.`],
     COMPLETED: ['服务已完成。', 'The service is complete.'],
-    WAITLISTED: ['附近暂时没有空余名额，已排队，有名额时会自动安排。', 'Nothing free nearby now; queued and will be matched when something frees up.'],
+    WAITLISTED: rounds
+      ? ['已登记，等待下一轮统一分配；分配结果会在这里显示。', 'Registered; waiting for the next district-wide allocation round. The result will show here.']
+      : ['附近暂时没有空余名额，已排队，有名额时会自动安排。', 'Nothing free nearby now; queued and will be matched when something frees up.'],
     INELIGIBLE: ['不符合申请条件，原因见下方。', 'Not eligible; see the reasons below.'],
     REJECTED: ['补贴申请未获批准。', 'The subsidy was not approved.'],
     CANCELLED: ['申请已撤销。', 'The application was cancelled.'],
@@ -177,6 +225,15 @@ function buildNeeds(programme) {
       const input = needsBox.querySelector(`input[name="${CSS.escape(name)}"]`);
       const value = input ? numberOrNull(input) : null;
       if (value !== null) needs[field.name] = value;
+    } else if (field.kind === 'boolean') {
+      const input = needsBox.querySelector(`input[name="${CSS.escape(name)}"]`);
+      if (input) needs[field.name] = input.checked;
+    } else if (field.kind === 'month') {
+      const input = needsBox.querySelector(`input[name="${CSS.escape(name)}"]`);
+      // Left out when empty, so the server names the missing field beside it.
+      if (input?.value) needs[field.name] = input.value;
+    } else if (field.kind === 'ranked-providers') {
+      needs[field.name] = [...(ranked.get(field.name)?.chosen ?? [])];
     }
   }
   return needs;
@@ -232,14 +289,46 @@ function renderNeeds() {
     programme ? bi(`${programme.nameZh} · 服务需求`, `${programme.name}: needs`) : bi('服务需求', 'Needs'),
   );
   $('#needs-fieldset').hidden = !fields.length;
-  replaceChildren(needsBox, fields.map(renderNeedsField));
+  ranked.clear();
+  replaceChildren(needsBox, fields.map((field) => renderNeedsField(field, programme)));
+  applySubjectWords(programme);
 }
 
-function renderNeedsField(field) {
+function renderNeedsField(field, programme) {
   const name = `needs.${field.name}`;
   const id = `need-${++fieldCounter}`;
-  const required = field.kind === 'multi' ? (field.min ?? 0) > 0 : !field.optional;
+  const required =
+    field.kind === 'multi' || field.kind === 'ranked-providers' ? (field.min ?? 0) > 0 : field.kind !== 'boolean' && !field.optional;
   const req = required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null;
+  if (field.kind === 'ranked-providers') return renderRankedField(field, programme, id, req);
+  if (field.kind === 'month') {
+    const next = chinaMonth(1);
+    return h(
+      'div',
+      { class: 'field', dataset: { path: name } },
+      h('label', { for: id }, bi(field.label.zh, field.label.en), req),
+      h('input', {
+        id,
+        name,
+        type: 'month',
+        // The example: next month (a start month may not be in the past).
+        value: next,
+        min: field.min ?? chinaMonth(0),
+        max: field.max,
+        required,
+        'aria-describedby': `${id}-hint`,
+      }),
+      // Where a browser has no month picker, the input is a text box: say the format.
+      h('p', { class: 'hint', id: `${id}-hint` }, bi(`年-月，例如 ${next}`, `Year and month, e.g. ${next}`)),
+    );
+  }
+  if (field.kind === 'boolean') {
+    return h(
+      'div',
+      { class: 'field', dataset: { path: name } },
+      h('label', { class: 'check', for: id }, h('input', { type: 'checkbox', id, name }), ' ', bi(field.label.zh, field.label.en)),
+    );
+  }
   if (field.kind === 'multi') {
     const min = field.min ?? 0;
     const hint = min > 0 ? bi(`至少选 ${min} 项`, `Choose at least ${min}`) : bi('可多选，也可不选', 'Choose any, or none');
@@ -313,6 +402,306 @@ function renderNeedsField(field) {
   );
 }
 
+/** YYYY-MM of this month in China, moved by `offset` months. */
+function chinaMonth(offset = 0) {
+  const parts = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric' }).formatToParts(new Date());
+  const y = Number(parts.find((p) => p.type === 'year')?.value);
+  const m = Number(parts.find((p) => p.type === 'month')?.value);
+  const total = y * 12 + (m - 1) + offset;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The home's position from the form, or null while it is not filled in. */
+function homeLocation() {
+  const la = numberOrNull(lat);
+  const ln = numberOrNull(lng);
+  return Number.isFinite(la) && Number.isFinite(ln) ? { lat: la, lng: ln } : null;
+}
+
+/** Great-circle distance in metres (to show how far a provider is from home). */
+function metresBetween(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const x = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(x));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 'ranked-providers' needs: the family ranks providers of the subject's district (nurseries),
+// most wanted first, from GET /programmes/{type}/providers
+// ---------------------------------------------------------------------------------------------
+
+/** needs field name → { field, programme, chosen: [provider ids], directory, loading, error, box, gen } */
+const ranked = new Map();
+
+function renderRankedField(field, programme, id, req) {
+  const box = h('div', { class: 'ranked' });
+  const state = { field, programme, chosen: [], directory: null, loading: true, error: null, box, gen: 0, dropped: [] };
+  ranked.set(field.name, state);
+  const min = field.min ?? 1;
+  const max = field.max ?? 5;
+  const wrapper = h(
+    'div',
+    { class: 'field ranked-field', dataset: { path: `needs.${field.name}` } },
+    h(
+      'fieldset',
+      { class: 'checks', 'aria-describedby': `${id}-hint` },
+      h('legend', {}, bi(field.label.zh, field.label.en), req),
+      h(
+        'p',
+        { class: 'hint', id: `${id}-hint` },
+        bi(
+          `请选 ${min}–${max} 个，按意向排序：第1志愿是最想去的。分配时先看第1志愿，未录取再看下一个志愿。`,
+          `Choose ${min}–${max}, most wanted first. A round tries your 1st choice first, then the next.`,
+        ),
+      ),
+      box,
+    ),
+  );
+  loadRankedDirectory(state);
+  return wrapper;
+}
+
+/** (Re)load the providers of the district chosen in the form. */
+async function loadRankedDirectory(state) {
+  const gen = ++state.gen;
+  const code = district.value;
+  state.loading = true;
+  state.error = null;
+  drawRanked(state);
+  try {
+    const items = await loadDirectory(api, state.programme, code);
+    if (gen !== state.gen) return;
+    state.directory = items;
+    // Choices from another district cannot be kept: say which were removed.
+    const known = new Set(items.map((p) => p.id));
+    state.dropped = state.chosen.filter((pid) => !known.has(pid));
+    state.chosen = state.chosen.filter((pid) => known.has(pid));
+  } catch (err) {
+    if (gen !== state.gen) return;
+    state.directory = null;
+    state.error = err;
+  }
+  state.loading = false;
+  drawRanked(state);
+}
+
+/** Short class labels for compact lists: "托小班（12–24个月）" → "托小班". */
+function shortLabel(text) {
+  return String(text ?? '').replace(/\s*[（(].*?[）)]\s*$/, '');
+}
+
+/** Street, distance from home and declared places per class of one provider. */
+function providerFacts(provider, home) {
+  if (!provider) return null;
+  const metres = home && provider.location ? metresBetween(home, provider.location) : null;
+  const distance = metres === null ? null : metres < 1000 ? [`${Math.round(metres)} 米`, `${Math.round(metres)} m`] : [`${(metres / 1000).toFixed(1)} 公里`, `${(metres / 1000).toFixed(1)} km`];
+  const classes = Array.isArray(provider.classes) ? provider.classes : [];
+  return [
+    h(
+      'p',
+      { class: 'meta' },
+      provider.street ?? '',
+      distance ? h('span', {}, ' · ', bi(`距家约 ${distance[0]}`, `about ${distance[1]} from home`)) : null,
+    ),
+    classes.length
+      ? h(
+          'p',
+          { class: 'meta class-places' },
+          bi(
+            `托位：${classes.map((c) => `${shortLabel(c.label?.zh ?? c.code)} ${c.capacity}`).join(' · ')}`,
+            `Places: ${classes.map((c) => `${shortLabel(c.label?.en ?? c.code)} ${c.capacity}`).join(' · ')}`,
+          ),
+        )
+      : null,
+  ];
+}
+
+/** Draw the chosen list and the directory; `focus` {id, action} puts focus back after a change. */
+function drawRanked(state, focus) {
+  const { field, programme } = state;
+  const n = noun(programme);
+  const max = field.max ?? 5;
+  const home = homeLocation();
+  const byId = new Map((state.directory ?? []).map((p) => [p.id, p]));
+  const districtName = vocab.districts[district.value];
+
+  const chosen = state.chosen.length
+    ? h(
+        'ol',
+        { class: 'ranked-list', 'aria-label': '已选志愿 Your choices' },
+        state.chosen.map((pid, i) => chosenItem(state, pid, i, byId.get(pid), home)),
+      )
+    : h('p', { class: 'empty ranked-empty' }, bi(`还没有选择${n.zh}，请从下方列表加入。`, `No ${n.en} chosen yet: add from the list below.`));
+
+  let directory;
+  if (state.loading) {
+    directory = h('p', { class: 'loading' }, bi(`正在加载${n.zh}…`, `Loading the ${plural(n.en)}…`));
+  } else if (state.error) {
+    directory = [
+      errorBox(state.error, { titleZh: `无法加载${n.zh}列表`, titleEn: `Could not load the ${plural(n.en)}` }),
+      h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => loadRankedDirectory(state) }, bi('重试', 'Try again')),
+    ];
+  } else if (!state.directory?.length) {
+    directory = h('p', { class: 'empty' }, bi(`本区暂无可选的${n.zh}。`, `No ${plural(n.en)} to choose from in this district.`));
+  } else {
+    const items = [...state.directory];
+    if (home) items.sort((a, b) => metresBetween(home, a.location) - metresBetween(home, b.location));
+    directory = h(
+      'ul',
+      { class: 'directory-list' },
+      items.map((p) => {
+        const rank = state.chosen.indexOf(p.id) + 1;
+        const full = !rank && state.chosen.length >= max;
+        const add = h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-secondary btn-small',
+            disabled: rank > 0 || full,
+            dataset: { add: p.id },
+            onclick: () => addChoice(state, p.id),
+          },
+          rank ? bi(`已是第${rank}志愿`, `Your choice ${rank}`) : full ? bi(`已选满 ${max} 个`, `${max} chosen`) : bi('加入志愿', 'Add'),
+          h('span', { class: 'visually-hidden' }, ` ${p.name}`),
+        );
+        return h('li', { class: `directory-item${rank ? ' chosen' : ''}` }, h('div', {}, h('p', { class: 'ranked-name' }, p.name), providerFacts(p, home)), add);
+      }),
+    );
+  }
+
+  replaceChildren(
+    state.box,
+    h('h3', { class: 'ranked-title' }, bi('已选志愿', 'Your choices'), h('span', { class: 'meta' }, ` ${state.chosen.length}/${max}`)),
+    state.dropped.length
+      ? h('p', { class: 'alert alert-info' }, bi(`已移除不在所选区的${n.zh}：${state.dropped.length} 个。`, `${state.dropped.length} removed: not in the district chosen.`))
+      : null,
+    chosen,
+    h(
+      'h3',
+      { class: 'ranked-title' },
+      bi(`${districtName?.zh ?? ''}可选${n.zh}`, `${plural(n.en).replace(/^./, (c) => c.toUpperCase())} in ${districtName?.en ?? 'the district'}`),
+    ),
+    home ? h('p', { class: 'hint' }, bi('按距您家由近到远排列。', 'Nearest to your home first.')) : null,
+    directory,
+  );
+
+  if (focus) {
+    const item = state.box.querySelector(`[data-choice="${CSS.escape(focus.id)}"]`);
+    const button = item?.querySelector(`[data-action="${focus.action}"]:not(:disabled)`);
+    const add = state.box.querySelector(`[data-add="${CSS.escape(focus.id)}"]:not(:disabled)`);
+    (button ?? item ?? add ?? state.box.querySelector('.ranked-list li, .directory-list button:not(:disabled)'))?.focus();
+  }
+}
+
+function chosenItem(state, pid, i, provider, home) {
+  const name = provider?.name ?? pid;
+  const last = state.chosen.length - 1;
+  const action = (code, zh, en, disabled) =>
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-small', dataset: { action: code }, disabled, onclick: () => moveChoice(state, pid, code) },
+      bi(zh, en),
+      h('span', { class: 'visually-hidden' }, ` ${name}`),
+    );
+  return h(
+    'li',
+    { class: 'ranked-item', tabindex: -1, dataset: { path: `needs.${state.field.name}.${i}`, choice: pid } },
+    h('div', {}, h('p', { class: 'ranked-name field-name' }, h('span', { class: 'choice-rank' }, choiceLabel(i + 1)), ' ', name), providerFacts(provider, home)),
+    h(
+      'div',
+      { class: 'ranked-actions' },
+      action('up', '上移', 'Move up', i === 0),
+      action('down', '下移', 'Move down', i === last),
+      action('remove', '移除', 'Remove', false),
+    ),
+  );
+}
+
+function providerName(state, pid) {
+  return state.directory?.find((p) => p.id === pid)?.name ?? pid;
+}
+
+function addChoice(state, pid) {
+  if (state.chosen.includes(pid) || state.chosen.length >= (state.field.max ?? 5)) return;
+  state.chosen.push(pid);
+  state.dropped = [];
+  clearIssues(state.box.closest('[data-path]'));
+  drawRanked(state, { id: pid, action: 'up' });
+  const rank = state.chosen.length;
+  announce(`已加入：${providerName(state, pid)}，第${rank}志愿。Added as choice ${rank}.`);
+}
+
+function moveChoice(state, pid, code) {
+  const i = state.chosen.indexOf(pid);
+  if (i < 0) return;
+  if (code === 'remove') {
+    state.chosen.splice(i, 1);
+    const next = state.chosen[i] ?? state.chosen[i - 1];
+    drawRanked(state, next ? { id: next, action: 'remove' } : { id: pid, action: 'add' });
+    announce(`已移除：${providerName(state, pid)}。Removed.`);
+    return;
+  }
+  const j = code === 'up' ? i - 1 : i + 1;
+  if (j < 0 || j >= state.chosen.length) return;
+  [state.chosen[i], state.chosen[j]] = [state.chosen[j], state.chosen[i]];
+  drawRanked(state, { id: pid, action: code });
+  announce(`${providerName(state, pid)}：现在是第${j + 1}志愿。Now choice ${j + 1}.`);
+}
+
+/** Redraw the pickers (distances change with the home's position). */
+function redrawRanked() {
+  for (const state of ranked.values()) drawRanked(state);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who the application is for: the form's words and its example person follow the programme
+// ---------------------------------------------------------------------------------------------
+
+const subjectName = $('#subject-name');
+const subjectId = $('#subject-id');
+// The page's own example (an older resident), as index.html fills it in.
+const ELDER_EXAMPLE = { name: subjectName.defaultValue, idNumber: subjectId.defaultValue };
+let shownExample = ELDER_EXAMPLE;
+
+/** A valid 18-character ID number (GB 11643 check character) from its first 17 digits. */
+function withCheckCharacter(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+/**
+ * The example person for a programme: where its policy gives classes by age in months (nurseries),
+ * a child in the middle class next month; otherwise the page's older resident.
+ */
+function exampleSubject(programme) {
+  const classes = (programme?.figures?.ageClasses ?? []).filter((c) => Number.isFinite(c?.fromMonths) && Number.isFinite(c?.toMonths));
+  if (!classes.length) return ELDER_EXAMPLE;
+  const c = classes[Math.floor(classes.length / 2)];
+  const months = Math.floor((c.fromMonths + c.toMonths) / 2);
+  // Born on the 1st of the month `months` before next month: `months` old when it starts.
+  const born = `${chinaMonth(1 - months).replace('-', '')}01`;
+  return { name: '王小米', idNumber: withCheckCharacter(`${ELDER_EXAMPLE.idNumber.slice(0, 6)}${born}002`) };
+}
+
+function applySubjectWords(programme) {
+  const words = subjectWords(programme);
+  if (!isGrid) replaceChildren($('#form-title'), bi(...words.title));
+  replaceChildren($('#subject-legend'), bi(...words.legend));
+  replaceChildren($('#subject-name-label'), bi(...words.name));
+  replaceChildren($('#subject-phone-label'), bi(...words.phone));
+  replaceChildren($('#relationship-label'), bi(...words.relationship));
+  // Swap the example person only while the user has not typed over it.
+  const example = exampleSubject(programme);
+  if (subjectName.value === shownExample.name && subjectId.value === shownExample.idNumber) {
+    subjectName.value = example.name;
+    subjectId.value = example.idNumber;
+    shownExample = example;
+  }
+}
+
 function renderRelationships() {
   const select = $('#applicant-relationship');
   replaceChildren(
@@ -382,29 +771,36 @@ function fillLocationFrom(option) {
   lng.value = option.dataset.lng;
   clearIssues(lat.closest('.field'));
   clearIssues(lng.closest('.field'));
+  redrawRanked();
 }
 
 district.addEventListener('change', () => {
   renderStreets();
   fillLocationFrom(streetSelect.selectedOptions[0]);
+  for (const state of ranked.values()) loadRankedDirectory(state);
 });
+lat.addEventListener('input', redrawRanked);
+lng.addEventListener('input', redrawRanked);
 programmeChoices.addEventListener('change', () => {
   clearIssues(form);
   renderNeeds();
 });
 streetSelect.addEventListener('change', () => fillLocationFrom(streetSelect.selectedOptions[0]));
 
-$('#locate').addEventListener('click', () =>
-  fillFromGeolocation({ button: $('#locate'), status: $('#locate-status'), lat, lng, fallback: ['请手动填写或选择街道。', 'Type it in or choose a street.'] }),
-);
+$('#locate').addEventListener('click', async () => {
+  const filled = await fillFromGeolocation({ button: $('#locate'), status: $('#locate-status'), lat, lng, fallback: ['请手动填写或选择街道。', 'Type it in or choose a street.'] });
+  if (filled) redrawRanked();
+});
 
 $('#reset').addEventListener('click', () => {
   form.reset();
+  shownExample = ELDER_EXAMPLE;
   renderProgrammeChoices();
-  renderNeeds();
   renderRelationships();
   renderDistricts();
   fillLocationFrom(streetSelect.selectedOptions[0]);
+  // After the district: a ranked-providers field lists the district's providers.
+  renderNeeds();
   clearIssues(form);
   replaceChildren(formErrors);
   replaceChildren($('#locate-status'));
@@ -481,8 +877,8 @@ function showIssues(err) {
       if (input.dataset.describedby === undefined) input.dataset.describedby = input.getAttribute('aria-describedby') ?? '';
       input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') ?? ''} ${errorId}`.trim());
     }
-    const target = field.querySelector('input:not([disabled]), select:not([disabled]), textarea');
-    const name = field.querySelector('label, legend')?.textContent.trim().replace(/\s*\*$/, '') ?? issue.path;
+    const target = field.querySelector('input:not([disabled]), select:not([disabled]), textarea, button:not([disabled])');
+    const name = field.querySelector('label, legend, .field-name')?.textContent.trim().replace(/\s*\*$/, '') ?? issue.path;
     summaryItems.push(
       h(
         'li',
@@ -545,8 +941,11 @@ function card(titleZh, titleEn, ...content) {
   return h('section', { class: 'card' }, h('h2', {}, bi(titleZh, titleEn)), ...content);
 }
 
-/** `visits`: the recorded visits of the application's assignment (null when it has none). */
-function renderApplication(app, visits) {
+/**
+ * `visits`: the recorded visits of the application's assignment (null when it has none).
+ * `providerNames`: Map id → name of the district's providers, for ranked choices (null if unknown).
+ */
+function renderApplication(app, visits, providerNames) {
   const status = app.status;
   const programme = vocab.byType.get(app.type);
   const next = nextStep(status, programme);
@@ -580,13 +979,13 @@ function renderApplication(app, visits) {
           ),
     ),
     app.entitlement ? renderEntitlement(app.entitlement) : null,
-    app.assignment ? renderAssignment(app.assignment, programme) : null,
+    app.assignment ? (familyAnswers(programme) ? renderPlace(app, programme) : renderAssignment(app.assignment, programme)) : null,
+    app.allocation ? renderAllocation(app, programme) : null,
     visits ? renderVisits(visits, programme) : null,
     app.subsidy ? renderSubsidy(app.subsidy, programme) : null,
     app.eligibility ? renderEligibility(app.eligibility) : null,
     card(
-      '老人信息',
-      'The older person',
+      ...subjectWords(programme).legend,
       defList([
         ['姓名', 'Name', subject.name],
         ['身份证号', 'ID number', subject.idNumberMasked ? h('code', {}, subject.idNumberMasked) : null],
@@ -599,7 +998,7 @@ function renderApplication(app, visits) {
             .join(' · '),
         ],
         ['位置', 'Location', address.location ? `${address.location.lat}, ${address.location.lng}` : null],
-        ...needsRows(programme, app.needs),
+        ...needsRows(programme, app.needs, { providerNames }),
       ]),
     ),
     renderHistory(app.history),
@@ -680,6 +1079,237 @@ function renderAssignment(a, programme) {
         a.status === 'OFFERED' && a.expiresAt ? h('span', {}, timeEl(a.expiresAt), ' · ', countdownEl(a.expiresAt)) : null,
       ],
     ]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offers the family answers (nursery places from allocation rounds): the place, and why not higher
+// ---------------------------------------------------------------------------------------------
+
+/** The offer status in the family's words: they take or leave the place themselves. */
+const FAMILY_OFFER_STATUS = {
+  OFFERED: { zh: '待您确认', en: 'Awaiting your answer', tone: 'wait' },
+  ACCEPTED: { zh: '已接受', en: 'Taken', tone: 'ok' },
+  DECLINED: { zh: '已放弃', en: 'Declined', tone: 'muted' },
+};
+
+/** The place offered: provider, class, which choice it was, the deadline, and the two answers. */
+function renderPlace(app, programme) {
+  const a = app.assignment;
+  const n = noun(programme);
+  const place = placeWord(programme);
+  const allocation = app.allocation?.offeredProviderId === a.providerId ? app.allocation : null;
+  const open = a.status === 'OFFERED' && app.status === 'OFFERED';
+  return h(
+    'section',
+    { class: `card card-place${open ? ' card-action' : ''}`, id: 'place-card' },
+    h('h2', {}, open ? bi(`为您分配的${place}`, 'The place offered to you') : bi(`${place}`, 'The place')),
+    h('p', { class: 'provider-name' }, a.providerName ?? a.providerId ?? '—'),
+    defList([
+      ['班级', 'Class', allocation?.ageClass ? classText(programme, allocation.ageClass) : null],
+      ['志愿', 'Choice', allocation?.rank ? choiceLabel(allocation.rank) : null],
+      ['状态', 'Status', badge(FAMILY_OFFER_STATUS[a.status] ? FAMILY_OFFER_STATUS : vocab.assignmentStatus, a.status)],
+      ['距离', 'Distance', typeof a.distanceMetres === 'number' ? formatDistance(a.distanceMetres) : null],
+      ['确认截止', 'Answer by', open && a.expiresAt ? h('span', {}, timeEl(a.expiresAt), ' · ', countdownEl(a.expiresAt)) : null],
+    ]),
+    open
+      ? [
+          h(
+            'p',
+            { class: 'hint' },
+            bi(
+              `截止前未确认，${place}将退回，申请继续等待下一轮分配。`,
+              `If you do not answer by the deadline, the place goes back and the application waits for the next round.`,
+            ),
+          ),
+          h(
+            'div',
+            { class: 'actions' },
+            h(
+              'button',
+              { type: 'button', id: 'offer-accept', class: 'btn btn-ok btn-large', onclick: (e) => acceptOffer(app, programme, e.currentTarget) },
+              bi(`接受${place}`, 'Accept the place'),
+            ),
+            h(
+              'button',
+              { type: 'button', id: 'offer-decline', class: 'btn btn-danger', onclick: (e) => declineOffer(app, programme, e.currentTarget) },
+              bi('放弃', 'Decline'),
+            ),
+          ),
+        ]
+      : null,
+    a.status === 'ACCEPTED'
+      ? h('p', { class: 'next-step' }, bi(`已接受${a.providerName ?? n.zh}的${place}。`, `You took the place at ${a.providerName ?? `the ${n.en}`}.`))
+      : null,
+  );
+}
+
+async function acceptOffer(app, programme, button) {
+  const place = placeWord(programme);
+  button.disabled = true;
+  try {
+    await api.post(`/applications/${encodeURIComponent(app.id)}/offer/accept`, {});
+    toast([`已接受${app.assignment?.providerName ?? ''}的${place}。`, 'You took the place.']);
+  } catch (err) {
+    toast(errorBox(err, { titleZh: '未能接受', titleEn: 'Could not take the place' }), 'error');
+  } finally {
+    button.disabled = false;
+  }
+  myApps.reload({ quiet: true });
+  refreshNow(app.id);
+}
+
+async function declineOffer(app, programme, button) {
+  const place = placeWord(programme);
+  const n = noun(programme);
+  const name = app.assignment?.providerName ?? n.zh;
+  const ok = await askDialog({
+    input: false,
+    titleZh: `放弃${name}的${place}？`,
+    titleEn: 'Decline this place?',
+    textZh: `放弃后，这个${place}会分给其他家庭；申请继续排队，参加下一轮统一分配，但一段时间内不会再分到这家${n.zh}。`,
+    textEn: `The place goes to another family. The application stays in line for the next round, but will not be offered this ${n.en} again for a while.`,
+    confirmZh: '确认放弃',
+    confirmEn: 'Yes, decline',
+    danger: true,
+  });
+  if (!ok) return;
+  button.disabled = true;
+  try {
+    await api.post(`/applications/${encodeURIComponent(app.id)}/offer/decline`, {});
+    toast([`已放弃${name}的${place}，申请继续等待下一轮分配。`, 'Place declined; the application waits for the next round.']);
+  } catch (err) {
+    toast(errorBox(err, { titleZh: '未能放弃', titleEn: 'Could not decline' }), 'error');
+  } finally {
+    button.disabled = false;
+  }
+  myApps.reload({ quiet: true });
+  refreshNow(app.id);
+}
+
+/** "居住地距该园1000米以内 +10、…" and its English, from the rules behind a child's points. */
+function rulesText(rules) {
+  if (!Array.isArray(rules) || !rules.length) return ['无加分项', 'no priority points'];
+  return [rules.map((r) => `${r.label?.zh ?? r.rule} +${r.points}`).join('、'), rules.map((r) => `${r.label?.en ?? r.rule} +${r.points}`).join('; ')];
+}
+
+/**
+ * Why one preference was not offered, as one sentence in Chinese and one in English: e.g.
+ * "第1志愿 仙林湖社区嵌入式托育点 · 托小班：该班已满，最低录取 40 分（抽签号 0.9004）；王小米 10 分（…）".
+ */
+function explanationText(item, rank, who, lottery, programme) {
+  const place = placeWord(programme);
+  const cls = classLabel(programme, item.ageClass);
+  const head = [`第${rank}志愿 ${item.providerName} · ${shortLabel(cls?.zh ?? item.ageClass)}`, `Choice ${rank}, ${item.providerName}, ${shortLabel(cls?.en ?? item.ageClass)}`];
+  const [rulesZh, rulesEn] = rulesText(item.rules);
+  let why;
+  if (item.outcome === 'below-cutoff' && item.cutoff) {
+    const c = item.cutoff;
+    why = [
+      `该班已满，最低录取 ${c.points} 分（抽签号 ${formatLottery(c.lottery)}）；${who.zh} ${item.points} 分（${rulesZh}）`,
+      `the class filled: the lowest admitted had ${c.points} points (lottery ${formatLottery(c.lottery)}); ${who.en} ${item.points} points (${rulesEn})`,
+    ];
+    // Equal points: the lottery number decided, the lower first.
+    if (item.points === c.points && typeof lottery === 'number') {
+      why[0] += `。同分按抽签号从小到大录取，抽签号 ${formatLottery(lottery)} 排在 ${formatLottery(c.lottery)} 之后`;
+      why[1] += `. Equal points go by lottery number, lowest first: ${formatLottery(lottery)} came after ${formatLottery(c.lottery)}`;
+    }
+  } else if (item.outcome === 'below-cutoff' || item.outcome === 'no-places') {
+    why = [`该班本轮没有空余${place}`, 'no place was free in this class this round'];
+  } else if (item.outcome === 'not-in-round') {
+    why = [`本轮未参与（机构已不在名单，或此前已放弃该园${place}）`, 'not in this round (no longer listed, or a place there was declined before)'];
+  } else if (item.outcome === 'changed-meanwhile') {
+    why = [`分配时该${place}被占用，将在下一轮重新分配`, 'the place was taken while the offer was being made; it goes into the next round'];
+  } else {
+    why = [String(item.outcome ?? ''), String(item.outcome ?? '')];
+  }
+  return [`${head[0]}：${why[0]}`, `${head[1]}: ${why[1]}.`];
+}
+
+/** The latest allocation round: what it offered, and why each choice above that one was not. */
+function renderAllocation(app, programme) {
+  const al = app.allocation;
+  const place = placeWord(programme);
+  const name = app.subject?.name ?? '';
+  const subject = programme?.subjectNoun;
+  // "您的孩子" when the programme names who it is for; otherwise the child's own name.
+  const who = subject ? { zh: `您的${subject.zh}`, en: `your ${subject.en} has` } : { zh: name, en: `${name} has` };
+  const prefs = Array.isArray(app.needs?.preferences) ? app.needs.preferences : [];
+  const items = Array.isArray(al.explanation) ? al.explanation : [];
+  const offered = Boolean(al.offeredProviderId);
+  const left = offered && app.assignment?.providerId === al.offeredProviderId && ['DECLINED', 'EXPIRED'].includes(app.assignment.status);
+  const offeredName = app.assignment?.providerId === al.offeredProviderId ? app.assignment.providerName : al.offeredProviderId;
+
+  let outcome;
+  if (!offered) {
+    outcome = bi(
+      `本轮没有分配到${place}。${name}继续排队，将参加下一轮统一分配。`,
+      `No place this round. ${name} stays in line for the next round.`,
+    );
+  } else if (left) {
+    outcome = bi(
+      `本轮分配到${al.rank ? `第${al.rank}志愿 ` : ''}${offeredName}，${app.assignment.status === 'EXPIRED' ? '未在截止前确认' : '您已放弃'}；申请继续等待下一轮统一分配。`,
+      `This round offered ${al.rank ? `choice ${al.rank}, ` : ''}${offeredName}; ${app.assignment.status === 'EXPIRED' ? 'it was not answered in time' : 'you declined it'}. The application waits for the next round.`,
+    );
+  } else {
+    outcome = bi(`分配到${al.rank ? `第${al.rank}志愿 ` : ''}${offeredName}。`, `Offered ${al.rank ? `choice ${al.rank}: ` : ''}${offeredName}.`);
+  }
+
+  return h(
+    'section',
+    { class: 'card card-allocation', id: 'allocation-card' },
+    h('h2', {}, bi('统一分配结果', 'Allocation round')),
+    h('p', { class: 'next-step', id: 'allocation-outcome' }, outcome),
+    defList([
+      ['分配时间', 'Round run', timeEl(al.roundAt)],
+      ['班级', 'Class', al.ageClass ? classText(programme, al.ageClass) : null],
+      ['本轮抽签号', 'Lottery number', typeof al.lottery === 'number' ? h('span', {}, formatLottery(al.lottery), ' ', h('span', { class: 'meta' }, bi('（同分时小者优先）', '(lower first among equal points)'))) : null],
+    ]),
+    items.length
+      ? h(
+          'section',
+          { class: 'why', id: 'why', 'aria-labelledby': 'why-title' },
+          h(
+            'h3',
+            { id: 'why-title' },
+            offered ? bi('为什么没有录取到更靠前的志愿', 'Why not a higher choice') : bi('为什么没有录取', 'Why no choice was offered'),
+          ),
+          h(
+            'ol',
+            { class: 'why-list' },
+            items.map((item, i) => {
+              const at = prefs.indexOf(item.providerId);
+              const [zh, en] = explanationText(item, at >= 0 ? at + 1 : i + 1, who, al.lottery, programme);
+              return h('li', { dataset: { outcome: item.outcome } }, bi(zh, en));
+            }),
+          ),
+          renderPriorityRules(programme),
+        )
+      : null,
+  );
+}
+
+/** The policy's points per rule (GET /programmes figures), folded away under the explanation. */
+function renderPriorityRules(programme) {
+  const rules = Array.isArray(programme?.figures?.priorityRules) ? programme.figures.priorityRules : [];
+  if (!rules.length) return null;
+  return h(
+    'details',
+    { class: 'rules' },
+    h('summary', {}, bi('录取规则：怎样计分', 'How places are given')),
+    h(
+      'p',
+      {},
+      bi(
+        '每个班按加分从高到低录取；同分时按本轮公开抽签号从小到大录取。',
+        "Each class admits by points, highest first; equal points go by the round's published lottery number, lowest first.",
+      ),
+    ),
+    h(
+      'ul',
+      {},
+      rules.filter((r) => r.points > 0).map((r) => h('li', {}, bi(`${r.label?.zh ?? r.rule} +${r.points} 分`, `${r.label?.en ?? r.rule}: +${r.points}`))),
+    ),
   );
 }
 
@@ -800,13 +1430,13 @@ async function tick(gen) {
   poller.inFlight = true;
   try {
     const app = await api.get(`/applications/${encodeURIComponent(id)}`);
-    const visits = await loadVisits(app);
+    const [visits, names] = await Promise.all([loadVisits(app), loadProviderNames(app)]);
     if (gen !== poller.gen) return;
     replaceChildren(detailError);
-    const json = JSON.stringify([app, visits]);
+    const json = JSON.stringify([app, visits, names ? [...names] : null]);
     if (json !== poller.lastJson) {
       poller.lastJson = json;
-      renderKeepingFocus(app, visits);
+      renderKeepingFocus(app, visits, names);
       if (poller.lastStatus && poller.lastStatus !== app.status) {
         const s = vocab.applicationStatus[app.status];
         announce(`状态更新：${s?.zh ?? app.status}。Status: ${s?.en ?? app.status}.`);
@@ -855,9 +1485,25 @@ async function loadVisits(app) {
   }
 }
 
-function renderKeepingFocus(app, visits) {
+/**
+ * Names of the providers a family ranked (programmes with a 'ranked-providers' needs field), from
+ * the directory of the subject's district; null when there are none or they cannot be read now.
+ */
+async function loadProviderNames(app) {
+  const programme = vocab.byType.get(app.type);
+  if (!(programme?.needsFields ?? []).some((f) => f.kind === 'ranked-providers')) return null;
+  const code = app.subject?.address?.district;
+  if (!code) return null;
+  try {
+    return new Map((await loadDirectory(api, programme, code)).map((p) => [p.id, p.name]));
+  } catch {
+    return null;
+  }
+}
+
+function renderKeepingFocus(app, visits, providerNames) {
   const focusedId = detail.contains(document.activeElement) ? document.activeElement.id : '';
-  replaceChildren(detail, renderApplication(app, visits));
+  replaceChildren(detail, renderApplication(app, visits, providerNames));
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
@@ -934,11 +1580,12 @@ async function start() {
     return;
   }
   renderProgrammeChoices();
-  renderNeeds();
   renderRelationships();
   renderDistricts();
   applyGridMode();
   fillLocationFrom(streetSelect.selectedOptions[0]);
+  // After the district: a ranked-providers field lists the district's providers.
+  renderNeeds();
   form.dataset.ready = 'true';
   route();
   myApps.reload();

@@ -161,15 +161,17 @@ export function deferredAcceptance(input: DeferredAcceptanceInput): DeferredAcce
   for (let i = 0; i < n; i++) order[i] = i;
   const scratch = new Int32Array(n);
   const sortKey = new Float64Array(n);
-  const counts = new Int32Array(RADIX + 1);
-  stableSortBy(order, scratch, lottery, sortKey, counts);
+  // Radix digits of 16 bits for large rounds, 8 bits for small ones (cheaper to clear).
+  const digitBits = n >= 4096 ? 16 : 8;
+  const counts = new Int32Array((1 << digitBits) + 1);
+  stableSortBy(order, scratch, lottery, sortKey, counts, digitBits);
   const byLottery = order.slice();
   const lotteryRank = new Int32Array(n);
   for (let k = 0; k < n; k++) lotteryRank[order[k]!] = k;
   if (priority !== undefined) {
     const negated = new Float64Array(n);
     for (let i = 0; i < n; i++) negated[i] = -priority[i]!;
-    stableSortBy(order, scratch, negated, sortKey, counts);
+    stableSortBy(order, scratch, negated, sortKey, counts, digitBits);
   }
   const rank = new Int32Array(n);
   for (let k = 0; k < n; k++) rank[order[k]!] = k;
@@ -190,7 +192,7 @@ export function deferredAcceptance(input: DeferredAcceptanceInput): DeferredAcce
     for (let k = 0; k < prefs.length; k++) {
       const key = prefs[k]! * bands + child.band;
       prefKey[base + k] = key;
-      points[base + k] = (own !== undefined ? own[k]! : priority![i]!) + (k === 0 ? 0.5 : 0);
+      points[base + k] = own !== undefined ? own[k]! : priority![i]!;
       tie[base + k] = t;
       demand[key]!++;
     }
@@ -288,15 +290,14 @@ export function deferredAcceptance(input: DeferredAcceptanceInput): DeferredAcce
   return { assignment, choice, rank, cutoff, admitted: size, lottery, placed, proposals };
 }
 
-const RADIX_BITS = 16;
-const RADIX = 1 << RADIX_BITS;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Stable sort of the indices in `order` by `key[index]` ascending (finite numbers; -0 equals
- * 0): an LSD radix sort on the IEEE 754 bits made order-preserving, 16 bits a pass, skipping
- * the passes where every index has the same digit (small integer priorities need one or two).
- * `scratch` (length of `order`), `bits` (length of `key`) and `counts` (RADIX + 1) are work space.
+ * 0): an LSD radix sort on the IEEE 754 bits made order-preserving, `digitBits` (8 or 16) a
+ * pass, skipping the passes where every index has the same digit (small integer priorities
+ * need one or two). `scratch` (length of `order`), `bits` (length of `key`) and `counts`
+ * (2^digitBits + 1) are work space.
  */
 function stableSortBy(
   order: Int32Array,
@@ -304,6 +305,7 @@ function stableSortBy(
   key: Float64Array,
   bits: Float64Array,
   counts: Int32Array,
+  digitBits: number,
 ): void {
   const n = order.length;
   if (n < 2) return;
@@ -322,18 +324,21 @@ function stableSortBy(
       words[2 * i + hi] = h | 0x80000000;
     }
   }
+  const radix = 1 << digitBits;
+  const mask = radix - 1;
+  const perWord = 32 / digitBits;
   let from = order;
   let to = scratch;
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? lo : hi;
-    const shift = (pass & 1) * RADIX_BITS;
+  for (let pass = 0; pass < 2 * perWord; pass++) {
+    const word = pass < perWord ? lo : hi;
+    const shift = (pass % perWord) * digitBits;
     counts.fill(0);
-    for (let k = 0; k < n; k++) counts[((words[2 * from[k]! + word]! >>> shift) & (RADIX - 1)) + 1]!++;
-    if (counts[((words[2 * from[0]! + word]! >>> shift) & (RADIX - 1)) + 1] === n) continue; // one digit: no-op
-    for (let d = 0; d < RADIX; d++) counts[d + 1]! += counts[d]!;
+    for (let k = 0; k < n; k++) counts[((words[2 * from[k]! + word]! >>> shift) & mask) + 1]!++;
+    if (counts[((words[2 * from[0]! + word]! >>> shift) & mask) + 1] === n) continue; // one digit: no-op
+    for (let d = 0; d < radix; d++) counts[d + 1]! += counts[d]!;
     for (let k = 0; k < n; k++) {
       const x = from[k]!;
-      to[counts[(words[2 * x + word]! >>> shift) & (RADIX - 1)]!++] = x;
+      to[counts[(words[2 * x + word]! >>> shift) & mask]!++] = x;
     }
     const swap = from;
     from = to;

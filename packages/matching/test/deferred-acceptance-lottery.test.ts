@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deferredAcceptance, InvalidProblemError, lotteryDraw } from '../src/index';
 
 describe('lotteryDraw', () => {
-  it('is the first 48 bits of SHA-256 over `${seed}:${key}` (vectors from sha256sum)', () => {
+  it('is the first 48 bits of SHA-256 over "seed:key" (vectors from sha256sum)', () => {
     // printf '20260901:A-0017' | sha256sum → 85e57bc4a81c…
     expect(lotteryDraw(20260901, 'A-0017')).toBe(0x85e57bc4a81c / 2 ** 48);
     // UTF-8 keys: printf '7:家庭-42' | sha256sum → the first 12 hex digits below.

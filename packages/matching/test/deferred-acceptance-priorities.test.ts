@@ -5,6 +5,7 @@ import {
   type DeferredAcceptanceResult,
   deferredAcceptance,
   InvalidProblemError,
+  mulberry32,
 } from '../src/index';
 
 /**
@@ -384,6 +385,30 @@ describe('deferredAcceptance with per-nursery priorities', () => {
       ),
       { numRuns: 300, seed: 17 },
     );
+  });
+
+  it('orders a large round (16-bit radix digits) like a comparison sort', () => {
+    const rnd = mulberry32(8);
+    const n = 20_000;
+    const scales = [1, 1e-300, 1e300, 3];
+    const number = (): number => {
+      const u = rnd();
+      if (u < 0.1) return u < 0.05 ? 0 : -0;
+      if (u < 0.5) return Math.floor(rnd() * 7) - 3; // ties
+      return (rnd() - 0.5) * scales[Math.floor(rnd() * scales.length)]!;
+    };
+    const priority = Array.from({ length: n }, number);
+    const lottery = Array.from({ length: n }, number);
+    const { rank } = deferredAcceptance({
+      children: lottery.map(() => ({ preferences: [], band: 0 })),
+      nurseries: [{ capacity: [1] }],
+      priority,
+      lottery,
+    });
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (x, y) => priority[y]! - priority[x]! || lottery[x]! - lottery[y]! || x - y,
+    );
+    for (let k = 0; k < n; k++) expect(rank[order[k]!]).toBe(k);
   });
 
   it('ranks by the points at each nursery: a sibling there beats higher common points', () => {
