@@ -73,7 +73,7 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, { zh: string; 
   SUBMITTED: { zh: '已提交申请', en: 'Application submitted' },
   AWAITING_APPROVAL: { zh: '补贴待民政审批', en: 'Subsidy awaiting approval by civil affairs' },
   MATCHING: { zh: '正在匹配服务机构', en: 'Looking for a provider' },
-  OFFERED: { zh: '已派单，等待机构确认', en: 'Offered to a provider, awaiting its answer' },
+  OFFERED: { zh: '已派单，等待确认', en: 'Offered, awaiting an answer' },
   ACTIVE: { zh: '服务中', en: 'Service active' },
   COMPLETED: { zh: '服务已完成', en: 'Service completed' },
   WAITLISTED: { zh: '暂无空位，排队等候', en: 'No place free now; on the waiting list' },

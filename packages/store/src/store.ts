@@ -198,15 +198,8 @@ export class Store {
   }
 
   /** Follows pages to the end; for bounded sets (a district's providers of one kind). */
-  private async queryAll<T extends object>(entity: Entity<T>, index: IndexName, pkValues: Partial<T>, forward = true): Promise<T[]> {
-    const all: T[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.query(entity, index, pkValues, { nextToken, forward });
-      all.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return all;
+  private queryAll<T extends object>(entity: Entity<T>, index: IndexName, pkValues: Partial<T>, forward = true): Promise<T[]> {
+    return allPages((nextToken) => this.query(entity, index, pkValues, { nextToken, forward }));
   }
 
   getApplication(id: string) {
@@ -566,15 +559,8 @@ export class Store {
   }
 
   /** Every provider's places and cutoffs in a stable round, by provider id. */
-  async listRoundPools(roundId: string): Promise<RoundPoolRecord[]> {
-    const all: RoundPoolRecord[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.queryPartition(RoundPools, { roundId }, { nextToken });
-      all.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return all;
+  listRoundPools(roundId: string): Promise<RoundPoolRecord[]> {
+    return allPages((nextToken) => this.queryPartition(RoundPools, { roundId }, { nextToken }));
   }
 
   /** A district's allocation rounds, newest first. */
@@ -584,6 +570,18 @@ export class Store {
 }
 
 const COMMIT_RETRIES = 3;
+
+/** Every item of a paged read, page after page. */
+async function allPages<T>(read: (nextToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await read(nextToken);
+    all.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all;
+}
 
 function pickFilter(f: { status?: string; type?: string }): Partial<ApplicationRecord> {
   const out: Partial<ApplicationRecord> = {};
