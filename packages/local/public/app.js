@@ -493,7 +493,7 @@ function shortLabel(text) {
 }
 
 /** Street, distance from home and declared places per class of one provider. */
-function providerFacts(provider, home) {
+function providerFacts(provider, home, programme) {
   if (!provider) return null;
   const metres = home && provider.location ? metresBetween(home, provider.location) : null;
   const distance = metres === null ? null : metres < 1000 ? [`${Math.round(metres)} 米`, `${Math.round(metres)} m`] : [`${(metres / 1000).toFixed(1)} 公里`, `${(metres / 1000).toFixed(1)} km`];
@@ -510,7 +510,7 @@ function providerFacts(provider, home) {
           'p',
           { class: 'meta class-places' },
           bi(
-            `托位：${classes.map((c) => `${shortLabel(c.label?.zh ?? c.code)} ${c.capacity}`).join(' · ')}`,
+            `${placeWord(programme)}：${classes.map((c) => `${shortLabel(c.label?.zh ?? c.code)} ${c.capacity}`).join(' · ')}`,
             `Places: ${classes.map((c) => `${shortLabel(c.label?.en ?? c.code)} ${c.capacity}`).join(' · ')}`,
           ),
         )
@@ -566,7 +566,7 @@ function drawRanked(state, focus) {
           rank ? bi(`已是第${rank}志愿`, `Your choice ${rank}`) : full ? bi(`已选满 ${max} 个`, `${max} chosen`) : bi('加入志愿', 'Add'),
           h('span', { class: 'visually-hidden' }, ` ${p.name}`),
         );
-        return h('li', { class: `directory-item${rank ? ' chosen' : ''}` }, h('div', {}, h('p', { class: 'ranked-name' }, p.name), providerFacts(p, home)), add);
+        return h('li', { class: `directory-item${rank ? ' chosen' : ''}` }, h('div', {}, h('p', { class: 'ranked-name' }, p.name), providerFacts(p, home, programme)), add);
       }),
     );
   }
@@ -608,7 +608,7 @@ function chosenItem(state, pid, i, provider, home) {
   return h(
     'li',
     { class: 'ranked-item', tabindex: -1, dataset: { path: `needs.${state.field.name}.${i}`, choice: pid } },
-    h('div', {}, h('p', { class: 'ranked-name field-name' }, h('span', { class: 'choice-rank' }, choiceLabel(i + 1)), ' ', name), providerFacts(provider, home)),
+    h('div', {}, h('p', { class: 'ranked-name field-name' }, h('span', { class: 'choice-rank' }, choiceLabel(i + 1)), ' ', name), providerFacts(provider, home, state.programme)),
     h(
       'div',
       { class: 'ranked-actions' },
@@ -1238,7 +1238,7 @@ function renderAllocation(app, programme) {
   const items = Array.isArray(al.explanation) ? al.explanation : [];
   const offered = Boolean(al.offeredProviderId);
   const left = offered && app.assignment?.providerId === al.offeredProviderId && ['DECLINED', 'EXPIRED'].includes(app.assignment.status);
-  const offeredName = app.assignment?.providerId === al.offeredProviderId ? app.assignment.providerName : al.offeredProviderId;
+  const offeredName = offered && app.assignment?.providerId === al.offeredProviderId ? app.assignment.providerName : al.offeredProviderId;
 
   let outcome;
   if (!offered) {
@@ -1435,8 +1435,9 @@ async function tick(gen) {
     replaceChildren(detailError);
     const json = JSON.stringify([app, visits, names ? [...names] : null]);
     if (json !== poller.lastJson) {
-      poller.lastJson = json;
       renderKeepingFocus(app, visits, names);
+      // Only once it is on screen: a rendering error is then shown again on the next tick.
+      poller.lastJson = json;
       if (poller.lastStatus && poller.lastStatus !== app.status) {
         const s = vocab.applicationStatus[app.status];
         announce(`状态更新：${s?.zh ?? app.status}。Status: ${s?.en ?? app.status}.`);

@@ -8,10 +8,12 @@ import {
   askDialog,
   badge,
   bi,
+  classText,
   countdownEl,
   createApi,
   defList,
   errorBox,
+  familyAnswers,
   fillFromGeolocation,
   formatDistance,
   formatNumber,
@@ -83,28 +85,52 @@ function nounOf(a) {
   return vocab.byType.get(a.type)?.providerNoun ?? { zh: '服务机构', en: 'provider' };
 }
 
+/**
+ * Offers the family answers (nursery places from allocation rounds) wait for the family, not for
+ * the provider: their status in the provider's words.
+ */
+const AWAITING_FAMILY = { OFFERED: { zh: '等待家庭确认', en: 'Awaiting the family', tone: 'wait' } };
+
 function renderAssignment(a) {
   const programme = vocab.byType.get(a.type);
   const needs = a.needs;
+  const family = familyAnswers(programme);
+  const awaitingFamily = family && a.status === 'OFFERED';
   const li = h(
     'li',
     { dataset: { assignmentId: a.id } },
-    h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, a.subjectName ?? '—'), badge(vocab.assignmentStatus, a.status)),
+    h(
+      'div',
+      { class: 'item-head' },
+      h('p', { class: 'item-title' }, a.subjectName ?? '—'),
+      awaitingFamily ? badge(AWAITING_FAMILY, a.status) : badge(vocab.assignmentStatus, a.status),
+    ),
     defList([
       ['服务项目', 'Programme', programme ? bi(programme.nameZh, programme.name) : a.type],
+      ['班级', 'Class', a.pool ? classText(programme, a.pool) : null],
       ['街道', 'Street', a.street],
       ['距离', 'Distance', typeof a.distanceMetres === 'number' ? formatDistance(a.distanceMetres) : null],
-      ...needsRows(programme, needs),
+      // Where else the family applied is not the provider's business: ranked choices are left out.
+      ...needsRows(programme, needs, { skipKinds: ['ranked-providers'] }),
       ['预留', 'Reserved', formatUnits(programme, a.units)],
       ['派单时间', 'Offered at', timeEl(a.createdAt)],
       [
-        '接单截止',
-        'Accept by',
+        family ? '家庭确认截止' : '接单截止',
+        family ? 'Family answers by' : 'Accept by',
         a.status === 'OFFERED' && a.expiresAt ? h('span', {}, timeEl(a.expiresAt), ' · ', countdownEl(a.expiresAt)) : null,
       ],
       ['申请编号', 'Application ID', a.applicationId ? h('code', {}, a.applicationId) : null],
     ]),
   );
+  if (awaitingFamily) {
+    li.append(
+      h(
+        'p',
+        { class: 'alert alert-info awaiting-family' },
+        bi('等待家庭确认：由家庭决定接受或放弃，机构无需操作。', 'Awaiting the family: they take or leave the place; nothing to do here.'),
+      ),
+    );
+  }
 
   const buttons = [];
   const button = (cls, zh, en, onClick) => {
@@ -113,7 +139,7 @@ function renderAssignment(a) {
     buttons.push(b);
     return b;
   };
-  if (a.status === 'OFFERED') {
+  if (a.status === 'OFFERED' && !family) {
     button('btn-ok', '接单', 'Accept', accept);
     button('btn-danger', '拒绝', 'Decline', decline);
   } else if (a.status === 'ACCEPTED') {

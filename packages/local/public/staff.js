@@ -6,10 +6,14 @@ import {
   askDialog,
   badge,
   bi,
+  classLabel,
+  classOrder,
   createApi,
   defList,
   errorBox,
+  familyAnswers,
   formatDateTime,
+  formatLottery,
   formatSubsidy,
   h,
   loadVocabulary,
@@ -463,12 +467,68 @@ function renderTable(streets, totals) {
 
 reportType.addEventListener('change', () => {
   replaceChildren($('#allocation-result'));
-  loadReport();
+  showProgramme();
 });
 reportSort.addEventListener('change', () => {
   if (report) renderReport();
 });
-$('#report-refresh').addEventListener('click', loadReport);
+$('#report-refresh').addEventListener('click', () => {
+  if (hasReport(chosenProgramme())) loadReport();
+  loadLatestRound();
+});
+
+function chosenProgramme() {
+  return vocab.byType.get(reportType.value);
+}
+
+/**
+ * The supply–demand report counts demand against places within walking distance, as the optimal
+ * rounds allocate; programmes allocated by ranked preferences (stable rounds) have no such report.
+ */
+function hasReport(programme) {
+  return programme?.roundMechanism === 'optimal';
+}
+
+/** The hint, the report (where there is one) and the latest round of the programme chosen. */
+function showProgramme() {
+  const programme = chosenProgramme();
+  replaceChildren($('#round-hint'), roundHint(programme));
+  if (hasReport(programme)) {
+    loadReport();
+  } else {
+    report = null;
+    chartBox = null;
+    replaceChildren(
+      reportBox,
+      h(
+        'p',
+        { class: 'alert alert-info' },
+        bi(
+          `${programme?.nameZh ?? ''}按家庭填报的志愿和加分规则录取，不做按距离的供需分析；各${noun(programme).zh}各班的录取情况见上方分配结果。`,
+          `${programme?.name ?? ''} are given by the families' ranked choices and priority points, so there is no distance-based supply–demand report: see each ${noun(programme).en}'s classes in the round above.`,
+        ),
+      ),
+    );
+  }
+  loadLatestRound();
+}
+
+function noun(programme) {
+  return programme?.providerNoun ?? { zh: '服务机构', en: 'provider' };
+}
+
+function roundHint(programme) {
+  if (programme?.roundMechanism === 'stable') {
+    return bi(
+      `统筹分配按家庭填报的志愿顺序和加分规则录取（每个班先看加分，同分按本轮公开的抽签号），结果由家庭确认接受或放弃。`,
+      "A round admits by each family's ranked choices and priority points (equal points go by the round's published lottery); families then take or leave their place.",
+    );
+  }
+  return bi(
+    '“已服务”按全区最优分配计算：在步行范围内服务人数最多，再按需求加权距离最短。统筹分配会把当前空位派给排队中的申请人。',
+    '"Served" comes from the best district-wide allocation: most residents served within walking distance, then the least need-weighted distance. Allocating offers today\'s free places to waitlisted residents.',
+  );
+}
 
 // A district-wide allocation round over the waitlist, then a fresh report. POST /allocation-rounds
 // only starts the round (202 with its id: a large district takes longer than a request may last);
@@ -489,32 +549,182 @@ async function waitForRound(id) {
   }
 }
 
+/** A round offers places at once to everyone waiting: staff confirm first (no one-tap rounds). */
+function confirmRound(programme) {
+  const n = noun(programme);
+  const hours = programme?.figures?.offerResponseHours;
+  const stable = programme?.roundMechanism === 'stable';
+  const answer = familyAnswers(programme)
+    ? [`家庭需在${hours ? ` ${hours} 小时` : '截止时间'}内确认接受或放弃。`, `Families answer${hours ? ` within ${hours} hours` : ' by the deadline'}.`]
+    : [`${n.zh}需在截止时间前确认接单。`, `The ${n.en}s confirm by the deadline.`];
+  return askDialog({
+    input: false,
+    titleZh: `开始${programme?.nameZh ?? ''}全区统筹分配？`,
+    titleEn: `Run a district-wide ${programme?.name.toLowerCase() ?? ''} round?`,
+    textZh: stable
+      ? `将按志愿和加分规则，为全区排队中的申请统一分配空余名额，同分按本轮抽签（抽签种子会公开）。分配结果立即通知家庭，无法撤回。${answer[0]}`
+      : `将把当前空余名额一次性派给全区排队中的申请人，派单无法撤回。${answer[0]}`,
+    textEn: stable
+      ? `Free places go to everyone waiting in the district by ranked choices and priority points, equal points by this round's lottery (its seed is published). Families are told at once; it cannot be undone. ${answer[1]}`
+      : `Today's free places are offered to everyone waiting in the district at once; offers cannot be undone. ${answer[1]}`,
+    confirmZh: '开始分配',
+    confirmEn: 'Start the round',
+  });
+}
+
 $('#allocate').addEventListener('click', async (event) => {
+  const button = event.currentTarget;
+  const programme = chosenProgramme();
+  if (!programme || !(await confirmRound(programme))) return;
   let result;
-  const ok = await runAction([event.currentTarget], async () => {
-    const started = await api.post('/allocation-rounds', { type: reportType.value });
+  const ok = await runAction([button], async () => {
+    const started = await api.post('/allocation-rounds', { type: programme.type });
     replaceChildren($('#allocation-result'), h('p', { class: 'meta' }, bi('正在全区统筹分配…', 'Allocating district-wide…')));
     try {
       result = await waitForRound(started.id);
-    } catch (err) {
+    } finally {
       replaceChildren($('#allocation-result'));
-      throw err;
     }
   }, { okZh: '统筹分配已完成', okEn: 'Allocation round done.', failZh: '统筹分配未成功', failEn: 'Allocation round failed' });
   if (!ok || !result) return;
-  replaceChildren(
-    $('#allocation-result'),
-    defList([
-      ['排队人数', 'On the waitlist', String(result.considered)],
-      ['最优方案可安排', 'Places in the optimal plan', String(result.planned)],
-      ['已派单', 'Offers made', String(result.offered)],
-      ['期间被占用的名额', 'Places taken meanwhile', String(result.conflicts)],
-      ['仍在排队', 'Still waiting', String(result.stillWaiting)],
-      ['政策版本', 'Policy version', result.policyVersion],
-    ]),
-  );
-  loadReport();
+  replaceChildren($('#allocation-result'), h('p', { class: 'meta' }, bi('统筹分配已完成，结果如下。', 'The round is done: the outcome is below.')));
+  replaceChildren($('#latest-round'), renderRound(result, programme, { fresh: true }));
+  if (hasReport(programme)) loadReport();
 });
+
+let latestGen = 0;
+
+/** The chosen programme's latest round of the district (newest first in GET /allocation-rounds). */
+async function loadLatestRound() {
+  const gen = ++latestGen;
+  const programme = chosenProgramme();
+  const box = $('#latest-round');
+  if (!programme) return replaceChildren(box);
+  try {
+    const page = await api.get('/allocation-rounds');
+    const latest = (Array.isArray(page?.items) ? page.items : []).find((r) => r.type === programme.type);
+    // The list leaves out the cutoffs: read the round itself.
+    const round = latest?.status === 'COMPLETED' ? await api.get(`/allocation-rounds/${encodeURIComponent(latest.id)}`) : latest;
+    if (gen !== latestGen) return;
+    replaceChildren(box, round ? renderRound(round, programme, { fresh: false }) : null);
+  } catch (err) {
+    if (gen !== latestGen) return;
+    replaceChildren(box, errorBox(err, { titleZh: '无法加载最近一轮分配', titleEn: 'Could not load the latest round' }));
+  }
+}
+
+/** One round: its figures, and for stable rounds the lottery seed and each class's cutoff. */
+function renderRound(round, programme, { fresh }) {
+  const stable = programme?.roundMechanism === 'stable' || typeof round.lotterySeed === 'number';
+  const heading = fresh
+    ? bi('本轮分配结果', 'This round')
+    : bi(`最近一轮分配（${formatDateTime(round.createdAt)}）`, `Latest round (${formatDateTime(round.createdAt)})`);
+  if (round.status !== 'COMPLETED') {
+    return h('section', { class: 'card round-card' }, h('h3', {}, heading), h('p', {}, bi('该轮仍在进行中。', 'This round is still running.')));
+  }
+  return h(
+    'section',
+    { class: 'card round-card', id: 'round-result', 'aria-label': '分配结果 Round outcome' },
+    h('h3', {}, heading),
+    defList([
+      ['排队人数', 'On the waitlist', String(round.considered)],
+      stable ? ['可录取', 'Places found', String(round.planned)] : ['最优方案可安排', 'Places in the optimal plan', String(round.planned)],
+      familyAnswers(programme) ? ['已发出录取通知', 'Offers made', String(round.offered)] : ['已派单', 'Offers made', String(round.offered)],
+      ['期间被占用的名额', 'Places taken meanwhile', String(round.conflicts)],
+      ['仍在排队', 'Still waiting', String(round.stillWaiting)],
+      stable
+        ? ['录取志愿序号之和', 'Sum of offered choices', h('span', {}, String(round.objective), ' ', h('span', { class: 'meta' }, bi('（第1志愿记1，越小越好）', '(1st choice counts 1; lower is better)')))]
+        : null,
+      ['政策版本', 'Policy version', round.policyVersion],
+    ].filter(Boolean)),
+    typeof round.lotterySeed === 'number'
+      ? h(
+          'p',
+          { class: 'lottery-seed', id: 'lottery-seed' },
+          h('span', { lang: 'zh-CN' }, '本轮抽签种子 '),
+          h('span', { lang: 'en', class: 'en' }, 'Lottery seed'),
+          ': ',
+          h('code', {}, String(round.lotterySeed)),
+          ' — ',
+          bi('任何人可据此复核', 'anyone can re-run it'),
+        )
+      : null,
+    Array.isArray(round.cutoffs) ? renderCutoffs(round.cutoffs, programme) : null,
+  );
+}
+
+/** A class as the table shows it: the Chinese label in full, the English without its age range. */
+function classCell(programme, code) {
+  const l = classLabel(programme, code);
+  return l ? bi(l.zh, l.en.replace(/\s*\(.*\)\s*$/, '')) : String(code ?? '—');
+}
+
+/** Per provider and class: places free, children admitted, and the lowest priority admitted. */
+function renderCutoffs(cutoffs, programme) {
+  const n = noun(programme);
+  const byProvider = new Map();
+  for (const c of cutoffs) {
+    if (!byProvider.has(c.providerId)) byProvider.set(c.providerId, { name: c.providerName, rows: [] });
+    byProvider.get(c.providerId).rows.push(c);
+  }
+  const bodies = [...byProvider.values()].map(({ name, rows }) => {
+    rows.sort((a, b) => classOrder(programme, a.capacityClass) - classOrder(programme, b.capacityClass));
+    return h(
+      'tbody',
+      {},
+      rows.map((c, i) =>
+        h(
+          'tr',
+          { class: c.cutoff ? 'full' : undefined, dataset: { provider: c.providerId, class: c.capacityClass } },
+          i === 0 ? h('th', { scope: 'rowgroup', rowspan: rows.length }, name) : null,
+          h('td', { class: 'class-cell' }, classCell(programme, c.capacityClass)),
+          h('td', {}, String(c.places)),
+          h('td', {}, String(c.admitted)),
+          h(
+            'td',
+            { class: 'cutoff-cell' },
+            c.cutoff
+              ? bi(`${c.cutoff.points} 分 · 抽签号 ${formatLottery(c.cutoff.lottery)}`, `${c.cutoff.points} points · lottery ${formatLottery(c.cutoff.lottery)}`)
+              : h('span', { class: 'not-full' }, bi('未满', 'not full')),
+          ),
+        ),
+      ),
+    );
+  });
+  return [
+    h('h4', { id: 'cutoffs-title' }, bi(`各${n.zh}各班录取分数线`, `Cutoffs by ${n.en} and class`)),
+    h(
+      'p',
+      { class: 'hint' },
+      bi(
+        '班满时列出最低录取的加分和抽签号（同分时抽签号小者优先）；未满的班没有分数线。',
+        'Where a class filled, the lowest points admitted and its lottery number (lower wins among equal points); classes with places left have no cutoff.',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'table-wrap', role: 'region', 'aria-labelledby': 'cutoffs-title', tabindex: 0 },
+      h(
+        'table',
+        { class: 'cutoffs', id: 'cutoffs' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, bi(n.zh, n.en.replace(/^./, (ch) => ch.toUpperCase()))),
+            h('th', { scope: 'col', class: 'class-cell' }, bi('班级', 'Class')),
+            h('th', { scope: 'col' }, bi('空余名额', 'Places free')),
+            h('th', { scope: 'col' }, bi('录取', 'Admitted')),
+            h('th', { scope: 'col' }, bi('最低录取', 'Cutoff')),
+          ),
+        ),
+        bodies,
+      ),
+    ),
+  ];
+}
 
 let resizeTimer = 0;
 window.addEventListener('resize', () => {
@@ -565,7 +775,7 @@ async function start() {
   fillStatusFilter(subsidyFilter, vocab.subsidyStatus);
   fillProgrammes();
   subsidies.reload();
-  loadReport();
+  showProgramme();
 }
 
 start();
