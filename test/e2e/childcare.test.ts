@@ -53,7 +53,7 @@ function childId(birth: string): string {
 function childcareApplication(o: { idNumber: string; preferences: string[]; startMonth?: string; phone?: string; name?: string; needs?: Json; location?: Json }) {
   return {
     type: 'childcare',
-    applicant: { name: '李娜', phone: o.phone ?? '13812345678', relationship: 'child' },
+    applicant: { name: '李娜', phone: o.phone ?? '13812345678', relationship: 'parent' },
     subject: { name: o.name ?? '李一诺', idNumber: o.idNumber, address: { district: DISTRICT, street: '仙林街道', location: o.location ?? { lat: 32.105, lng: 118.93 } } },
     needs: { preferences: o.preferences, startMonth: o.startMonth ?? nextMonth(), ...o.needs },
   };

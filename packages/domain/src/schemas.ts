@@ -64,11 +64,12 @@ export const addressSchema = z
     }
   });
 
-export const RELATIONSHIPS = ['self', 'child', 'spouse', 'relative', 'grid-worker'] as const;
+export const RELATIONSHIPS = ['self', 'child', 'spouse', 'parent', 'relative', 'grid-worker'] as const;
 export const RELATIONSHIP_LABELS: Record<(typeof RELATIONSHIPS)[number], { zh: string; en: string }> = {
   self: { zh: '本人', en: 'Self' },
   child: { zh: '子女', en: 'Son or daughter' },
   spouse: { zh: '配偶', en: 'Spouse' },
+  parent: { zh: '父母', en: 'Parent' },
   relative: { zh: '其他亲属', en: 'Other relative' },
   'grid-worker': { zh: '网格员', en: 'Grid worker' },
 };
