@@ -11,6 +11,7 @@ import {
 } from './catalogue/assignment-events';
 import { CapacityDeclared } from './catalogue/capacity-declared';
 import { EligibilityAssessed } from './catalogue/eligibility-assessed';
+import { JobStepRecorded } from './catalogue/job-events';
 import { SubsidyApproved, SubsidyRejected } from './catalogue/subsidy-decided';
 import type { EventDefinition } from './define';
 
@@ -28,6 +29,7 @@ export {
   AssignmentOffered,
   CapacityDeclared,
   EligibilityAssessed,
+  JobStepRecorded,
   SubsidyApproved,
   SubsidyRejected,
   VisitRecorded,
@@ -50,6 +52,7 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   CapacityDeclared,
   AllocationRoundRequested,
   VisitRecorded,
+  JobStepRecorded,
 ];
 
 export function findEventDefinition(detailType: string): EventDefinition | undefined {

@@ -59,6 +59,41 @@ export const HistoryEntry = z
   })
   .describe('One step of the application / 办理进度');
 
+const fen = z.int().nonnegative().describe('Fen (1/100 yuan)');
+export const JobView = z
+  .object({
+    step: z.enum(['PLANNING', 'AWAITING_CONFIRMATION', 'BUILDING', 'AWAITING_INSPECTION', 'PASSED']),
+    plan: z
+      .object({
+        policyVersion: z.string(),
+        lines: z.array(
+          z.object({
+            code: z.string(),
+            nameZh: z.string(),
+            name: z.string(),
+            unit: label,
+            quantity: z.int().positive(),
+            unitPriceFen: fen,
+            priceFen: fen,
+            subsidyFen: fen.describe("The catalogue's subsidy for the line before the household cap"),
+          }),
+        ),
+        priceFen: fen,
+        subsidyFen: fen.describe('After the household cap'),
+        householdFen: fen.describe("The household's share"),
+        capFen: fen,
+        capped: z.boolean(),
+        plannedAt: timestamp,
+        plannedBy: z.string(),
+      })
+      .optional(),
+    confirmedAt: timestamp.optional(),
+    workCompletedAt: timestamp.optional(),
+    workNote: z.string().optional(),
+    inspections: z.array(z.object({ at: timestamp, by: z.string(), passed: z.boolean(), note: z.string().optional() })),
+  })
+  .describe('A job with steps (retrofits): plan, confirmation, work, inspection / 改造工程');
+
 export const Cutoff = z
   .object({ points: z.number().describe('Priority points'), lottery: z.number().describe('Lottery number in [0, 1): lower wins among equal points') })
   .describe('The lowest priority admitted: points, then lottery number');
@@ -118,6 +153,7 @@ export const ApplicationView = z
       })
       .optional()
       .describe('Home visits: the monthly hours and what is used of them'),
+    job: JobView.optional(),
     allocation: z
       .object({
         roundId: z.string(),
@@ -187,6 +223,7 @@ export const AssignmentView = z
     needs,
     units: z.number().positive().describe('Units reserved at the provider: one place, or the monthly hours'),
     pool: z.string().optional().describe("The provider's class the place is in (childcare: the age class)"),
+    job: JobView.optional(),
     acceptedAt: timestamp.optional().describe('When the provider accepted; visits count from then'),
     status: assignmentStatus,
     distanceMetres: metres,

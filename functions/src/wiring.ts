@@ -82,6 +82,12 @@ export const FUNCTIONS = {
     http: [{ method: 'POST', path: '/applications/{id}/offer/decline', roles: ['family', 'grid'] }],
     table: 'readWrite',
   },
+  confirmPlan: {
+    entry: 'functions/src/applications/confirm-plan/handler.ts',
+    description: "The family confirms the contractor's plan (retrofits): price, subsidy and their share; the work may start",
+    http: [{ method: 'POST', path: '/applications/{id}/plan/confirm', roles: ['family', 'grid'] }],
+    table: 'readWrite',
+  },
   // ---- HTTP: providers ------------------------------------------------------------------
   listAssignments: {
     entry: 'functions/src/assignments/list/handler.ts',
@@ -103,8 +109,14 @@ export const FUNCTIONS = {
   },
   completeAssignment: {
     entry: 'functions/src/assignments/complete/handler.ts',
-    description: 'The provider reports the service done',
+    description: 'The provider reports the service done (retrofits: the work, which staff then inspect)',
     http: [{ method: 'POST', path: '/assignments/{id}/complete', roles: ['provider'] }],
+    table: 'readWrite',
+  },
+  planJob: {
+    entry: 'functions/src/assignments/plan/handler.ts',
+    description: 'The contractor plans an accepted job from the catalogue (retrofits): priced, subsidised per item, capped per household',
+    http: [{ method: 'POST', path: '/assignments/{id}/plan', roles: ['provider'] }],
     table: 'readWrite',
   },
   recordVisit: {
@@ -136,6 +148,12 @@ export const FUNCTIONS = {
     entry: 'functions/src/subsidies/reject/handler.ts',
     description: 'Staff reject a pending subsidy with a reason',
     http: [{ method: 'POST', path: '/subsidies/{id}/reject', roles: ['staff'] }],
+    table: 'readWrite',
+  },
+  inspectJob: {
+    entry: 'functions/src/applications/inspect/handler.ts',
+    description: 'Staff of its district inspect finished work (retrofits): a pass completes it and makes the subsidy payable, a fail returns it',
+    http: [{ method: 'POST', path: '/applications/{id}/inspection', roles: ['staff'] }],
     table: 'readWrite',
   },
   registerProvider: {

@@ -42,9 +42,8 @@ describe('home visits in the browser', () => {
     await family.locator('#apply-form[data-ready]').waitFor();
     const homeVisit = family.locator('#programme-choices label', { hasText: '居家上门服务' });
     expect(await flat(homeVisit)).toMatch(/^居家上门服务 Home visits/);
-    const closed = family.locator('#programme-choices label', { hasText: '适老化改造' });
-    expect(await flat(closed)).toContain('暂未开放 Not open yet');
-    expect(await closed.locator('input').isDisabled()).toBe(true);
+    const retrofit = family.locator('#programme-choices label', { hasText: '适老化改造' });
+    expect(await retrofit.locator('input').isDisabled()).toBe(false);
 
     await homeVisit.locator('input').check();
     await family.getByLabel('助洁 Cleaning').check();

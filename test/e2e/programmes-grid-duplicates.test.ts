@@ -38,7 +38,7 @@ async function statusOf(id: string, tok: string, want: string): Promise<Json> {
 }
 
 describe('GET /programmes', () => {
-  it('lists every programme with its policy version and the fields its form needs; meals, home visits and childcare are open', async () => {
+  it('lists every programme with its policy version and the fields its form needs; all four are open', async () => {
     for (const token of [await familyToken(), await gridToken(), stack.demo.staff, stack.demo.provider]) {
       const r = await call<Json>('GET', '/programmes', { token });
 
@@ -62,7 +62,7 @@ describe('GET /programmes', () => {
       expect(services.options.every((o: Json) => o.label?.zh && o.label?.en)).toBe(true);
       expect(homeVisit.needsFields.find((f: Json) => f.name === 'careLevel').options.map((o: Json) => o.value)).toEqual([0, 1, 2, 3, 4]);
       expect(homeVisit.figures).toMatchObject({ minAge: 60, hoursByCareLevel: [0, 6, 12, 20, 30], visitRadiusMetres: 300, maxVisitHours: 4 });
-      expect(items.find((p) => p.type === 'retrofit')?.open).toBe(false);
+      expect(items.find((p) => p.type === 'retrofit')).toMatchObject({ open: true, capacity: { field: 'concurrentJobs' }, figures: { householdCapFen: 300_000 } });
       expect(items.find((p) => p.type === 'childcare')).toMatchObject({ open: true, roundMechanism: 'stable', offerAnsweredBy: 'family' });
     }
   });

@@ -256,6 +256,7 @@ export function applicationView(app: ApplicationRecord, now: Date, entitlement?:
     assignment: app.assignment ?? null,
     ...(entitlement ? { entitlement } : {}),
     ...(entry ? { allocation: allocationView(entry) } : {}),
+    ...(app.job ? { job: app.job } : {}),
     ...(app.filedBy ? { filedBy: { role: app.filedBy.role, street: app.filedBy.street } } : {}),
     history: app.history,
   };

@@ -13,6 +13,7 @@ import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { AssignmentView } from '../views';
 import { applicationWrites, moveApplication } from './history';
+import { finishWork } from './jobs';
 
 export class OfferExpiredError extends ConflictError {
   override readonly code = 'OFFER_EXPIRED';
@@ -191,9 +192,14 @@ export async function declineAssignment(deps: Deps, actor: Extract<Actor, { role
   );
 }
 
-export async function completeAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string) {
+/**
+ * The provider reports the service done. For a job with steps (retrofits) that is the end of the
+ * work, and staff inspect before it completes (use-cases/jobs.ts); otherwise the service ends here.
+ */
+export async function completeAssignment(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, id: string, requestId: string, note?: string) {
   const a = await loadAssignmentFor(deps.store, actor, id);
   if (a.status === 'COMPLETED') return a;
+  if (programmeOf(a.type).job) return finishWork(deps, actor, a, note, requestId);
   const app = await applicationOf(deps.store, a);
   return commitChange(
     deps,

@@ -25,6 +25,15 @@ export function moveApplication(
 }
 
 /**
+ * The next version of an application that stays in its status (a job's step): the change and a
+ * history line residents read, under the same status.
+ */
+export function annotateApplication(app: ApplicationRecord, now: Date, extra: Partial<ApplicationRecord>, note: { note: string; noteZh: string; by?: string }): ApplicationRecord {
+  const at = now.toISOString();
+  return { ...app, ...extra, updatedAt: at, history: [...app.history, { at, status: app.status, note: note.note, noteZh: note.noteZh, ...(note.by ? { by: note.by } : {}) }] };
+}
+
+/**
  * The writes that replace `prev` by `next` (under the version read): the application itself and,
  * when it ends (INELIGIBLE, REJECTED, CANCELLED, COMPLETED), the release of the person's "one open
  * application per programme" slot — in the same transaction, so no move can forget it.

@@ -210,6 +210,35 @@ export function parseWith<T extends z.ZodType>(
 export const directoryQuerySchema = z.object({
   district: z.string().regex(/^\d{6}$/, { error: bi('区县代码应为6位数字（GB/T 2260）', 'A district code has 6 digits (GB/T 2260)') }),
 });
+/** Yuan with at most two decimals, read as exact integer fen. */
+const yuanAsFen = z
+  .number({ error: bi('请填写单价（元）', 'A unit price in yuan is required') })
+  .positive({ error: bi('单价应大于0', 'The unit price must be above 0') })
+  .max(1_000_000)
+  .refine((y) => Math.abs(y * 100 - Math.round(y * 100)) < 1e-6, { error: bi('单价最多精确到分（两位小数）', 'A unit price has at most two decimals (fen)') })
+  .transform((y) => Math.round(y * 100));
+
+/** `POST /assignments/{id}/plan`: the items of a job from the programme's catalogue. */
+export const planInputSchema = z.object({
+  items: z
+    .array(
+      z.object({
+        code: z.string().trim().min(1).max(40),
+        quantity: z.number().int().min(1).max(1000),
+        unitPrice: yuanAsFen.describe('Yuan per unit, at most two decimals'),
+      }),
+    )
+    .min(1, { error: bi('方案至少包含一个改造项目', 'A plan has at least one item') })
+    .max(30),
+});
+export type PlanInput = z.infer<typeof planInputSchema>;
+
+/** `POST /applications/{id}/inspection`: staff's verdict on the finished work. */
+export const inspectionInputSchema = z.object({
+  passed: z.boolean({ error: bi('请填写验收结论（通过或不通过）', 'Say whether the work passed') }),
+  note: z.string().trim().max(500).optional(),
+});
+
 export const allocationRoundListQuerySchema = z.object({ ...pageQuery });
 export const pageQuerySchema = z.object({ ...pageQuery });
 

@@ -115,11 +115,12 @@ export function demoProviders(now = new Date()): ProviderRecord[] {
       createdAt,
     });
   }
-  const contractors: [string, string][] = [
-    ['马群街道', '南京安居适老化改造工程有限公司'],
-    ['燕子矶街道', '燕子矶无障碍家居改造服务部'],
+  // Retrofit contractors: a few concurrent jobs each, covering the streets around their base.
+  const contractors: [string, string, string[], number][] = [
+    ['马群街道', '南京安居适老化改造工程有限公司', ['马群街道', '仙林街道', '尧化街道', '栖霞街道', '西岗街道'], 4],
+    ['燕子矶街道', '燕子矶无障碍家居改造服务部', ['燕子矶街道', '迈皋桥街道', '八卦洲街道', '龙潭街道'], 3],
   ];
-  contractors.forEach(([streetName, name], i) => {
+  contractors.forEach(([streetName, name, streets, jobs], i) => {
     const street = QIXIA_STREETS.find((s) => s.name === streetName) ?? QIXIA_STREETS[0]!;
     out.push({
       id: `retrofit-${DEMO_DISTRICT}-${String(i + 1).padStart(2, '0')}`,
@@ -128,7 +129,9 @@ export function demoProviders(now = new Date()): ProviderRecord[] {
       district: DEMO_DISTRICT,
       street: street.name,
       location: { lat: Number(jitter(street.lat, 1).toFixed(5)), lng: Number(jitter(street.lng, 1).toFixed(5)) },
-      ...places(30),
+      ...places(jobs),
+      streets,
+      phone: `025-8${String(Math.floor(rand() * 1e6)).padStart(6, '0')}`.slice(0, 12),
       createdAt,
     });
   });

@@ -1,4 +1,4 @@
-import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, PriorityPoint, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
+import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, PricedPlan, PriorityPoint, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
 import { Entity } from './model';
 
 export interface HistoryEntry {
@@ -56,9 +56,24 @@ export interface ApplicationRecord {
   };
   subsidy?: { id: string; status: SubsidyStatus; amount: number };
   assignment?: { id: string; providerId: string; providerName: string; status: AssignmentStatus; expiresAt: string; distanceMetres: number };
+  /** The job's steps as the family reads them (retrofits): the same record as its assignment's. */
+  job?: JobRecord;
   /** Providers that declined or let an offer lapse; matching skips each until its `until`. */
   exclusions: { providerId: string; until: string }[];
   history: HistoryEntry[];
+}
+
+/**
+ * A job with steps (retrofits), on its accepted assignment: planned by the provider, confirmed by the
+ * family, built, inspected by staff. Its application carries the same record for the family to read.
+ */
+export interface JobRecord {
+  step: 'PLANNING' | 'AWAITING_CONFIRMATION' | 'BUILDING' | 'AWAITING_INSPECTION' | 'PASSED';
+  plan?: PricedPlan & { plannedAt: string; plannedBy: string };
+  confirmedAt?: string;
+  workCompletedAt?: string;
+  workNote?: string;
+  inspections: { at: string; by: string; passed: boolean; note?: string }[];
 }
 
 export interface SubsidyRecord {
@@ -100,6 +115,8 @@ export interface AssignmentRecord {
   pool?: string;
   /** When the provider accepted: visits are recorded from then on. */
   acceptedAt?: string;
+  /** The job's steps, for programmes whose job has them (retrofits); from the acceptance on. */
+  job?: JobRecord;
   status: AssignmentStatus;
   distanceMetres: number;
   expiresAt: string;

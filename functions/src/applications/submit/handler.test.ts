@@ -294,9 +294,9 @@ describe('POST /applications', () => {
       },
       { name: 'an unknown type', body: { ...mealApplicationBody(), type: 'spa' }, paths: ['type'] },
       {
-        name: 'a type whose applications are not open yet',
-        body: { ...mealApplicationBody(), type: 'retrofit', needs: { items: ['grab-bars'] } },
-        paths: ['type'],
+        name: 'a retrofit wish not in the catalogue',
+        body: { ...mealApplicationBody(), type: 'retrofit', needs: { wishes: ['jacuzzi'] } },
+        paths: ['needs.wishes.0'],
       },
       {
         name: 'missing fields',

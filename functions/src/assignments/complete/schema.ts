@@ -1,5 +1,6 @@
-import { emptyInputSchema, idPathSchema } from '@huimin/domain';
+import { idPathSchema, noteInputSchema } from '@huimin/domain';
 import { AssignmentView } from '../../views';
 
-export const request = { path: idPathSchema, body: emptyInputSchema };
+/** `{"note"?}`: what the provider says of the work (retrofits: read by the inspector). */
+export const request = { path: idPathSchema, body: noteInputSchema };
 export const response = AssignmentView;

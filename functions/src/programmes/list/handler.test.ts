@@ -37,7 +37,7 @@ describe('GET /programmes', () => {
       expect(items.map((p) => [p.type, p.open])).toEqual([
         ['meal', true],
         ['home-visit', true],
-        ['retrofit', false],
+        ['retrofit', true],
         ['childcare', true],
       ]);
       const homeVisits = items[1]!;

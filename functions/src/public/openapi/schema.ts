@@ -4,8 +4,10 @@ import * as listAllocationRounds from '../../allocation/list-rounds/schema';
 import * as runAllocationRound from '../../allocation/run-round/schema';
 import * as acceptOffer from '../../applications/accept-offer/schema';
 import * as cancelApplication from '../../applications/cancel/schema';
+import * as confirmPlan from '../../applications/confirm-plan/schema';
 import * as declineOffer from '../../applications/decline-offer/schema';
 import * as getApplication from '../../applications/get/schema';
+import * as inspectJob from '../../applications/inspect/schema';
 import * as listApplications from '../../applications/list/schema';
 import * as submitApplication from '../../applications/submit/schema';
 import * as acceptAssignment from '../../assignments/accept/schema';
@@ -13,6 +15,7 @@ import * as completeAssignment from '../../assignments/complete/schema';
 import * as declineAssignment from '../../assignments/decline/schema';
 import * as listAssignments from '../../assignments/list/schema';
 import * as listVisits from '../../assignments/list-visits/schema';
+import * as planJob from '../../assignments/plan/schema';
 import * as recordVisit from '../../assignments/record-visit/schema';
 import * as listProgrammes from '../../programmes/list/schema';
 import * as listProgrammeProviders from '../../programmes/providers/schema';
@@ -53,6 +56,9 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   cancelApplication,
   acceptOffer,
   declineOffer,
+  confirmPlan,
+  inspectJob,
+  planJob,
   listAssignments,
   acceptAssignment,
   declineAssignment,

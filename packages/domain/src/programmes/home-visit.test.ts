@@ -76,7 +76,7 @@ describe('the programme registry', () => {
     expect(PROGRAMMES.map((p) => p.type)).toEqual(['meal', 'home-visit', 'retrofit', 'childcare']);
     expect(programmeOf('home-visit').capacity.field).toBe('hoursPerMonth');
     expect(programmeOf('meal').capacity.field).toBe('capacity');
-    expect(PROGRAMMES.filter((p) => p.open).map((p) => p.type)).toEqual(['meal', 'home-visit', 'childcare']);
+    expect(PROGRAMMES.filter((p) => p.open).map((p) => p.type)).toEqual(['meal', 'home-visit', 'retrofit', 'childcare']);
     expect(programmeOf('childcare').capacity.classes?.map((c) => c.code)).toEqual(['infant', 'toddler', 'older']);
   });
 });

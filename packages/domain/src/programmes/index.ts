@@ -1,8 +1,8 @@
 import { childcareProgramme } from './childcare';
-import { retrofitProgramme } from './closed';
 import { homeVisitProgramme } from './home-visit';
 import { mealProgramme } from './meal';
 import type { Programme } from './programme';
+import { retrofitProgramme } from './retrofit';
 
 /**
  * The programme registry: one entry per application type, the only place that lists them. The
@@ -42,7 +42,7 @@ export const REPORT_TYPES = PROGRAMMES.filter((p) => p.rounds === 'optimal').map
 export const ROUND_TYPES = PROGRAMMES.filter((p) => p.rounds).map((p) => p.type) as unknown as readonly [ApplicationType, ...ApplicationType[]];
 
 export * from './childcare';
-export * from './closed';
 export * from './home-visit';
 export * from './meal';
 export * from './programme';
+export * from './retrofit';

@@ -120,6 +120,32 @@ export interface PriorityPoint {
   label: Label;
 }
 
+/** One planned item of a job, priced in fen: what the provider charges and what the subsidy covers. */
+export interface PlanLine {
+  code: string;
+  nameZh: string;
+  name: string;
+  unit: Label;
+  quantity: number;
+  unitPriceFen: number;
+  priceFen: number;
+  /** min(unit price, the catalogue's subsidy per unit) × quantity, before the household cap. */
+  subsidyFen: number;
+}
+
+/** A job's plan priced by the policy in force: exact integer fen. */
+export interface PricedPlan {
+  policyVersion: string;
+  lines: PlanLine[];
+  priceFen: number;
+  /** The subsidy after the household cap: never above it. */
+  subsidyFen: number;
+  /** The household's share: the price less the subsidy. */
+  householdFen: number;
+  capFen: number;
+  capped: boolean;
+}
+
 /** What a stable round knows of one (application, provider) pair when ranking. */
 export interface RankFacts<N> {
   needs: N;
@@ -186,6 +212,14 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   priorityAt?(facts: RankFacts<N>, at: Date): PriorityPoint[];
   /** Declaration problems that need the district (streets covered that are not in it). */
   declarationIssues?(district: string, declaration: D): FieldIssue[];
+  /**
+   * Programmes whose job has steps (retrofits): the provider plans it from a priced catalogue, the
+   * family confirms, the provider builds, district staff inspect; a pass completes the job and makes
+   * the plan's subsidy payable. Absent: the provider's "complete" ends the service.
+   */
+  readonly job?: {
+    price(items: readonly { code: string; quantity: number; unitPriceFen: number }[], lowIncome: boolean, at: Date): { ok: true; plan: PricedPlan } | { ok: false; issues: FieldIssue[] };
+  };
   /** Programmes whose providers record visits against the resident's monthly hours. */
   visitRules?(at: Date): { policyVersion: string; radiusMetres: number; maxVisitHours: number; recordingDays: number; services(needs: N): readonly string[] };
   /** What GET /programmes shows of the policy in force: the figures a form needs. */
