@@ -11,7 +11,7 @@ import {
 } from './catalogue/assignment-events';
 import { CapacityDeclared } from './catalogue/capacity-declared';
 import { EligibilityAssessed } from './catalogue/eligibility-assessed';
-import { JobStepRecorded } from './catalogue/job-events';
+import { JobStepRecorded, SettlementApproved } from './catalogue/job-and-settlement-events';
 import { SubsidyApproved, SubsidyRejected } from './catalogue/subsidy-decided';
 import type { EventDefinition } from './define';
 
@@ -30,6 +30,7 @@ export {
   CapacityDeclared,
   EligibilityAssessed,
   JobStepRecorded,
+  SettlementApproved,
   SubsidyApproved,
   SubsidyRejected,
   VisitRecorded,
@@ -53,6 +54,7 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   AllocationRoundRequested,
   VisitRecorded,
   JobStepRecorded,
+  SettlementApproved,
 ];
 
 export function findEventDefinition(detailType: string): EventDefinition | undefined {

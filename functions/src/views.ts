@@ -430,6 +430,56 @@ export const VisitView = z
   .describe('A home visit / 上门服务记录');
 export type VisitView = z.infer<typeof VisitView>;
 
+export const ServiceRecordView = z
+  .object({
+    id: z.string(),
+    type: applicationType,
+    month: z.string(),
+    date: z.string().describe('YYYY-MM-DD, China time'),
+    providerId: z.string(),
+    assignmentId: z.string(),
+    applicationId: z.string(),
+    subjectMasked: z.string(),
+    units: z.number().nonnegative(),
+    unit: z.string(),
+    rateFen: fen.describe('Subsidy per unit by the policy in force on the date, fen'),
+    amountFen: fen,
+    policyVersion: z.string(),
+    createdAt: timestamp,
+  })
+  .describe('A service given that the subsidy pays for / 服务记录');
+
+export const SettlementView = z
+  .object({
+    id: z.string(),
+    type: applicationType,
+    district: districtCode,
+    month: z.string(),
+    providerId: z.string(),
+    providerName: z.string(),
+    status: z.enum(['COMPUTED', 'APPROVED']),
+    lines: z.array(
+      z.object({
+        applicationId: z.string(),
+        subjectMasked: z.string().describe('The resident, masked'),
+        dates: z.array(z.string()),
+        units: z.number().nonnegative(),
+        unit: z.string(),
+        rateFen: fen,
+        policyVersion: z.string(),
+        amountFen: fen,
+      }),
+    ),
+    totalFen: fen,
+    records: count,
+    computedBy: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    approvedBy: z.string().optional(),
+    approvedAt: timestamp.optional(),
+  })
+  .describe("A provider's monthly statement: lines and total in fen / 月度结算单");
+
 export const ProviderDirectory = z
   .object({
     items: z.array(

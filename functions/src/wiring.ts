@@ -125,6 +125,12 @@ export const FUNCTIONS = {
     http: [{ method: 'POST', path: '/assignments/{id}/visits', roles: ['provider'] }],
     table: 'readWrite',
   },
+  recordMeals: {
+    entry: 'functions/src/assignments/record-meals/handler.ts',
+    description: 'The meal point records meals served on one day (422 for a future day, a day without the service, too many, or a settled month)',
+    http: [{ method: 'POST', path: '/assignments/{id}/meals', roles: ['provider'] }],
+    table: 'readWrite',
+  },
   listVisits: {
     entry: 'functions/src/assignments/list-visits/handler.ts',
     description: "An assignment's visits: the provider owning it, staff of its district, the application's owner",
@@ -155,6 +161,37 @@ export const FUNCTIONS = {
     description: 'Staff of its district inspect finished work (retrofits): a pass completes it and makes the subsidy payable, a fail returns it',
     http: [{ method: 'POST', path: '/applications/{id}/inspection', roles: ['staff'] }],
     table: 'readWrite',
+  },
+  createSettlement: {
+    entry: 'functions/src/settlements/create/handler.ts',
+    description: "Staff compute one programme's month for their district: a statement per provider from its service records; the month is settled once",
+    http: [{ method: 'POST', path: '/settlements', roles: ['staff'] }],
+    table: 'readWrite',
+    timeoutSeconds: 30,
+  },
+  listSettlements: {
+    entry: 'functions/src/settlements/list/handler.ts',
+    description: "The district's statements, newest month first",
+    http: [{ method: 'GET', path: '/settlements', roles: ['staff'] }],
+    table: 'read',
+  },
+  getSettlement: {
+    entry: 'functions/src/settlements/get/handler.ts',
+    description: 'One statement with its lines',
+    http: [{ method: 'GET', path: '/settlements/{id}', roles: ['staff'] }],
+    table: 'read',
+  },
+  approveSettlement: {
+    entry: 'functions/src/settlements/approve/handler.ts',
+    description: 'Staff approve a statement once; one-off subsidies become SETTLED and the payment is announced',
+    http: [{ method: 'POST', path: '/settlements/{id}/approve', roles: ['staff'] }],
+    table: 'readWrite',
+  },
+  exportSettlement: {
+    entry: 'functions/src/settlements/export/handler.ts',
+    description: 'The payment file of an approved statement (CSV, UTF-8 with BOM)',
+    http: [{ method: 'GET', path: '/settlements/{id}/export', roles: ['staff'] }],
+    table: 'read',
   },
   registerProvider: {
     entry: 'functions/src/providers/register/handler.ts',

@@ -140,6 +140,16 @@ describe('an age-friendly retrofit', () => {
     expect(subsidy).toMatchObject({ amount: 3000, policyVersion: 'retrofit-subsidy/2026.1' });
     // A second verdict is refused: the job is done.
     expect((await call<Json>('POST', `/applications/${offered.id}/inspection`, { token: staff, body: { passed: true } })).status).toBe(409);
+
+    // The month's settlement pays the contractor the plan's subsidy once; the one-off subsidy is then SETTLED.
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const settled = await call<Json>('POST', '/settlements', { token: staff, body: { type: 'retrofit', month } });
+    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+    expect(settled.body.items).toEqual([
+      expect.objectContaining({ providerId: CONTRACTOR, totalFen: 300_000, lines: [expect.objectContaining({ units: 1, unit: 'household', rateFen: 300_000, subjectMasked: '王*英' })] }),
+    ]);
+    expect((await call('POST', `/settlements/${settled.body.items[0].id}/approve`, { token: staff, body: {} })).status).toBe(200);
+    expect(await stack.store.getSubsidy(passed.body.subsidy.id)).toMatchObject({ status: 'SETTLED', amount: 3000 });
   });
 
   it('offers a contractor no job beyond its declared concurrent jobs', async () => {

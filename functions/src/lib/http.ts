@@ -90,6 +90,8 @@ export interface HttpRequest<B, Q, P, A extends Actor = Actor> {
 export interface HttpResult<T = unknown> {
   status: number;
   body?: T;
+  /** Extra response headers (a download's file name). */
+  headers?: Record<string, string>;
 }
 
 function routeFor(fn: FunctionName, routeKey: string): HttpRoute {
@@ -138,7 +140,7 @@ export function httpHandler<
   P extends z.ZodType | undefined = undefined,
 >(
   fn: F,
-  { request: schemas, response }: { request: { body?: B; query?: Q; path?: P }; response: R },
+  { request: schemas, response, contentType }: { request: { body?: B; query?: Q; path?: P }; response: R; contentType?: string },
   run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>, ActorOf<F>>, deps: Deps) => Promise<HttpResult<z.input<R>>>,
 ) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
@@ -163,9 +165,11 @@ export function httpHandler<
       // The documented shape, enforced: keys a view did not declare (a phone number on a record,
       // say) are dropped rather than sent; a body that breaks the schema is our bug, a logged 500.
       const body = result.body === undefined ? undefined : response.parse(result.body);
+      // A schema folder that names another content type (a CSV file) answers its text as it is.
+      if (contentType) return { statusCode: result.status, headers: { 'content-type': contentType, ...result.headers }, body: String(body ?? '') };
       return {
         statusCode: result.status,
-        headers: JSON_HEADERS,
+        headers: { ...JSON_HEADERS, ...result.headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       };
     });

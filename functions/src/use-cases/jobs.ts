@@ -1,11 +1,12 @@
 import { type AnyProgramme, ConflictError, IllegalTransitionError, programmeOf, ValidationError } from '@huimin/domain';
 import { AssignmentCompleted, JobStepRecorded } from '@huimin/events';
-import { type ApplicationRecord, type AssignmentRecord, Assignments, type JobRecord, type Store, Subsidies, type TxOp } from '@huimin/store';
+import { type ApplicationRecord, type AssignmentRecord, Assignments, type JobRecord, type Store, Subsidies, TransactionConflictError, type TxOp } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import { applicationOf, loadAssignmentFor } from './assignments';
 import { annotateApplication, applicationWrites, moveApplication } from './history';
+import { chinaDate, serviceRecordOps } from './service-records';
 
 /**
  * Jobs with steps (retrofits: the programme's `job`), on an accepted assignment:
@@ -191,10 +192,22 @@ export async function inspectJob(
     { job: passed, ...(app.assignment ? { assignment: { ...app.assignment, status: 'COMPLETED' } } : {}), ...(app.subsidy ? { subsidy: { ...app.subsidy, amount } } : {}) },
     { note: `Inspection passed; the subsidy of ${yuan(plan.subsidyFen)} yuan is payable to ${a.providerName}`, noteZh: `验收通过，补贴 ${yuan(plan.subsidyFen)} 元将直接拨付${a.providerName}`, by: actor.sub },
   );
+  // What the month's settlement pays for it: the plan's subsidy, once, dated the day it passed.
+  const service = serviceRecordOps(deps.store, app, a, {
+    date: chinaDate(at),
+    units: 1,
+    unit: programmeOf(app.type).subsidyUnit.code,
+    rateFen: plan.subsidyFen,
+    policyVersion: plan.policyVersion,
+    source: `inspection:${a.id}`,
+    by: actor.sub,
+    at,
+  });
   const ops: TxOp[] = [
     deps.store.replace('assignment', Assignments, nextAssignment, a.version),
     ...applicationWrites(deps.store, app, nextApp),
     deps.store.release(a.providerId, a.units, a.pool),
+    ...service.ops,
   ];
   if (subsidy) ops.push(deps.store.replace('subsidy', Subsidies, { ...subsidy, amount, policyVersion: plan.policyVersion, updatedAt: iso }, subsidy.version));
   const event = newEvent(
@@ -204,6 +217,13 @@ export async function inspectJob(
     `${app.id}:${app.version + 1}`,
     at,
   );
-  await deps.store.commit(ops, [event], at);
+  try {
+    await deps.store.commit(ops, [event], at);
+  } catch (err) {
+    if (err instanceof TransactionConflictError && err.failed.includes('settlement-month')) {
+      throw new ConflictError(`${service.record.month} is settled already; the pass cannot be paid in it`, `${service.record.month} 已结算，本月不能再登记验收通过`);
+    }
+    throw err;
+  }
   return { ...nextApp, version: app.version + 1 };
 }

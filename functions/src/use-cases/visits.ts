@@ -18,6 +18,7 @@ import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { ApplicationView, VisitView } from '../views';
 import { applicationOf, loadAssignmentFor } from './assignments';
+import { chinaDate, monthSettledIssue, rateFenOn, serviceRecordOps } from './service-records';
 
 /** A visit may end this much after the server's clock (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -149,13 +150,28 @@ export async function recordVisit(deps: Deps, actor: Extract<Actor, { role: 'pro
     const monthWrite = month
       ? deps.store.replace('visit-month', VisitMonths, nextMonth, month.version)
       : deps.store.create('visit-month', VisitMonths, { ...nextMonth, version: 1 });
+    // What the month's settlement pays for it: its hours at the hourly rate in force on its day.
+    const day = chinaDate(new Date(visit.startedAt));
+    const { rateFen, policyVersion } = rateFenOn(app, day);
+    const service = serviceRecordOps(deps.store, app, a, {
+      date: day,
+      units: visit.minutes / 60,
+      unit: programmeOf(app.type).subsidyUnit.code,
+      rateFen,
+      amountFen: Math.round((visit.minutes * rateFen) / 60),
+      policyVersion,
+      source: `visit:${visit.id}`,
+      by: actor.sub,
+      at,
+    });
     try {
       // The assignment must still be the accepted one read: a visit never lands on a cancelled or completed service.
-      await deps.store.commit([deps.store.create('visit', Visits, visit), monthWrite, deps.store.unchanged('assignment', Assignments, a)], [event], at);
+      await deps.store.commit([deps.store.create('visit', Visits, visit), monthWrite, deps.store.unchanged('assignment', Assignments, a), ...service.ops], [event], at);
       return visit;
     } catch (err) {
       // Another visit of this assignment was recorded meanwhile: check again against the new month.
       if (err instanceof TransactionConflictError && err.failed.includes('visit-month') && attempt < WRITE_ATTEMPTS) continue;
+      if (err instanceof TransactionConflictError && err.failed.includes('settlement-month')) throw new VisitRefusedError([monthSettledIssue('startedAt', service.record.month)]);
       throw err;
     }
   }

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used with another body' },
   VISIT_REFUSED: { status: 422, description: 'A visit that the policy refuses: away from the address, overlapping another, in the future or beyond the month\'s hours; `issues` says which' },
+  RECORD_REFUSED: { status: 422, description: 'A service record that the policy refuses: a day in the future, a day the service was not active, more than a day allows, a day already recorded, or a settled month; `issues` says which' },
   INTERNAL: { status: 500, description: 'Something went wrong on our side; quote the requestId' },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -239,6 +239,19 @@ export const inspectionInputSchema = z.object({
   note: z.string().trim().max(500).optional(),
 });
 
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: bi('月份格式应为 YYYY-MM', 'A month is YYYY-MM') });
+const daySchema = z.iso.date({ error: bi('日期格式应为 YYYY-MM-DD', 'A date is YYYY-MM-DD') });
+
+/** `POST /assignments/{id}/meals`: meals served to the resident on one day (China time). */
+export const mealRecordInputSchema = z.object({
+  date: daySchema,
+  count: z.number().int().min(1, { error: bi('至少1餐', 'At least one meal') }).max(10),
+});
+
+/** `POST /settlements`: one programme's month in the staff member's district. */
+export const settlementInputSchema = z.object({ type: z.enum(APPLICATION_TYPES), month: monthSchema });
+export const settlementListQuerySchema = z.object({ month: monthSchema.optional(), ...pageQuery });
+
 export const allocationRoundListQuerySchema = z.object({ ...pageQuery });
 export const pageQuerySchema = z.object({ ...pageQuery });
 

@@ -356,6 +356,98 @@ export const RoundEntries = new Entity<RoundEntryRecord>({
 
 export const RoundPools = new Entity<RoundPoolRecord>({ prefix: 'ROUNDPOOL', pk: ['roundId'], sk: ['providerId'] });
 
+/**
+ * One service given that a subsidy pays for, written when it is recorded (a day's meals, a visit, a
+ * passed inspection), priced then by the policy in force on its date: what a month's settlement adds
+ * up for each provider. Each is counted on its month's SETTLEMONTH item as it is written, and a
+ * month is computed once, so a record is on one statement line and paid once.
+ */
+export interface ServiceRecord {
+  id: string;
+  type: ApplicationType;
+  district: string;
+  /** YYYY-MM (China time) of `date`. */
+  month: string;
+  /** YYYY-MM-DD (China time) the service was given. */
+  date: string;
+  providerId: string;
+  assignmentId: string;
+  applicationId: string;
+  /** Masked for statements: 王*英. */
+  subjectMasked: string;
+  /** Units given (meals; hours; one job), and what a unit is. */
+  units: number;
+  unit: string;
+  /** Subsidy per unit, fen, by the policy in force on `date`; `amountFen` = round(units × rate). */
+  rateFen: number;
+  amountFen: number;
+  policyVersion: string;
+  /** Where it came from: `meals:<date>`, `visit:<id>`, `inspection:<at>` — one record per source. */
+  source: string;
+  recordedBy: string;
+  createdAt: string;
+}
+
+/**
+ * One month's settlement of one programme in one district: created by the first service record of
+ * the month (counting them), then SETTLED by the one computation that took exactly `records` of them.
+ * A record written after that is refused; a second computation finds it SETTLED.
+ */
+export interface SettlementMonthRecord {
+  district: string;
+  type: ApplicationType;
+  month: string;
+  status: 'OPEN' | 'SETTLED';
+  /** Service records written for the month: a computation that read fewer reads again. */
+  records: number;
+  settledAt?: string;
+  settledBy?: string;
+}
+
+/** A provider's statement for a month: its lines and total in fen; approved once, then paid. */
+export interface SettlementRecord {
+  id: string;
+  type: ApplicationType;
+  district: string;
+  month: string;
+  providerId: string;
+  providerName: string;
+  status: 'COMPUTED' | 'APPROVED';
+  lines: {
+    applicationId: string;
+    subjectMasked: string;
+    dates: string[];
+    units: number;
+    unit: string;
+    rateFen: number;
+    policyVersion: string;
+    amountFen: number;
+  }[];
+  totalFen: number;
+  records: number;
+  computedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  approvedBy?: string;
+  approvedAt?: string;
+}
+
+export const ServiceRecords = new Entity<ServiceRecord>({
+  prefix: 'SERVICE',
+  pk: ['assignmentId'],
+  sk: ['source'],
+  indexes: { gsi2: { pk: ['district', 'type', 'month'], sk: ['providerId', 'date', 'id'] } },
+});
+
+export const SettlementMonths = new Entity<SettlementMonthRecord>({ prefix: 'SETTLEMONTH', pk: ['district', 'type', 'month'] });
+
+export const Settlements = new Entity<SettlementRecord>({
+  prefix: 'SETTLEMENT',
+  pk: ['id'],
+  indexes: { gsi1: { pk: ['district'], sk: ['month', 'type', 'providerId'] } },
+});
+
 export const Rounds = new Entity<RoundRecord>({
   prefix: 'ROUND',
   pk: ['id'],

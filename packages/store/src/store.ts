@@ -29,6 +29,12 @@ import {
   RoundPools,
   type RoundRecord,
   Rounds,
+  type ServiceRecord,
+  ServiceRecords,
+  type SettlementMonthRecord,
+  SettlementMonths,
+  type SettlementRecord,
+  Settlements,
   type SubmissionRecord,
   Submissions,
   Subsidies,
@@ -540,6 +546,71 @@ export class Store {
     const items = (out.Items ?? []).map((i) => Outbox.fromItem(i));
     const nextToken = encodeToken(out.LastEvaluatedKey);
     return nextToken ? { items, nextToken } : { items };
+  }
+
+  // ---- service records and settlement (README's key-design table: SERVICE#, SETTLEMONTH#, SETTLEMENT#) ----
+
+  /**
+   * A service record and its count on the month: fails (label `settlement-month`) once the month is
+   * settled, and (label `service-record`) when the same source was recorded already.
+   */
+  serviceRecord(record: ServiceRecord): TxOp[] {
+    return [
+      this.create('service-record', ServiceRecords, record),
+      {
+        label: 'settlement-month',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: SettlementMonths.key(record),
+            UpdateExpression: 'SET #s = if_not_exists(#s, :open), #d = :d, #t = :t, #m = :m ADD #n :one',
+            ConditionExpression: 'attribute_not_exists(pk) OR #s = :open',
+            ExpressionAttributeNames: { '#s': 'status', '#n': 'records', '#d': 'district', '#t': 'type', '#m': 'month' },
+            ExpressionAttributeValues: { ':open': 'OPEN', ':one': 1, ':d': record.district, ':t': record.type, ':m': record.month },
+          },
+        },
+      },
+    ];
+  }
+
+  getSettlementMonth(district: string, type: ServiceRecord['type'], month: string): Promise<SettlementMonthRecord | undefined> {
+    return this.get(SettlementMonths, { district, type, month });
+  }
+
+  /** Every service record of a programme's month in a district, by provider then date. */
+  listServiceRecords(district: string, type: ServiceRecord['type'], month: string): Promise<ServiceRecord[]> {
+    return this.queryAll(ServiceRecords, 'gsi2', { district, type, month });
+  }
+
+  /**
+   * Closes a month for the one computation that read all of its `records`: fails (label
+   * `settlement-month`) when it was settled already or a record was written since the read.
+   */
+  settleMonth(m: { district: string; type: ServiceRecord['type']; month: string }, records: number, by: string, at: Date): TxOp {
+    const settled: SettlementMonthRecord = { ...m, status: 'SETTLED', records, settledAt: at.toISOString(), settledBy: by };
+    if (records === 0) return { ...this.create('settlement-month', SettlementMonths, settled) };
+    return {
+      label: 'settlement-month',
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: SettlementMonths.key(m),
+          UpdateExpression: 'SET #s = :settled, #at = :at, #by = :by',
+          ConditionExpression: '#s = :open AND #n = :n',
+          ExpressionAttributeNames: { '#s': 'status', '#n': 'records', '#at': 'settledAt', '#by': 'settledBy' },
+          ExpressionAttributeValues: { ':settled': 'SETTLED', ':open': 'OPEN', ':n': records, ':at': settled.settledAt, ':by': by },
+        },
+      },
+    };
+  }
+
+  getSettlement(id: string): Promise<SettlementRecord | undefined> {
+    return this.get(Settlements, { id });
+  }
+
+  /** A district's statements, newest month first; optionally one month. */
+  listSettlements(district: string, f: { month?: string; limit?: number; nextToken?: string }): Promise<Page<SettlementRecord>> {
+    return this.query(Settlements, 'gsi1', { district }, { skPrefix: { month: f.month }, limit: f.limit, nextToken: f.nextToken });
   }
 
   // ---- allocation rounds (README's key-design table: ROUND#<id>; gsi1 a district's, newest first) ----

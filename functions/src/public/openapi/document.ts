@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode, publishedJsonSchema } from '@huimin/domain';
 import { z } from 'zod';
 import { FUNCTION_SPECS, type HttpRoute } from '../../wiring';
-import { HTTP_SCHEMAS } from './schema';
+import { HTTP_SCHEMAS, type HttpSchemas } from './schema';
 
 const errorBody = z.object({
   error: z.object({
@@ -38,7 +38,7 @@ export function buildOpenApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, spec] of FUNCTION_SPECS) {
     for (const route of (spec.http ?? []) as readonly HttpRoute[]) {
-      const { request: schemas, response } = HTTP_SCHEMAS[name as keyof typeof HTTP_SCHEMAS];
+      const { request: schemas, response, successStatus, contentType } = HTTP_SCHEMAS[name as keyof typeof HTTP_SCHEMAS] as HttpSchemas;
       const parameters: unknown[] = [];
       for (const where of ['path', 'query'] as const) {
         const s = schemas[where];
@@ -59,9 +59,9 @@ export function buildOpenApiDocument() {
         ...(parameters.length ? { parameters } : {}),
         ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
         responses: {
-          [name === 'submitApplication' || name === 'runAllocationRound' ? '202' : name === 'registerProvider' ? '201' : '200']: {
+          [successStatus ?? (name === 'submitApplication' || name === 'runAllocationRound' ? 202 : name === 'registerProvider' ? 201 : 200)]: {
             description: response.description ?? 'OK',
-            content: { 'application/json': { schema: jsonSchema(response, 'output') } },
+            content: { [contentType ?? 'application/json']: { schema: jsonSchema(response, 'output') } },
           },
           ...(route.roles === 'public'
             ? {}

@@ -16,6 +16,7 @@ import * as declineAssignment from '../../assignments/decline/schema';
 import * as listAssignments from '../../assignments/list/schema';
 import * as listVisits from '../../assignments/list-visits/schema';
 import * as planJob from '../../assignments/plan/schema';
+import * as recordMeals from '../../assignments/record-meals/schema';
 import * as recordVisit from '../../assignments/record-visit/schema';
 import * as listProgrammes from '../../programmes/list/schema';
 import * as listProgrammeProviders from '../../programmes/providers/schema';
@@ -23,6 +24,11 @@ import * as setProviderCapacity from '../../providers/capacity/schema';
 import * as listProviders from '../../providers/list/schema';
 import * as registerProvider from '../../providers/register/schema';
 import * as supplyDemandReport from '../../reports/supply-demand/schema';
+import * as approveSettlement from '../../settlements/approve/schema';
+import * as createSettlement from '../../settlements/create/schema';
+import * as exportSettlement from '../../settlements/export/schema';
+import * as getSettlement from '../../settlements/get/schema';
+import * as listSettlements from '../../settlements/list/schema';
 import * as approveSubsidy from '../../subsidies/approve/schema';
 import * as listSubsidies from '../../subsidies/list/schema';
 import * as rejectSubsidy from '../../subsidies/reject/schema';
@@ -43,6 +49,10 @@ export interface HttpSchemas {
   request: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };
   /** The success body; its handler's return type is checked against it (lib/http.ts). */
   response: z.ZodType;
+  /** The success status when it is not 200 (201 Created). */
+  successStatus?: number;
+  /** The success body's media type when it is not JSON (a CSV file). */
+  contentType?: string;
 }
 
 /**
@@ -59,6 +69,12 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   confirmPlan,
   inspectJob,
   planJob,
+  recordMeals,
+  createSettlement,
+  listSettlements,
+  getSettlement,
+  approveSettlement,
+  exportSettlement,
   listAssignments,
   acceptAssignment,
   declineAssignment,

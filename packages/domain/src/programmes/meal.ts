@@ -44,6 +44,8 @@ export interface MealPolicy extends PolicyBase {
   bands: readonly AgeBand[];
   lowIncomeSupplement: number;
   defaultMaxDistanceMetres: number;
+  /** The most subsidised meals a meal point records for one resident on one day (lunch and supper). */
+  maxMealsPerDay: number;
   /**
    * District-wide allocation serves as many as possible, then minimises distance × need weight:
    * a lower weight makes a resident cheaper to serve, so where places are short the oldest and
@@ -68,6 +70,7 @@ export const MEAL_POLICIES: readonly MealPolicy[] = [
     lowIncomeSupplement: 5,
     autoApproveLowIncome: true,
     defaultMaxDistanceMetres: 1000,
+    maxMealsPerDay: 2,
     offerResponseHours: 48,
     needWeights: [
       { minAge: 90, weight: 0.4 },
@@ -199,6 +202,10 @@ export const mealProgramme: Programme<'meal', MealNeeds, MealDeclaration, MealPo
   admits(needs, _street, provider) {
     return needs.diets.every((d) => provider.declaration.diets.includes(d));
   },
+  dailyCounts(at) {
+    const p = mealPolicyOn(at);
+    return { maxPerDay: p.maxMealsPerDay, policyVersion: policyVersionOf(p) };
+  },
   publicFigures(at) {
     const p = mealPolicyOn(at);
     return {
@@ -208,6 +215,7 @@ export const mealProgramme: Programme<'meal', MealNeeds, MealDeclaration, MealPo
       lowIncomeSupplement: p.lowIncomeSupplement,
       autoApproveLowIncome: p.autoApproveLowIncome,
       defaultMaxDistanceMetres: p.defaultMaxDistanceMetres,
+      maxMealsPerDay: p.maxMealsPerDay,
       offerResponseHours: p.offerResponseHours,
     };
   },

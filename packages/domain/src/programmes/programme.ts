@@ -220,6 +220,13 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   readonly job?: {
     price(items: readonly { code: string; quantity: number; unitPriceFen: number }[], lowIncome: boolean, at: Date): { ok: true; plan: PricedPlan } | { ok: false; issues: FieldIssue[] };
   };
+  /** Programmes whose providers record a count per day (meals served): the most one day may hold. */
+  dailyCounts?(at: Date): { maxPerDay: number; policyVersion: string };
+  /**
+   * A one-off subsidy (a retrofit's) becomes SETTLED when its statement is approved; an ongoing one
+   * (a meal's or an hour's rate) stays APPROVED for the months ahead.
+   */
+  readonly subsidyPaidOnce?: boolean;
   /** Programmes whose providers record visits against the resident's monthly hours. */
   visitRules?(at: Date): { policyVersion: string; radiusMetres: number; maxVisitHours: number; recordingDays: number; services(needs: N): readonly string[] };
   /** What GET /programmes shows of the policy in force: the figures a form needs. */

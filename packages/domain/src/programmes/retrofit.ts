@@ -272,6 +272,7 @@ export const retrofitProgramme: Programme<'retrofit', RetrofitNeeds, RetrofitDec
   job: {
     price: (items, lowIncome, at) => pricePlan(items, lowIncome, at),
   },
+  subsidyPaidOnce: true,
   publicFigures(at) {
     const p = retrofitPolicyOn(at);
     return {

@@ -1,0 +1,5 @@
+import { settlementListQuerySchema } from '@huimin/domain';
+import { page, SettlementView } from '../../views';
+
+export const request = { query: settlementListQuerySchema };
+export const response = page(SettlementView);
