@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { renderCatalogue, renderSchema, SCHEMAS_DIR, schemaFileName } from '../scripts/generate-json-schemas';
-import { AllocationRoundRequested, ApplicationSubmitted, CapacityDeclared, defineEvent, EVENT_CATALOGUE, EVENT_SOURCE, findEventDefinition, VisitRecorded } from './index';
+import { AllocationRoundRequested, ApplicationSubmitted, CapacityDeclared, defineEvent, EVENT_CATALOGUE, EVENT_SOURCE, findEventDefinition, SettlementApproved, VisitRecorded } from './index';
 
 /**
  * Backward-compatibility check between a published JSON Schema and its successor at the same
@@ -95,12 +95,12 @@ describe('the event catalogue', () => {
     expect(badlyNamed).toEqual([]);
   });
 
-  it("carries the application's status in every event but CapacityDeclared, AllocationRoundRequested and VisitRecorded, whose subjects are a provider, a round and a visit", () => {
+  it("carries the application's status in every event but CapacityDeclared, AllocationRoundRequested, VisitRecorded and SettlementApproved, whose subjects are a provider, a round, a visit and a statement", () => {
     // Act
     const without = EVENT_CATALOGUE.filter((d) => !Object.hasOwn(d.data.shape, 'applicationStatus')).map((d) => d.detailType);
 
     // Assess
-    expect(without).toEqual([CapacityDeclared.detailType, AllocationRoundRequested.detailType, VisitRecorded.detailType]);
+    expect(without).toEqual([CapacityDeclared.detailType, AllocationRoundRequested.detailType, VisitRecorded.detailType, SettlementApproved.detailType]);
   });
 
   it('finds each definition by its detail-type, and nothing for an unknown one', () => {

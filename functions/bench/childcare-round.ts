@@ -20,17 +20,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AgeClass, programmeOf } from '@huimin/domain';
 import {
   type ApplicationRecord,
   Applications,
-  Assignments,
   createDocumentClient,
   createTableInput,
   type Entity,
-  type IndexName,
-  indexKeyAttributes,
   type OutboxEvent,
   type ProviderRecord,
   Providers,
@@ -64,13 +61,15 @@ export interface ChildcareRoundBenchOptions {
    * times slower to a table with a stream; `false` shows what the round costs without it.
    */
   stream?: boolean;
+  /** A progress line every this many seconds during the load and the round (default 60; 0: none). */
+  progressSeconds?: number;
 }
 
 export interface ChildcareRoundBenchResult {
   size: { children: number; nurseries: number; preferences: number; classes: number; seed: number; places: number; enrolledSiblings: number };
   dynamo: { startMs: number; jvm: 'warm' | 'cold'; stream: boolean };
   load: { ms: number; items: number; itemsPerSecond: number; concurrency: number };
-  warmup: { children: number; nurseries: number; loadMs: number; roundMs: number } | null;
+  warmup: { children: number; nurseries: number; loadMs: number; roundMs: number; offered: number; conflicts: number } | null;
   round: {
     readMs: number;
     solveMs: number;
@@ -97,20 +96,26 @@ export interface ChildcareRoundBenchResult {
       commitP50Ms: number;
       commitP99Ms: number;
       commitMaxMs: number;
+      /** TransactWrite requests sent (retries included) and cancelled, by reason. */
+      transactWrites: number;
+      cancelled: Record<string, number>;
     };
     cpu: { nodeSeconds: number; dynamoSeconds: number | null };
   };
   pure: { runs: number; buildMedianMs: number; solveMedianMs: number; totalMedianMs: number; solveMinMs: number; solveMaxMs: number; limitMs: number; belowLimit: boolean; matchesRound: boolean };
   check: {
     offeredAssignments: number;
-    offeredApplications: number;
-    waitlistedLeft: number;
+    nurseriesChecked: number;
+    /** Nurseries whose OFFERED assignments per class differ from the growth of their pools' reserved places. */
+    assignmentMismatches: number;
     classesChecked: number;
     overBooked: number;
     reservedDelta: number;
+    /** (nursery, class) pools whose reserved growth differs from what the pure solver admitted there. */
     admittedMismatches: number;
-    sampledNurseries: number;
-    sampleMismatches: number;
+    applicationsSampled: number;
+    applicationMismatches: number;
+    ms: number;
   };
   ok: boolean;
   failures: string[];
@@ -181,12 +186,18 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 }
 
 /** Loads the generated records: putAll (BatchWrite × 25, sequential) over chunks of 500, `concurrency` chunks at a time. */
-async function loadData(store: Store, data: ChildcareData, concurrency: number): Promise<{ ms: number; items: number }> {
+async function loadData(store: Store, data: ChildcareData, concurrency: number, progress = { items: 0 }): Promise<{ ms: number; items: number }> {
   const t0 = performance.now();
   const chunk = 500;
   const tasks: (() => Promise<number>)[] = [];
   const add = <T extends object>(entity: Entity<T>, records: readonly T[]) => {
-    for (let i = 0; i < records.length; i += chunk) tasks.push(() => store.putAll(entity, records.slice(i, i + chunk)));
+    for (let i = 0; i < records.length; i += chunk) {
+      tasks.push(async () => {
+        const n = await store.putAll(entity, records.slice(i, i + chunk));
+        progress.items += n;
+        return n;
+      });
+    }
   };
   add(Providers, data.providers);
   add(Applications, data.enrolledSiblings);
@@ -195,27 +206,17 @@ async function loadData(store: Store, data: ChildcareData, concurrency: number):
   return { ms: performance.now() - t0, items: data.providers.length + data.enrolledSiblings.length + data.applications.length };
 }
 
-/** Items in one partition of an index, counted by the server (Select COUNT, page by page). */
-async function countIndex<T extends object>(store: Store, entity: Entity<T>, index: IndexName, values: Partial<T>): Promise<number> {
-  const names = indexKeyAttributes(index);
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        IndexName: index,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': names.pk },
-        ExpressionAttributeValues: { ':pk': entity.indexPk(index, values) },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
+/** Applications by id (BatchGetItem, 100 keys a request, unprocessed keys asked again). */
+async function batchGetApplications(store: Store, ids: readonly string[]): Promise<ApplicationRecord[]> {
+  const out: ApplicationRecord[] = [];
+  let keys: Record<string, unknown>[] | undefined = ids.map((id) => Applications.key({ id }));
+  for (let attempt = 0; keys && keys.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
+    const res: BatchGetCommandOutput = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys, ConsistentRead: true } } }));
+    for (const item of res.Responses?.[store.tableName] ?? []) out.push(Applications.fromItem(item));
+    keys = res.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined;
+  }
+  return out;
 }
 
 /** CPU seconds (user + system) of this process's `java` children: DynamoDB Local. Linux only. */
@@ -250,8 +251,37 @@ function javaVersion(): string {
   return (out.stderr || out.stdout || '').split('\n')[0]?.trim() ?? 'java ?';
 }
 
+/** TransactWrite requests the round sent, and how many DynamoDB cancelled, by reason. */
+interface TransactionCounts {
+  sent: number;
+  cancelled: Record<string, number>;
+}
+const newCounts = (): TransactionCounts => ({ sent: 0, cancelled: {} });
+
+/** The document client, counting TransactWrite attempts (Store.commit retries a TransactionConflict up to 3 times). */
+function countingClient(doc: DynamoDBDocumentClient, counts: TransactionCounts): DynamoDBDocumentClient {
+  const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
+  return new Proxy(doc, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return async (command: unknown) => {
+        if (!(command instanceof TransactWriteCommand)) return send(command);
+        counts.sent++;
+        try {
+          return await send(command);
+        } catch (err) {
+          const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+          const key = [...new Set(reasons.map((r) => r.Code ?? '?').filter((c) => c !== 'None'))].join('+') || (err as Error).name;
+          counts.cancelled[key] = (counts.cancelled[key] ?? 0) + 1;
+          throw err;
+        }
+      };
+    },
+  });
+}
+
 /** A fresh table in the running DynamoDB Local (the stack's definition, with or without its stream) and a store on it. */
-async function freshTable(endpoint: string, name: string, stream: boolean): Promise<{ store: Store; recording: RecordingStore }> {
+async function freshTable(endpoint: string, name: string, stream: boolean, transactions: TransactionCounts = newCounts()): Promise<{ store: Store; recording: RecordingStore }> {
   if (stream) await ensureTable(endpoint, name);
   else {
     const { StreamSpecification: _s, ...input } = createTableInput(name);
@@ -263,7 +293,7 @@ async function freshTable(endpoint: string, name: string, stream: boolean): Prom
     }
   }
   const doc = createDocumentClient({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'cn-north-1' });
-  return { store: new Store(doc, name, 'bench-registry-key'), recording: new RecordingStore(doc, name, 'bench-registry-key') };
+  return { store: new Store(doc, name, 'bench-registry-key'), recording: new RecordingStore(countingClient(doc, transactions), name, 'bench-registry-key') };
 }
 
 export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {}): Promise<ChildcareRoundBenchResult> {
@@ -277,6 +307,7 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
   const loadConcurrency = Math.max(1, opts.loadConcurrency ?? 16);
   const limitMs = opts.pureLimitMs ?? 1000;
   const stream = opts.stream ?? true;
+  const progressMs = 1000 * (opts.progressSeconds ?? 60);
   const district = '320113';
   const failures: string[] = [];
   const tWall = performance.now();
@@ -311,32 +342,41 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
     );
     log(`DynamoDB Local: in-memory, started in ${ms(dynamoStartMs)} at ${dynamo.endpoint}; tables ${stream ? 'with a stream (NEW_IMAGE), as the stack' : 'WITHOUT the stack\'s stream'}, 3 GSIs`);
 
-    // Load.
     const suffix = randomUUID().slice(0, 8);
-    const main = await freshTable(dynamo.endpoint, `bench-childcare-${suffix}`, stream);
-    const loaded = await loadData(main.store, data, loadConcurrency);
-    const load = { ms: loaded.ms, items: loaded.items, itemsPerSecond: (1000 * loaded.items) / loaded.ms, concurrency: loadConcurrency };
-    log(
-      `1. load (not part of the round): ${fmt(loaded.items)} items (${fmt(children)} applications, ${fmt(data.enrolledSiblings.length)} enrolled siblings, ${fmt(nurseries)} nurseries) ` +
-        `in ${ms(loaded.ms)} = ${fmt(load.itemsPerSecond)} items/s (putAll: BatchWrite × 25, ${loadConcurrency} chunks of 500 in parallel; DynamoDB Local, cold JVM)`,
-    );
 
-    // Warm-up: a small round on its own table, so the measured round runs on a warm JVM.
+    // Warm-up, before the load: a small round on its own table (10 children a nursery, so the
+    // offers do not queue on a few nurseries' items), so the JVM is warm for the load and the round.
     let warm: ChildcareRoundBenchResult['warmup'] = null;
     if (warmup) {
-      const wChildren = Math.max(500, Math.min(5_000, Math.round(children / 20)));
-      const wNurseries = Math.max(10, Math.round((nurseries * wChildren) / children));
+      const wChildren = Math.max(200, Math.min(2_000, Math.round(children / 5)));
+      const wNurseries = Math.max(20, Math.round(wChildren / 10));
       const wData = generateChildcareData({ children: wChildren, nurseries: wNurseries, preferences, seed: seed + 1, district, at, idPrefix: 'warmup' });
-      const w = await freshTable(dynamo.endpoint, `bench-warmup-${suffix}`, stream);
+      const wCounts = newCounts();
+      const w = await freshTable(dynamo.endpoint, `bench-warmup-${suffix}`, stream, wCounts);
       const wLoad = await loadData(w.store, wData, loadConcurrency);
       const tw = performance.now();
       const wRound = { id: randomUUID(), type: 'childcare' as const, district, createdAt: at.toISOString(), lotterySeed: seed + 1 };
-      await runStableRound({ store: w.store, now: () => at }, wRound, `bench-warmup-${suffix}`);
-      warm = { children: wChildren, nurseries: wNurseries, loadMs: wLoad.ms, roundMs: performance.now() - tw };
-      log(`warm-up: a round of ${fmt(wChildren)} children × ${fmt(wNurseries)} nurseries on another table (loaded in ${ms(wLoad.ms)}), round ${ms(warm.roundMs)}`);
+      const wr = await runStableRound({ store: w.recording, now: () => at }, wRound, `bench-warmup-${suffix}`);
+      warm = { children: wChildren, nurseries: wNurseries, loadMs: wLoad.ms, roundMs: performance.now() - tw, offered: wr.offered, conflicts: wr.conflicts };
+      log(
+        `warm-up (DynamoDB Local, cold JVM): a round of ${fmt(wChildren)} children × ${fmt(wNurseries)} nurseries on its own table (loaded in ${ms(wLoad.ms)}): ` +
+          `read ${ms(wr.timings.readMs)} | solve ${ms(wr.timings.solveMs)} | write ${ms(wr.timings.writeMs)}; offers ${fmt(wr.offered)}, conflicts ${fmt(wr.conflicts)}; ${describeCounts(wCounts)}`,
+      );
     }
     const jvm = warmup ? 'warm' : 'cold';
-    const jvmLabel = warmup ? 'DynamoDB Local, warm JVM (after the load and a warm-up round)' : 'DynamoDB Local, cold JVM (first round after start; only the load ran before)';
+    const jvmLabel = warmup ? 'DynamoDB Local, warm JVM (after a warm-up round and the load)' : 'DynamoDB Local, cold JVM (first round after start; only the load ran before)';
+
+    // Load.
+    const transactions = newCounts();
+    const main = await freshTable(dynamo.endpoint, `bench-childcare-${suffix}`, stream, transactions);
+    const loadProgress = { items: 0 };
+    const loadTicker = ticker(log, progressMs, () => `load: ${fmt(loadProgress.items)} items written`);
+    const loaded = await loadData(main.store, data, loadConcurrency, loadProgress).finally(loadTicker);
+    const load = { ms: loaded.ms, items: loaded.items, itemsPerSecond: (1000 * loaded.items) / loaded.ms, concurrency: loadConcurrency };
+    log(
+      `1. load (not part of the round): ${fmt(loaded.items)} items (${fmt(children)} applications, ${fmt(data.enrolledSiblings.length)} enrolled siblings, ${fmt(nurseries)} nurseries) ` +
+        `in ${ms(loaded.ms)} = ${fmt(load.itemsPerSecond)} items/s (putAll: BatchWrite × 25, ${loadConcurrency} chunks of 500 in parallel; DynamoDB Local, ${warmup ? 'warm JVM' : 'cold JVM'})`,
+    );
 
     // The round, through its use case.
     const store = main.recording;
@@ -346,7 +386,19 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
     const cpu0 = process.cpuUsage();
     const dyn0 = dynamoCpuSeconds();
     const t0 = performance.now();
-    const r = await runStableRound(deps, round, `bench-${suffix}`);
+    const roundTicker = ticker(log, progressMs, () => {
+      const phase = store.read.WAITLISTED === undefined ? 'reading' : store.bulk.length === 0 ? 'solving' : 'writing';
+      return `round: ${phase}; ${fmt(store.commitMs.length)} offers committed, ${fmt(transactions.sent)} TransactWrite requests`;
+    });
+    const r = await runStableRound(deps, round, `bench-${suffix}`)
+      .catch((err: unknown) => {
+        log(
+          `2. round via runStableRound FAILED after ${ms(performance.now() - t0)} (${jvmLabel}): ${(err as Error).name}: ${(err as Error).message}; ` +
+            `${fmt(store.commitMs.length)} offers had been committed; ${describeCounts(transactions)}`,
+        );
+        throw err;
+      })
+      .finally(roundTicker);
     const totalMs = performance.now() - t0;
     const cpu1 = process.cpuUsage(cpu0);
     const dyn1 = dynamoCpuSeconds();
@@ -388,6 +440,8 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
         commitP50Ms: quantile(commits, 0.5),
         commitP99Ms: quantile(commits, 0.99),
         commitMaxMs: commits[commits.length - 1] ?? 0,
+        transactWrites: transactions.sent,
+        cancelled: transactions.cancelled,
       },
       cpu: { nodeSeconds: (cpu1.user + cpu1.system) / 1e6, dynamoSeconds: dyn0 !== null && dyn1 !== null ? dyn1 - dyn0 : null },
     };
@@ -403,7 +457,7 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
     );
     log(
       `   write split: pools ${fmt(poolsSpan?.items ?? 0)} (BatchWrite, sequential) ${ms(poolsMs)} | offers ${fmt(r.offered + r.conflicts)} (TransactWrite each, 8 in flight) ${ms(offersMs)} = ` +
-        `${fmt(rr.write.offersPhasePerSecond)} offers/s, commit p50 ${ms(rr.write.commitP50Ms)} p99 ${ms(rr.write.commitP99Ms)} max ${ms(rr.write.commitMaxMs)} | ` +
+        `${fmt(rr.write.offersPhasePerSecond)} offers/s, commit p50 ${ms(rr.write.commitP50Ms)} p99 ${ms(rr.write.commitP99Ms)} max ${ms(rr.write.commitMaxMs)}, ${describeCounts(transactions)} | ` +
         `unplaced entries ${fmt(rr.write.unplacedEntries)} (BatchWrite, sequential) ${ms(unplacedEntriesMs)}`,
     );
     log(
@@ -453,13 +507,11 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
     if (!pure.belowLimit) failures.push(`pure solver median ${pure.solveMedianMs.toFixed(0)} ms ≥ ${limitMs} ms`);
     if (!pure.matchesRound) failures.push('pure solver disagrees with the round (placed or rank sum)');
 
-    // Check what the round wrote.
-    const [offeredAssignments, offeredApplications, waitlistedLeft, after] = await Promise.all([
-      countIndex(main.store, Assignments, 'gsi3', { status: 'OFFERED' }),
-      countIndex(main.store, Applications, 'gsi3', { district, type: 'childcare', status: 'OFFERED' }),
-      countIndex(main.store, Applications, 'gsi3', { district, type: 'childcare', status: 'WAITLISTED' }),
-      main.store.listAllProvidersByDistrict(district, 'childcare'),
-    ]);
+    // Check what the round wrote. Every nursery: its pools read back, and its OFFERED assignments per
+    // class (one small query each). No COUNT over the big OFFERED / WAITLISTED partitions: DynamoDB
+    // Local answers each page of a partition in time growing with what is left of it (quadratic).
+    const tCheck = performance.now();
+    const after = await main.store.listAllProvidersByDistrict(district, 'childcare');
     const before = new Map(data.providers.map((p) => [p.id, p]));
     const admitted = new Map(outcome!.pools.map((p) => [p.providerId, p.classes]));
     let classesChecked = 0;
@@ -487,55 +539,64 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
       if (sums.capacity !== p.capacity || sums.reserved !== p.reserved || sums.available !== p.available) overBooked++;
       deltaOf.set(p.id, deltas);
     }
-    // A sample of nurseries: the 20 that admitted most, and 30 spread over the rest; OFFERED assignments there per class.
-    const byAdmitted = [...after].sort((x, y) => sumOf(deltaOf.get(y.id)) - sumOf(deltaOf.get(x.id)));
-    const sample = new Map<string, ProviderRecord>();
-    for (const p of byAdmitted.slice(0, 20)) sample.set(p.id, p);
-    for (let k = 0; k < 30 && after.length > 0; k++) {
-      const p = after[Math.floor((k * after.length) / 30)]!;
-      sample.set(p.id, p);
-    }
-    let sampleMismatches = 0;
-    await inParallel([...sample.values()], 8, async (p) => {
+    let offeredAssignments = 0;
+    let assignmentMismatches = 0;
+    await inParallel(after, 16, async (p) => {
       const perClass: Record<string, number> = {};
       let nextToken: string | undefined;
       do {
         const page = await main.store.listAssignmentsByProvider(p.id, { status: 'OFFERED', nextToken });
         for (const a of page.items) perClass[a.pool ?? '-'] = (perClass[a.pool ?? '-'] ?? 0) + 1;
+        offeredAssignments += page.items.length;
         nextToken = page.nextToken;
       } while (nextToken);
       const deltas = deltaOf.get(p.id) ?? {};
-      if (CLASSES.some((cls) => (perClass[cls] ?? 0) !== (deltas[cls] ?? 0)) || perClass['-'] !== undefined) sampleMismatches++;
+      if (CLASSES.some((cls) => (perClass[cls] ?? 0) !== (deltas[cls] ?? 0)) || perClass['-'] !== undefined) assignmentMismatches++;
+    });
+    // A sample of applications read back by key: OFFERED at the nursery the solver chose, or still WAITLISTED.
+    const plannedAt = new Map(outcome!.entries.map((e) => [e.applicationId, e.offeredProviderId]));
+    const step = Math.max(1, Math.floor(apps.length / 2000));
+    const sampleIds = apps.filter((_, i) => i % step === 0).map((a) => a.id);
+    let applicationMismatches = 0;
+    const batches: string[][] = [];
+    for (let i = 0; i < sampleIds.length; i += 100) batches.push(sampleIds.slice(i, i + 100));
+    await inParallel(batches, 4, async (ids) => {
+      for (const app of await batchGetApplications(main.store, ids)) {
+        const expected = plannedAt.get(app.id);
+        const good = expected
+          ? app.status === 'OFFERED' && app.assignment?.providerId === expected && app.assignment.status === 'OFFERED'
+          : app.status === 'WAITLISTED' && app.assignment === undefined;
+        if (!good) applicationMismatches++;
+      }
     });
     const check: ChildcareRoundBenchResult['check'] = {
       offeredAssignments,
-      offeredApplications,
-      waitlistedLeft,
+      nurseriesChecked: after.length,
+      assignmentMismatches,
       classesChecked,
       overBooked,
       reservedDelta,
       admittedMismatches,
-      sampledNurseries: sample.size,
-      sampleMismatches,
+      applicationsSampled: sampleIds.length,
+      applicationMismatches,
+      ms: performance.now() - tCheck,
     };
     const mark = (good: boolean) => (good ? 'ok' : 'FAIL');
     log(
-      `4. check: OFFERED assignments ${fmt(offeredAssignments)} vs offered ${fmt(r.offered)} ${mark(offeredAssignments === r.offered)}; ` +
-        `OFFERED applications ${fmt(offeredApplications)} ${mark(offeredApplications === r.offered)}, WAITLISTED left ${fmt(waitlistedLeft)} ${mark(waitlistedLeft === r.stillWaiting)}; ` +
-        `every (nursery, class) read back: ${fmt(classesChecked)} pools, ${overBooked} over-booked or inconsistent ${mark(overBooked === 0)}, ` +
-        `reserved +${fmt(reservedDelta)} in all ${mark(reservedDelta === r.offered)}, = admitted by the solver in ${fmt(classesChecked - admittedMismatches)} of ${fmt(classesChecked)} ${mark(admittedMismatches === 0)}; ` +
-        `${sample.size} sampled nurseries: reserved per class = OFFERED assignments there in ${sample.size - sampleMismatches} ${mark(sampleMismatches === 0)}`,
+      `4. check (${ms(check.ms)}): OFFERED assignments ${fmt(offeredAssignments)} = offered ${fmt(r.offered)} ${mark(offeredAssignments === r.offered)}; ` +
+        `all ${fmt(after.length)} nurseries read back: ${fmt(classesChecked)} (nursery, class) pools, ${overBooked} over-booked or inconsistent ${mark(overBooked === 0)}, ` +
+        `reserved +${fmt(reservedDelta)} in all ${mark(reservedDelta === r.offered)}; reserved growth = admitted by the solver in ${fmt(classesChecked - admittedMismatches)} of ${fmt(classesChecked)} pools ${mark(admittedMismatches === 0)} ` +
+        `and = OFFERED assignments per class at ${fmt(after.length - assignmentMismatches)} of ${fmt(after.length)} nurseries ${mark(assignmentMismatches === 0)}; ` +
+        `${fmt(sampleIds.length)} sampled applications in the state the solver planned: ${fmt(sampleIds.length - applicationMismatches)} ${mark(applicationMismatches === 0)}`,
     );
     if (offeredAssignments !== r.offered) failures.push(`${offeredAssignments} OFFERED assignments ≠ offered ${r.offered}`);
-    if (offeredApplications !== r.offered) failures.push(`${offeredApplications} OFFERED applications ≠ offered ${r.offered}`);
-    if (waitlistedLeft !== r.stillWaiting) failures.push(`${waitlistedLeft} WAITLISTED left ≠ still waiting ${r.stillWaiting}`);
     if (overBooked !== 0) failures.push(`${overBooked} pools over-booked or inconsistent`);
     if (reservedDelta !== r.offered) failures.push(`reserved grew by ${reservedDelta} ≠ offered ${r.offered}`);
     if (admittedMismatches !== 0) failures.push(`${admittedMismatches} pools where reserved growth ≠ admitted by the solver`);
-    if (sampleMismatches !== 0) failures.push(`${sampleMismatches} sampled nurseries where reserved per class ≠ OFFERED assignments`);
-
+    if (assignmentMismatches !== 0) failures.push(`${assignmentMismatches} nurseries where reserved growth per class ≠ OFFERED assignments there`);
+    if (applicationMismatches !== 0) failures.push(`${applicationMismatches} sampled applications not in the state the solver planned`);
     const wallMs = performance.now() - tWall;
-    log(`wall: ${fmt(wallMs / 1000, 1)} s in all (DynamoDB Local start, generation, load${warmup ? ', warm-up' : ''}, round, pure solver, check); load average now ${os
+    log(`wall: ${fmt(wallMs / 1000, 1)} s in all (DynamoDB Local start, generation, ${warmup ? 'warm-up, ' : ''}load, round, pure solver, check); node peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB; load average now ${os
         .loadavg()
         .map((x) => x.toFixed(1))
         .join(' ')}${failures.length ? `; FAILED: ${failures.join('; ')}` : '; all checks passed'}`);
@@ -556,8 +617,18 @@ export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {})
   }
 }
 
-function sumOf(x: Record<string, number> | undefined): number {
-  return Object.values(x ?? {}).reduce((a, b) => a + b, 0);
+/** Logs `what()` every `everyMs` while a long step runs; returns the function that stops it. */
+function ticker(log: (line: string) => void, everyMs: number, what: () => string): () => void {
+  if (!(everyMs > 0)) return () => {};
+  const t0 = performance.now();
+  const timer = setInterval(() => log(`   … ${fmt((performance.now() - t0) / 1000)} s: ${what()}`), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function describeCounts(c: TransactionCounts): string {
+  const cancelled = Object.entries(c.cancelled);
+  return `${fmt(c.sent)} TransactWrite requests${cancelled.length ? ` (cancelled: ${cancelled.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})` : ', none cancelled'}`;
 }
 
 function parseArgs(argv: string[]): ChildcareRoundBenchOptions & { json?: string } {
@@ -577,6 +648,7 @@ function parseArgs(argv: string[]): ChildcareRoundBenchOptions & { json?: string
     else if (arg === '--load-concurrency') out.loadConcurrency = num(++i, arg);
     else if (arg === '--no-warmup') out.warmup = false;
     else if (arg === '--no-stream') out.stream = false;
+    else if (arg === '--progress') out.progressSeconds = Number(argv[++i]);
     else if (arg === '--json') out.json = argv[++i];
     else if (arg !== '--') throw new Error(`unknown argument ${arg}`);
   }

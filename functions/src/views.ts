@@ -201,6 +201,7 @@ export const ApplicationSummary = z
     subject: z.object({ name: z.string() }),
     subsidy: z.object({ id: z.string(), status: subsidyStatus, amount: yuanPerUnit }).nullable(),
     assignment: z.object({ id: z.string(), providerName: z.string(), status: assignmentStatus }).nullable(),
+    jobStep: JobView.shape.step.optional().describe('Jobs with steps (retrofits): where the job is'),
   })
   .describe('An application in a list / 申请列表项');
 export type ApplicationSummary = z.infer<typeof ApplicationSummary>;

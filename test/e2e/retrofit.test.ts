@@ -128,7 +128,11 @@ describe('an age-friendly retrofit', () => {
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({ status: 'ACTIVE', job: { step: 'BUILDING' } });
     expect(failed.body.history.at(-1).noteZh).toContain('扶手固定不牢');
-    await call('POST', `/assignments/${jobId}/complete`, { token: contractor, body: {} });
+    const again = await call<Json>('POST', `/assignments/${jobId}/complete`, { token: contractor, body: {} });
+    expect(again.body.job).toMatchObject({ step: 'AWAITING_INSPECTION' });
+    expect(again.body.job).not.toHaveProperty('workNote');
+    const queue = await call<Json>('GET', '/applications?type=retrofit&status=ACTIVE', { token: staff });
+    expect(queue.body.items.find((i: Json) => i.id === offered.id)).toMatchObject({ jobStep: 'AWAITING_INSPECTION' });
     const before = await stack.store.getProvider(CONTRACTOR);
     const passed = await call<Json>('POST', `/applications/${offered.id}/inspection`, { token: staff, body: { passed: true } });
 

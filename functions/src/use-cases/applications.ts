@@ -274,6 +274,7 @@ export function applicationSummary(app: ApplicationRecord): ApplicationSummary {
     subject: { name: app.subject.name },
     subsidy: app.subsidy ?? null,
     assignment: app.assignment ? { id: app.assignment.id, providerName: app.assignment.providerName, status: app.assignment.status } : null,
+    ...(app.job ? { jobStep: app.job.step } : {}),
   };
 }
 

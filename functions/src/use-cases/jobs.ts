@@ -124,7 +124,8 @@ export async function confirmPlan(deps: Deps, actor: Extract<Actor, { role: 'fam
 
 /** The provider reports the work done (its "complete" on a job with steps): staff inspect next. */
 export async function finishWork(deps: Deps, actor: Extract<Actor, { role: 'provider' }>, a: AssignmentRecord, note: string | undefined, requestId: string): Promise<AssignmentRecord> {
-  const job = expectStep(a, ['BUILDING'], 'AWAITING_INSPECTION');
+  // A report after a failed inspection says what it says now: the earlier note does not carry over.
+  const { workNote: _earlier, ...job } = expectStep(a, ['BUILDING'], 'AWAITING_INSPECTION');
   const app = await applicationOf(deps.store, a);
   const at = deps.now();
   const { ops, event, nextAssignment } = stepWrites(

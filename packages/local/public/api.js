@@ -445,6 +445,173 @@ export function startCountdowns() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Jobs with steps: planned from a priced catalogue, confirmed, built, inspected
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The priced catalogue a programme's jobs are planned from (GET /programmes `figures.catalogue`:
+ * `[{code, nameZh, name, unit: {zh, en}, subsidyPerUnitFen, maxQuantity}]`); [] when it has none.
+ */
+export function catalogueOf(programme) {
+  const list = programme?.figures?.catalogue;
+  return Array.isArray(list) ? list : [];
+}
+
+/** Whether an application or assignment is a job with steps: it carries `job`, or its programme has a catalogue. */
+export function isJob(item, programme) {
+  return Boolean(item?.job) || catalogueOf(programme).length > 0;
+}
+
+/** Integer fen as yuan with two decimals: 135850 → "1358.50". */
+export function yuanText(fen) {
+  return typeof fen === 'number' && Number.isFinite(fen) ? (fen / 100).toFixed(2) : '—';
+}
+
+/** Integer fen as "1358.50 元". */
+export function formatFen(fen) {
+  return `${yuanText(fen)} 元`;
+}
+
+/**
+ * A job's steps in the words of the provider and staff (the family page words some of them for
+ * the family). Presentation only: the codes are the API's `job.step`.
+ */
+export const JOB_STEPS = {
+  PLANNING: { zh: '待制定方案', en: 'To be planned', tone: 'wait' },
+  AWAITING_CONFIRMATION: { zh: '待家庭确认', en: 'Awaiting the family', tone: 'wait' },
+  BUILDING: { zh: '施工中', en: 'Building', tone: 'info' },
+  AWAITING_INSPECTION: { zh: '待验收', en: 'Awaiting inspection', tone: 'wait' },
+  PASSED: { zh: '已验收', en: 'Passed', tone: 'ok' },
+};
+
+/** The step of a job; an accepted job without one is being planned. */
+export function jobStep(job) {
+  return job?.step ?? 'PLANNING';
+}
+
+/** Chinese with its English on the line below (table cells). */
+function stacked(zh, en) {
+  return h('span', { class: 'bi' }, h('span', { lang: 'zh-CN' }, zh), h('br'), h('span', { lang: 'en', class: 'en' }, en));
+}
+
+/** "8 件 × 168.50 元" over "8 pieces × 168.50 yuan". */
+function quantityTimesPrice(line) {
+  const unit = line.unit ?? { zh: '', en: '' };
+  const q = line.quantity;
+  // piece → pieces, set → sets; m and m² stay as they are.
+  const en = q !== 1 && /^[a-z]{2,}$/.test(unit.en) ? `${unit.en}s` : unit.en;
+  return stacked(`${q} ${unit.zh} × ${yuanText(line.unitPriceFen)} 元`, `${q} ${en} × ${yuanText(line.unitPriceFen)} yuan`);
+}
+
+/**
+ * A priced plan (`job.plan`): one row per item (quantity × unit price, price, the catalogue's
+ * subsidy), then the totals: price, subsidy with the household cap, the household's share.
+ * `shareZh`/`shareEn` name the household's share for the reader ("个人自付 Your share").
+ */
+export function renderPlan(plan, { shareZh = '个人自付', shareEn = 'Household share', id } = {}) {
+  if (!plan || !Array.isArray(plan.lines)) return null;
+  const catalogueSum = plan.lines.reduce((s, l) => s + (l.subsidyFen ?? 0), 0);
+  return h(
+    'div',
+    { class: 'plan', id },
+    h(
+      'div',
+      { class: 'table-wrap', role: 'region', 'aria-label': '改造项目明细 Items of the plan', tabindex: 0 },
+      h(
+        'table',
+        { class: 'plan-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, bi('项目', 'Item')),
+            h('th', { scope: 'col' }, bi('数量 × 单价', 'Quantity × unit price')),
+            h('th', { scope: 'col' }, bi('金额', 'Price')),
+            h('th', { scope: 'col' }, bi('补贴', 'Subsidy')),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          plan.lines.map((l) =>
+            h(
+              'tr',
+              { dataset: { code: l.code } },
+              h('th', { scope: 'row' }, stacked(l.nameZh ?? l.code, l.name ?? '')),
+              h('td', { class: 'plan-num' }, quantityTimesPrice(l)),
+              h('td', { class: 'plan-num' }, formatFen(l.priceFen)),
+              h('td', { class: 'plan-num' }, formatFen(l.subsidyFen)),
+            ),
+          ),
+        ),
+        h(
+          'tfoot',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, bi('合计', 'Total')),
+            h('td', {}),
+            h('td', { class: 'plan-num' }, formatFen(plan.priceFen)),
+            h(
+              'td',
+              { class: 'plan-num' },
+              formatFen(catalogueSum),
+              plan.capped ? [h('br'), h('span', { class: 'meta' }, bi('未计上限', 'before the cap'))] : null,
+            ),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'ul',
+      { class: 'plan-totals' },
+      h('li', { class: 'plan-price' }, bi(`工程总价 ${formatFen(plan.priceFen)}`, `Total price ${yuanText(plan.priceFen)} yuan`)),
+      h(
+        'li',
+        { class: 'plan-subsidy' },
+        bi(`补贴 ${formatFen(plan.subsidyFen)}（每户上限 ${formatFen(plan.capFen)}）`, `Subsidy ${yuanText(plan.subsidyFen)} yuan (household cap ${yuanText(plan.capFen)} yuan)`),
+        plan.capped ? [' ', h('span', { class: 'badge badge-wait plan-capped' }, bi('已达每户补贴上限', 'reached the household cap'))] : null,
+      ),
+      h('li', { class: 'plan-share' }, bi(`${shareZh} ${formatFen(plan.householdFen)}`, `${shareEn} ${yuanText(plan.householdFen)} yuan`)),
+    ),
+    h(
+      'p',
+      { class: 'meta' },
+      plan.plannedAt ? ['方案提交 Planned ', timeEl(plan.plannedAt)] : null,
+      plan.policyVersion ? [' · 政策版本 Policy ', h('code', {}, plan.policyVersion)] : null,
+    ),
+  );
+}
+
+/** The inspections of a job, oldest first: when, passed or not, and the inspector's note. */
+export function renderInspections(inspections) {
+  if (!Array.isArray(inspections) || !inspections.length) return null;
+  return h(
+    'ol',
+    { class: 'inspections' },
+    inspections.map((i) =>
+      h(
+        'li',
+        { class: i.passed ? 'passed' : 'failed' },
+        timeEl(i.at),
+        ' ',
+        i.passed ? h('span', { class: 'badge badge-ok' }, bi('验收通过', 'Passed')) : h('span', { class: 'badge badge-bad' }, bi('验收未通过', 'Failed')),
+        i.note ? h('span', { class: 'inspection-note' }, ` ${i.note}`) : null,
+      ),
+    ),
+  );
+}
+
+/** The latest inspection when it failed (the work is being put right), else undefined. */
+export function lastFailedInspection(job) {
+  const last = Array.isArray(job?.inspections) ? job.inspections.at(-1) : undefined;
+  return last && !last.passed ? last : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@
 // fixed to theirs (`?district=` / `?street=` pick another grid worker), and the list shows what they filed.
 //
 // Nothing about a programme is written here: its name, its needs fields, its units and labels all
-// come from GET /programmes, so a new programme needs no change to this page.
+// come from GET /programmes, so a new programme needs no change to this page. A job with steps
+// (an application carrying `job`: planned by the provider from a priced catalogue) shows its plan,
+// which the family confirms, and how the work and its inspection go.
 
 import {
   announce,
@@ -24,11 +26,16 @@ import {
   familyAnswers,
   fillFromGeolocation,
   formatDistance,
+  formatFen,
   formatLottery,
   formatNumber,
   formatSubsidy,
   h,
+  isJob,
+  JOB_STEPS,
+  jobStep,
   label,
+  lastFailedInspection,
   loadDirectory,
   loadVocabulary,
   needsField,
@@ -39,6 +46,8 @@ import {
   placeWord,
   reasonsList,
   recordsVisits,
+  renderInspections,
+  renderPlan,
   replaceChildren,
   showIdentity,
   startCountdowns,
@@ -46,6 +55,7 @@ import {
   toast,
   uuid,
   vocab,
+  yuanText,
 } from './api.js';
 
 const POLL_MS = 1500;
@@ -948,7 +958,9 @@ function card(titleZh, titleEn, ...content) {
 function renderApplication(app, visits, providerNames) {
   const status = app.status;
   const programme = vocab.byType.get(app.type);
-  const next = nextStep(status, programme);
+  // A job under way (or done) says where the work is; an accepted job without one is being planned.
+  const job = app.job ?? (status === 'ACTIVE' && isJob(app, programme) ? { step: 'PLANNING', inspections: [] } : null);
+  const next = job && (status === 'ACTIVE' || status === 'COMPLETED') ? jobNextStep(app, job, programme) : nextStep(status, programme);
   const subject = app.subject ?? {};
   const address = subject.address ?? {};
   const districtName = vocab.districts[address.district];
@@ -980,6 +992,7 @@ function renderApplication(app, visits, providerNames) {
     ),
     app.entitlement ? renderEntitlement(app.entitlement) : null,
     app.assignment ? (familyAnswers(programme) ? renderPlace(app, programme) : renderAssignment(app.assignment, programme)) : null,
+    job ? renderJob(app, job, programme) : null,
     app.allocation ? renderAllocation(app, programme) : null,
     visits ? renderVisits(visits, programme) : null,
     app.subsidy ? renderSubsidy(app.subsidy, programme) : null,
@@ -1080,6 +1093,121 @@ function renderAssignment(a, programme) {
       ],
     ]),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs with steps (e.g. a retrofit): the contractor's plan, the family's confirmation, the work
+// and the district's inspection
+// ---------------------------------------------------------------------------------------------
+
+/** The steps in the family's words. */
+const FAMILY_JOB_STEPS = {
+  ...JOB_STEPS,
+  AWAITING_CONFIRMATION: { zh: '待您确认', en: 'Awaiting your confirmation', tone: 'wait' },
+  PASSED: { zh: '验收通过', en: 'Passed', tone: 'ok' },
+};
+
+/** What happens next, in plain words, at each step of the job. */
+function jobNextStep(app, job, programme) {
+  const n = noun(programme);
+  const provider = app.assignment?.providerName ?? n.zh;
+  const providerEn = app.assignment?.providerName ?? `The ${n.en}`;
+  const plan = job.plan;
+  switch (jobStep(job)) {
+    case 'PLANNING':
+      return [`${provider}将上门评估，制定改造方案后请您确认。`, `${providerEn} will visit and plan the work; you then confirm the plan.`];
+    case 'AWAITING_CONFIRMATION':
+      return ['改造方案已提交：请核对项目和费用，确认后即可开工。', 'The plan is ready: check the items and the costs, then confirm it so the work can start.'];
+    case 'BUILDING':
+      return lastFailedInspection(job)
+        ? ['验收未通过，施工单位正在整改，完成后将再次验收。', 'The inspection failed; the contractor is putting it right, then it is inspected again.']
+        : ['方案已确认，正在施工。', 'The plan is confirmed; the work is under way.'];
+    case 'AWAITING_INSPECTION':
+      return ['已完工，等待区民政部门验收。', "The work is done; awaiting the district's inspection."];
+    case 'PASSED':
+      return plan
+        ? [
+            `验收通过。补贴 ${formatFen(plan.subsidyFen)}直接拨付施工单位，您只需支付个人自付 ${formatFen(plan.householdFen)}。`,
+            `Passed. The subsidy of ${yuanText(plan.subsidyFen)} yuan is paid to the contractor; you pay only your share, ${yuanText(plan.householdFen)} yuan.`,
+          ]
+        : ['验收通过。', 'Passed.'];
+    default:
+      return null;
+  }
+}
+
+/** The plan card: step, the priced plan, the confirm button while it awaits the family, inspections. */
+function renderJob(app, job, programme) {
+  const step = jobStep(job);
+  const toConfirm = step === 'AWAITING_CONFIRMATION' && app.status === 'ACTIVE' && job.plan;
+  const failed = step === 'BUILDING' ? lastFailedInspection(job) : undefined;
+  return h(
+    'section',
+    { class: `card card-job${toConfirm ? ' card-action' : ''}`, id: 'job-card', dataset: { step } },
+    h('h2', {}, bi('改造方案', 'Retrofit plan')),
+    h('p', { class: 'status-line' }, badge(FAMILY_JOB_STEPS, step)),
+    failed
+      ? h(
+          'div',
+          { class: 'alert alert-error job-failed' },
+          h('p', { class: 'alert-title' }, bi('验收未通过，正在整改', 'The inspection failed; being put right')),
+          failed.note ? h('p', {}, failed.note) : null,
+        )
+      : null,
+    job.plan
+      ? renderPlan(job.plan, { shareZh: '个人自付', shareEn: 'Your share', id: 'job-plan' })
+      : h('p', { class: 'empty' }, bi(`${app.assignment?.providerName ?? noun(programme).zh}上门评估后会在这里给出方案。`, 'The plan will show here after the home visit.')),
+    toConfirm
+      ? [
+          h(
+            'p',
+            { class: 'hint' },
+            bi(
+              '确认前请核对改造项目、数量和单价；有疑问请先联系施工单位修改方案。',
+              'Check the items, quantities and prices first; if something is wrong, ask the contractor to revise the plan.',
+            ),
+          ),
+          h(
+            'div',
+            { class: 'actions' },
+            h(
+              'button',
+              { type: 'button', id: 'plan-confirm', class: 'btn btn-ok btn-large', onclick: (e) => confirmPlan(app, job.plan, e.currentTarget) },
+              bi('确认方案', 'Confirm the plan'),
+            ),
+          ),
+        ]
+      : null,
+    defList([
+      ['确认时间', 'Confirmed', job.confirmedAt ? timeEl(job.confirmedAt) : null],
+      ['完工时间', 'Work done', job.workCompletedAt ? timeEl(job.workCompletedAt) : null],
+      ['施工说明', 'Note on the work', job.workNote || null],
+    ]),
+    job.inspections?.length ? [h('h3', {}, bi('验收记录', 'Inspections')), renderInspections(job.inspections)] : null,
+  );
+}
+
+async function confirmPlan(app, plan, button) {
+  const ok = await askDialog({
+    input: false,
+    titleZh: '确认这个改造方案？',
+    titleEn: 'Confirm this plan?',
+    textZh: `工程总价 ${formatFen(plan.priceFen)}，补贴 ${formatFen(plan.subsidyFen)}，个人自付 ${formatFen(plan.householdFen)}。确认后施工单位即可开工，方案不再修改。`,
+    textEn: `Total ${yuanText(plan.priceFen)} yuan, subsidy ${yuanText(plan.subsidyFen)} yuan, your share ${yuanText(plan.householdFen)} yuan. The contractor may then start; the plan no longer changes.`,
+    confirmZh: '确认方案',
+    confirmEn: 'Confirm the plan',
+  });
+  if (!ok) return;
+  button.disabled = true;
+  try {
+    await api.post(`/applications/${encodeURIComponent(app.id)}/plan/confirm`, {});
+    toast(['已确认改造方案，施工单位可以开工了。', 'Plan confirmed: the work can start.']);
+  } catch (err) {
+    toast(errorBox(err, { titleZh: '未能确认方案', titleEn: 'Could not confirm the plan' }), 'error');
+  } finally {
+    button.disabled = false;
+  }
+  refreshNow(app.id);
 }
 
 // ---------------------------------------------------------------------------------------------

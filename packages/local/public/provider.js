@@ -1,13 +1,17 @@
 // provider.html: a provider's list of assignments (a meal point, a home-visit organisation…).
 // Accept or decline offers, report accepted ones as completed, and — for programmes that record
-// visits — record each visit against the resident's monthly hours. `?providerId=` (default
+// visits — record each visit against the resident's monthly hours. Jobs with steps (programmes
+// whose GET /programmes figures carry a priced catalogue, e.g. a retrofit contractor's) are planned
+// here from the catalogue, then reported done for inspection. `?providerId=` (default
 // meal-320113-xianlin-01, the demo meal point; home-visit-320113-yikang is the demo home-visit
-// organisation) and `?sub=` pick the identity. Needs, units and labels come from GET /programmes.
+// organisation, retrofit-320113-01 the demo contractor) and `?sub=` pick the identity. Needs,
+// units and labels come from GET /programmes.
 
 import {
   askDialog,
   badge,
   bi,
+  catalogueOf,
   classText,
   countdownEl,
   createApi,
@@ -16,9 +20,14 @@ import {
   familyAnswers,
   fillFromGeolocation,
   formatDistance,
+  formatFen,
   formatNumber,
   formatUnits,
   h,
+  isJob,
+  JOB_STEPS,
+  jobStep,
+  lastFailedInspection,
   loadVocabulary,
   needsField,
   needsRows,
@@ -26,6 +35,8 @@ import {
   pagedList,
   pageParams,
   recordsVisits,
+  renderInspections,
+  renderPlan,
   replaceChildren,
   runAction,
   showIdentity,
@@ -33,6 +44,7 @@ import {
   timeEl,
   toast,
   vocab,
+  yuanText,
 } from './api.js';
 
 const REFRESH_MS = 15_000;
@@ -139,17 +151,342 @@ function renderAssignment(a) {
     buttons.push(b);
     return b;
   };
+  const job = isJob(a, programme);
   if (a.status === 'OFFERED' && !family) {
     button('btn-ok', '接单', 'Accept', accept);
     button('btn-danger', '拒绝', 'Decline', decline);
-  } else if (a.status === 'ACCEPTED') {
+  } else if (a.status === 'ACCEPTED' && !job) {
+    // A job with steps is reported done from its own section, once built.
     button('btn-primary', '服务已完成', 'Mark as completed', complete);
   }
   if (buttons.length) li.append(h('div', { class: 'actions' }, buttons));
   if (recordsVisits(programme) && (a.status === 'ACCEPTED' || a.status === 'COMPLETED')) {
     li.append(renderVisitSection(a, programme));
   }
+  if (job && (a.status === 'ACCEPTED' || a.job)) li.append(renderJobSection(a, programme));
   return li;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs with steps (programmes with a priced catalogue): plan, family confirms, build, inspection
+// ---------------------------------------------------------------------------------------------
+
+/** What the provider does at each step. */
+const PROVIDER_JOB_NEXT = {
+  PLANNING: ['请上门评估后，按目录填写改造方案，提交家庭确认。', 'Visit the home, then plan the work from the catalogue for the family to confirm.'],
+  AWAITING_CONFIRMATION: ['方案已提交，等待家庭确认；确认前仍可修改。', 'The plan is with the family to confirm; you may revise it until then.'],
+  BUILDING: ['家庭已确认方案，可以施工；完工后请点击“完工报验”。', 'The family confirmed the plan: build, then report the work done.'],
+  AWAITING_INSPECTION: ['已报验，等待区民政部门验收。', "Reported done; awaiting the district's inspection."],
+  PASSED: ['验收通过，补贴将直接拨付本单位。', 'Passed; the subsidy is paid to you.'],
+};
+
+let jobCounter = 0;
+
+/** The job of an assignment: its step, the priced plan, the inspections, and what can be done next. */
+function renderJobSection(a, programme) {
+  const n = ++jobCounter;
+  const job = a.job ?? { step: 'PLANNING', inspections: [] };
+  const step = jobStep(job);
+  const failed = step === 'BUILDING' ? lastFailedInspection(job) : undefined;
+  const open = a.status === 'ACCEPTED';
+  const next = PROVIDER_JOB_NEXT[step];
+  const section = h(
+    'section',
+    { class: 'job', 'aria-labelledby': `job-${n}-title`, dataset: { step } },
+    h('h3', { id: `job-${n}-title` }, bi('改造工程', 'The job'), ' ', h('span', { class: 'job-step' }, badge(JOB_STEPS, step))),
+    // After a failed inspection the alert below says what to do.
+    next && !failed ? h('p', { class: 'next-step' }, bi(next[0], next[1])) : null,
+    failed
+      ? h(
+          'div',
+          { class: 'alert alert-error job-failed' },
+          h('p', { class: 'alert-title' }, bi('验收未通过，请整改后再次报验', 'The inspection failed: put it right and report again')),
+          failed.note ? h('p', {}, failed.note) : null,
+        )
+      : null,
+    job.plan ? [h('h4', {}, bi('改造方案', 'The plan')), renderPlan(job.plan, { shareZh: '家庭自付', shareEn: "Family's share" })] : null,
+    defList([
+      ['家庭确认', 'Confirmed by the family', job.confirmedAt ? timeEl(job.confirmedAt) : null],
+      ['完工报验', 'Reported done', job.workCompletedAt ? timeEl(job.workCompletedAt) : null],
+      ['完工说明', 'Note on the work', job.workNote || null],
+    ]),
+    job.inspections?.length ? [h('h4', {}, bi('验收记录', 'Inspections')), renderInspections(job.inspections)] : null,
+  );
+  if (!open) return section;
+
+  if (step === 'PLANNING') {
+    section.append(renderPlanForm(a, programme, job));
+  } else if (step === 'AWAITING_CONFIRMATION') {
+    const revise = h('details', { class: 'plan-revise' }, h('summary', {}, bi('修改方案', 'Revise the plan')), renderPlanForm(a, programme, job));
+    section.append(revise);
+  } else if (step === 'BUILDING') {
+    const report = h('button', { type: 'button', class: 'btn btn-primary report-done' }, bi('完工报验', 'Report work done'));
+    report.addEventListener('click', () => reportDone(a, report));
+    section.append(h('div', { class: 'actions' }, report));
+  }
+  return section;
+}
+
+/**
+ * The plan form: rows of a catalogue item, a quantity and a unit price in yuan. Starts from the plan
+ * already sent (revising it) or from the items the family wished for. The server prices it; its
+ * field errors (`items.1.quantity`) are shown beside the row they name.
+ */
+function renderPlanForm(a, programme, job) {
+  const n = ++formCounter;
+  const catalogue = catalogueOf(programme);
+  const byCode = new Map(catalogue.map((c) => [c.code, c]));
+  const rowsList = h('ol', { class: 'plan-rows' });
+  const errors = h('div', { tabindex: -1, class: 'plan-errors' });
+  const preview = h('p', { class: 'plan-preview', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary plan-submit' }, job.plan ? bi('重新提交方案', 'Send the revised plan') : bi('提交方案', 'Send the plan'));
+  const add = h('button', { type: 'button', class: 'btn btn-secondary plan-add' }, bi('添加项目', 'Add an item'));
+  let rowCounter = 0;
+
+  const rows = () => [...rowsList.querySelectorAll(':scope > li')];
+
+  /** One row; `init`: {code, quantity, unitPrice} (strings or numbers, any may be empty). */
+  function addRow(init = {}) {
+    const r = `plan-${n}-row-${++rowCounter}`;
+    const select = h(
+      'select',
+      { id: `${r}-code`, name: 'code', 'aria-describedby': `${r}-code-hint` },
+      h('option', { value: '' }, '请选择 Choose an item'),
+      catalogue.map((c) => h('option', { value: c.code, selected: c.code === init.code }, `${c.nameZh} ${c.name}`)),
+    );
+    const quantity = h('input', { id: `${r}-quantity`, name: 'quantity', type: 'number', inputmode: 'numeric', min: 1, step: 1, value: init.quantity ?? '' });
+    const price = h('input', { id: `${r}-unitPrice`, name: 'unitPrice', type: 'number', inputmode: 'decimal', min: 0.01, step: 0.01, value: init.unitPrice ?? '' });
+    const codeHint = h('p', { class: 'hint', id: `${r}-code-hint` });
+    const quantityUnit = h('span', { class: 'unit-suffix', id: `${r}-quantity-unit` });
+    const lineTotal = h('p', { class: 'plan-line-total meta' });
+    const remove = h('button', { type: 'button', class: 'btn btn-secondary btn-small plan-remove' });
+    const li = h(
+      'li',
+      { class: 'plan-row' },
+      h(
+        'div',
+        { class: 'field-row' },
+        h('div', { class: 'field plan-item', dataset: { field: 'code' } }, h('label', { for: select.id }, bi('改造项目', 'Item')), select, codeHint),
+        h(
+          'div',
+          { class: 'field plan-quantity', dataset: { field: 'quantity' } },
+          h('label', { for: quantity.id }, bi('数量', 'Quantity'), ' ', quantityUnit),
+          quantity,
+        ),
+        h('div', { class: 'field plan-price', dataset: { field: 'unitPrice' } }, h('label', { for: price.id }, bi('单价（元）', 'Unit price (yuan)')), price),
+      ),
+      h('div', { class: 'plan-row-foot' }, lineTotal, remove),
+    );
+    const refresh = () => {
+      const c = byCode.get(select.value);
+      replaceChildren(
+        codeHint,
+        c
+          ? bi(
+              `单位：${c.unit.zh} · 每${c.unit.zh}补贴 ${formatFen(c.subsidyPerUnitFen)} · 每户最多 ${c.maxQuantity} ${c.unit.zh}`,
+              `Per ${c.unit.en}: subsidy ${yuanText(c.subsidyPerUnitFen)} yuan; at most ${c.maxQuantity} per household`,
+            )
+          : bi('从政策目录中选择', 'From the policy catalogue'),
+      );
+      replaceChildren(quantityUnit, c ? `（${c.unit.zh} ${c.unit.en}）` : '');
+      if (c) quantity.max = String(c.maxQuantity);
+      else quantity.removeAttribute('max');
+      const q = Number(quantity.value);
+      const p = Number(price.value);
+      replaceChildren(
+        lineTotal,
+        quantity.value && price.value && Number.isFinite(q * p) ? bi(`小计 ${(q * p).toFixed(2)} 元`, `Line total ${(q * p).toFixed(2)} yuan`) : null,
+      );
+      updatePreview();
+    };
+    for (const el of [select, quantity, price]) {
+      el.addEventListener('input', refresh);
+      el.addEventListener('change', refresh);
+    }
+    remove.addEventListener('click', () => {
+      const next = li.nextElementSibling ?? li.previousElementSibling;
+      li.remove();
+      renumber();
+      updatePreview();
+      (next?.querySelector('select') ?? add).focus();
+    });
+    rowsList.append(li);
+    renumber();
+    refresh();
+    return li;
+  }
+
+  /** Row numbers in the remove buttons' names, and the last row cannot be removed. */
+  function renumber() {
+    const all = rows();
+    all.forEach((li, i) => {
+      const remove = li.querySelector('.plan-remove');
+      replaceChildren(remove, bi(`删除第${i + 1}项`, `Remove item ${i + 1}`));
+      remove.disabled = all.length === 1;
+    });
+  }
+
+  /** The plan's price as typed so far (the subsidy is worked out by the server on sending). */
+  function updatePreview() {
+    let total = 0;
+    let complete = true;
+    for (const li of rows()) {
+      const q = Number(li.querySelector('[name="quantity"]').value);
+      const p = Number(li.querySelector('[name="unitPrice"]').value);
+      if (!q || !p) complete = false;
+      else total += Math.round(p * 100) * q;
+    }
+    replaceChildren(
+      preview,
+      total > 0
+        ? bi(
+            `已填项目合计 ${formatFen(total)}${complete ? '' : '（尚有未填完的项目）'}；补贴和家庭自付在提交后按政策核算。`,
+            `Items so far: ${yuanText(total)} yuan${complete ? '' : ' (some rows are incomplete)'}; the subsidy and the family's share are worked out when you send it.`,
+          )
+        : null,
+    );
+  }
+
+  const initial = job.plan?.lines?.length
+    ? job.plan.lines.map((l) => ({ code: l.code, quantity: l.quantity, unitPrice: yuanText(l.unitPriceFen) }))
+    : (Array.isArray(a.needs?.wishes) ? a.needs.wishes : []).filter((code) => byCode.has(code)).map((code) => ({ code }));
+  if (!initial.length) initial.push({});
+  for (const init of initial) addRow(init);
+  add.addEventListener('click', () => addRow().querySelector('select').focus());
+
+  const form = h(
+    'form',
+    { class: 'plan-form', novalidate: true, 'aria-labelledby': `plan-${n}-title` },
+    h('h4', { id: `plan-${n}-title` }, job.plan ? bi('修改改造方案', 'Revise the plan') : bi('填写改造方案', 'Plan the work')),
+    h(
+      'p',
+      { class: 'hint' },
+      bi(
+        '每个项目一行，同一项目请合并数量。补贴按目录标准与实际单价中较低者计算，每户有补贴上限，其余由家庭自付。',
+        "One row per item (add up the quantities of one item). Each item is subsidised at the catalogue's rate or its price, whichever is lower, up to the household cap; the family pays the rest.",
+      ),
+    ),
+    errors,
+    rowsList,
+    h('div', { class: 'actions' }, add),
+    preview,
+    h('div', { class: 'actions' }, submit),
+  );
+  // A form being filled in is not wiped by the background refresh (see start()).
+  form.addEventListener('input', () => {
+    form.dataset.dirty = 'true';
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearRowErrors(form);
+    replaceChildren(errors);
+    const sent = rows();
+    const items = sent.map((li) => {
+      const item = { code: li.querySelector('[name="code"]').value };
+      const q = li.querySelector('[name="quantity"]').value.trim();
+      const p = li.querySelector('[name="unitPrice"]').value.trim();
+      // Left out when empty, so the server names the missing field.
+      if (q !== '') item.quantity = Number(q);
+      if (p !== '') item.unitPrice = Number(p);
+      return item;
+    });
+    const unchosen = items.flatMap((item, i) => (item.code ? [] : [{ path: `items.${i}.code`, message: '请选择改造项目 / Choose an item' }]));
+    if (unchosen.length) {
+      showRowErrors(errors, sent, unchosen);
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const updated = await api.post(path(a, 'plan'), { items });
+      const plan = updated.job?.plan;
+      toast([
+        `已提交改造方案：${a.subjectName ?? ''}，补贴 ${formatFen(plan?.subsidyFen)}，家庭自付 ${formatFen(plan?.householdFen)}`,
+        `Plan sent: subsidy ${yuanText(plan?.subsidyFen)} yuan, the family pays ${yuanText(plan?.householdFen)} yuan.`,
+      ]);
+      // Show the priced plan at once; the lists catch up in the background.
+      const li = form.closest('li[data-assignment-id]');
+      const fresh = renderAssignment(updated);
+      li?.replaceWith(fresh);
+      fresh.querySelector('.job h4')?.setAttribute('tabindex', '-1');
+      fresh.querySelector('.job h4')?.focus();
+      reloadBoth({ quiet: true });
+    } catch (err) {
+      showRowErrors(errors, sent, err.issues ?? [], err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** Remove the field errors of the plan rows. */
+function clearRowErrors(form) {
+  for (const el of form.querySelectorAll('.plan-row .field-error')) el.remove();
+  for (const field of form.querySelectorAll('.plan-row .invalid')) field.classList.remove('invalid');
+  for (const input of form.querySelectorAll('.plan-row [aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    const kept = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && !x.endsWith('-error'));
+    if (kept.length) input.setAttribute('aria-describedby', kept.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+}
+
+/**
+ * Show issues beside the rows they name (`items.<i>.<code|quantity|unitPrice>`, `i` indexing the
+ * rows as sent); any others, and the error itself, above the rows. Focus goes to the first one.
+ */
+function showRowErrors(box, sent, issues, err) {
+  const elsewhere = [];
+  let first = null;
+  for (const issue of issues) {
+    const m = /^items\.(\d+)\.(code|quantity|unitPrice)$/.exec(issue.path ?? '');
+    const li = m ? sent[Number(m[1])] : undefined;
+    const field = li?.isConnected ? li.querySelector(`.field[data-field="${m[2]}"]`) : null;
+    const input = field?.querySelector('select, input');
+    if (!field || !input) {
+      elsewhere.push(issue);
+      continue;
+    }
+    const errorId = `${input.id}-error`;
+    field.classList.add('invalid');
+    field.append(h('p', { class: 'field-error', id: errorId }, issue.message ?? ''));
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), errorId].filter(Boolean).join(' '));
+    first ??= input;
+  }
+  if (err) {
+    const title = first ? ['方案未提交，请修改标出的项目', 'The plan was not sent: correct the marked items'] : ['方案未提交', 'The plan was not sent'];
+    replaceChildren(box, errorBox(err, { titleZh: title[0], titleEn: title[1], withIssues: false }));
+  } else if (elsewhere.length || first) {
+    replaceChildren(box, h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { class: 'alert-title' }, bi('请修改标出的项目', 'Please correct the marked items'))));
+  }
+  if (elsewhere.length) {
+    box.querySelector('.alert')?.append(h('ul', { class: 'issue-list' }, elsewhere.map((i) => h('li', {}, h('code', {}, i.path ?? ''), ' ', i.message ?? ''))));
+  }
+  (first ?? box).focus();
+}
+
+/** The work is done: report it for the district's inspection, with an optional note. */
+async function reportDone(a, button) {
+  const note = await askDialog({
+    titleZh: '完工报验？',
+    titleEn: 'Report the work done?',
+    textZh: `${a.subjectName ?? ''}：报验后由区民政部门验收，验收通过后补贴拨付本单位。`,
+    textEn: 'The district then inspects the work; once it passes, the subsidy is paid to you.',
+    labelZh: '完工说明（选填，验收人员可见）',
+    labelEn: 'Note on the work (optional; the inspector reads it)',
+    confirmZh: '提交报验',
+    confirmEn: 'Report work done',
+  });
+  if (note === null) return;
+  await runAction([button], () => api.post(path(a, 'complete'), note ? { note } : {}), {
+    okZh: `已报验，等待验收：${a.subjectName ?? ''}`,
+    okEn: 'Reported done; awaiting inspection.',
+    failZh: '报验未成功',
+    failEn: 'Could not report the work done',
+  });
+  reloadBoth({ quiet: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +697,11 @@ async function complete(a, buttons) {
   reloadBoth({ quiet: true });
 }
 
+/** Whether a plan form being filled in is on screen (a background refresh would wipe it). */
+function editing() {
+  return [...document.querySelectorAll('form[data-dirty]')].some((f) => (typeof f.checkVisibility === 'function' ? f.checkVisibility() : true));
+}
+
 /** "全部 All" then every status of the vocabulary, keeping the current choice. */
 function fillStatusFilter(select, table) {
   const current = select.value;
@@ -386,7 +728,7 @@ async function start() {
   // Background refresh: skipped while the tab is hidden or a dialog is open; quiet reloads only
   // re-render a list whose first page changed, so focus is not lost for nothing.
   setInterval(() => {
-    if (document.hidden || document.querySelector('dialog[open]')) return;
+    if (document.hidden || document.querySelector('dialog[open]') || editing()) return;
     reloadBoth({ quiet: true });
   }, REFRESH_MS);
 }

@@ -1,11 +1,13 @@
-// staff.html: a district official's console. Approve or reject pending subsidies, and read the
-// supply–demand report as a chart (inline SVG) and a table that opens per street to its grids.
+// staff.html: a district official's console. Approve or reject pending subsidies, inspect finished
+// jobs (programmes with a priced catalogue, e.g. retrofits), and read the supply–demand report as a
+// chart (inline SVG) and a table that opens per street to its grids.
 // `?district=` and `?sub=` in the page URL act as another official (default 320113, demo-staff).
 
 import {
   askDialog,
   badge,
   bi,
+  catalogueOf,
   classLabel,
   classOrder,
   createApi,
@@ -13,19 +15,25 @@ import {
   errorBox,
   familyAnswers,
   formatDateTime,
+  formatFen,
   formatLottery,
   formatSubsidy,
   h,
+  JOB_STEPS,
+  jobStep,
   loadVocabulary,
   pagedList,
   pageParams,
   reasonsList,
+  renderInspections,
+  renderPlan,
   replaceChildren,
   runAction,
   showIdentity,
   svg,
   timeEl,
   vocab,
+  yuanText,
 } from './api.js';
 
 const params = pageParams();
@@ -175,6 +183,161 @@ async function toggleApplication(toggle, box, applicationId) {
   } catch (err) {
     replaceChildren(box, errorBox(err, { titleZh: '无法加载申请', titleEn: 'Could not load the application' }));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inspection queue: jobs reported done, of the programmes planned from a catalogue
+// ---------------------------------------------------------------------------------------------
+
+// The summary list has no job step: list the ACTIVE applications of those programmes (a few pages
+// at most) and read each one, keeping those awaiting inspection. Bounded, so a big district does
+// not fire hundreds of calls; the hint says when the queue may be longer than shown.
+const INSPECTION_PAGES = 3;
+const INSPECTION_DETAILS = 60;
+const INSPECTION_PARALLEL = 6;
+const INSPECTIONS_REFRESH_MS = 20_000;
+
+const inspectionsSection = $('#inspections');
+const inspectionsList = $('#inspections-list');
+const inspectionsStatus = $('#inspections-status');
+let inspectionsGen = 0;
+let inspectionsShown = '';
+
+/** Programmes whose jobs are planned from a priced catalogue (and so are inspected). */
+function jobProgrammes() {
+  return vocab.programmes.filter((p) => catalogueOf(p).length > 0);
+}
+
+/** The ids of the district's ACTIVE applications of `programme`, up to INSPECTION_PAGES pages; `more` when cut short. */
+async function activeApplications(programme) {
+  const ids = [];
+  let nextToken;
+  for (let pages = 0; pages < INSPECTION_PAGES; pages++) {
+    const page = await api.get('/applications', { query: { type: programme.type, status: 'ACTIVE', limit: 100, nextToken } });
+    for (const item of Array.isArray(page?.items) ? page.items : []) ids.push(item.id);
+    nextToken = page?.nextToken;
+    if (!nextToken) return { ids, more: false };
+  }
+  return { ids, more: true };
+}
+
+/** Read applications `ids`, a few at a time. */
+async function readApplications(ids) {
+  const out = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      out.push(await api.get(`/applications/${encodeURIComponent(id)}`));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INSPECTION_PARALLEL, ids.length) }, worker));
+  return out;
+}
+
+async function loadInspections({ quiet = false } = {}) {
+  const programmes = jobProgrammes();
+  inspectionsSection.hidden = programmes.length === 0;
+  if (!programmes.length) return;
+  const gen = ++inspectionsGen;
+  if (!quiet) replaceChildren(inspectionsStatus, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
+  try {
+    const lists = await Promise.all(programmes.map(activeApplications));
+    const ids = lists.flatMap((l) => l.ids);
+    const cut = lists.some((l) => l.more) || ids.length > INSPECTION_DETAILS;
+    const apps = await readApplications(ids.slice(0, INSPECTION_DETAILS));
+    if (gen !== inspectionsGen) return;
+    const waiting = apps
+      .filter((app) => app.job?.step === 'AWAITING_INSPECTION')
+      .sort((x, y) => String(x.job.workCompletedAt ?? x.updatedAt).localeCompare(String(y.job.workCompletedAt ?? y.updatedAt)));
+    const fingerprint = JSON.stringify(waiting);
+    replaceChildren(
+      inspectionsStatus,
+      waiting.length ? null : h('p', { class: 'empty' }, bi('目前没有待验收的工程。', 'No work is awaiting inspection.')),
+      cut
+        ? h(
+            'p',
+            { class: 'hint' },
+            bi(`在施工程较多，只查看了前 ${INSPECTION_DETAILS} 项；请验收后刷新查看其余。`, `Many jobs are under way: only the first ${INSPECTION_DETAILS} were read. Refresh after inspecting to see the rest.`),
+          )
+        : null,
+    );
+    // A background refresh that finds nothing new leaves the list (and focus) alone.
+    if (quiet && fingerprint === inspectionsShown) return;
+    inspectionsShown = fingerprint;
+    replaceChildren(inspectionsList, waiting.map(renderInspection));
+  } catch (err) {
+    if (gen !== inspectionsGen) return;
+    replaceChildren(inspectionsStatus, errorBox(err, { titleZh: '无法加载待验收工程', titleEn: 'Could not load the inspection queue' }));
+  }
+}
+
+$('#inspections-refresh').addEventListener('click', () => loadInspections());
+
+function renderInspection(app) {
+  const programme = vocab.byType.get(app.type);
+  const job = app.job;
+  const plan = job.plan;
+  const address = app.subject?.address ?? {};
+  const pass = h('button', { type: 'button', class: 'btn btn-ok inspection-pass' }, bi('通过', 'Pass'));
+  const fail = h('button', { type: 'button', class: 'btn btn-danger inspection-fail' }, bi('不通过', 'Fail'));
+  const buttons = [pass, fail];
+  pass.addEventListener('click', () => inspect(app, true, buttons));
+  fail.addEventListener('click', () => inspect(app, false, buttons));
+  return h(
+    'li',
+    { dataset: { applicationId: app.id } },
+    h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, app.subject?.name ?? '—'), badge(JOB_STEPS, jobStep(job))),
+    defList([
+      ['服务项目', 'Programme', programme ? bi(programme.nameZh, programme.name) : app.type],
+      ['地址', 'Address', [address.street, address.detail].filter(Boolean).join(' · ') || null],
+      ['施工单位', 'Contractor', app.assignment?.providerName ?? null],
+      ['完工报验', 'Reported done', job.workCompletedAt ? timeEl(job.workCompletedAt) : null],
+      ['完工说明', 'Contractor’s note', job.workNote ? h('span', { class: 'work-note' }, job.workNote) : bi('（未填写）', '(none)')],
+      ['申请编号', 'Application ID', h('code', {}, app.id)],
+    ]),
+    plan ? renderPlan(plan, { shareZh: '家庭自付', shareEn: "Family's share" }) : null,
+    job.inspections?.length ? [h('h3', { class: 'inspections-title' }, bi('此前验收', 'Earlier inspections')), renderInspections(job.inspections)] : null,
+    h('div', { class: 'actions' }, buttons),
+  );
+}
+
+/** Pass or fail the work, confirming first; a fail needs a note saying what to put right. */
+async function inspect(app, passed, buttons) {
+  const plan = app.job?.plan;
+  const who = `${app.subject?.name ?? ''} · ${app.assignment?.providerName ?? ''}`;
+  const note = passed
+    ? await askDialog({
+        titleZh: '验收通过？',
+        titleEn: 'Pass the inspection?',
+        textZh: `${who}：通过后申请办结，补贴 ${formatFen(plan?.subsidyFen)}按方案拨付施工单位，无法撤回。`,
+        textEn: `The application is then complete and the plan's subsidy of ${yuanText(plan?.subsidyFen)} yuan is paid to the contractor; this cannot be undone.`,
+        labelZh: '验收意见（选填）',
+        labelEn: 'Note (optional)',
+        confirmZh: '确认通过',
+        confirmEn: 'Pass',
+      })
+    : await askDialog({
+        titleZh: '验收不通过？',
+        titleEn: 'Fail the inspection?',
+        textZh: `${who}：工程将退回施工单位整改，整改后再次报验。`,
+        textEn: 'The job goes back to the contractor to be put right and reported again.',
+        labelZh: '需要整改的问题（施工单位和家庭都会看到）',
+        labelEn: 'What must be put right (the contractor and the family read it)',
+        required: true,
+        confirmZh: '不通过',
+        confirmEn: 'Fail',
+        danger: true,
+      });
+  if (note === null) return;
+  await runAction(buttons, () => api.post(`/applications/${encodeURIComponent(app.id)}/inspection`, { passed, ...(note ? { note } : {}) }), {
+    okZh: passed ? `验收通过：${app.subject?.name ?? ''}` : `验收不通过，已退回整改：${app.subject?.name ?? ''}`,
+    okEn: passed ? 'Inspection passed.' : 'Inspection failed; returned to the contractor.',
+    failZh: '验收结果未提交',
+    failEn: 'Could not record the inspection',
+  });
+  loadInspections({ quiet: true });
+  subsidies.reload({ quiet: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,6 +938,12 @@ async function start() {
   fillStatusFilter(subsidyFilter, vocab.subsidyStatus);
   fillProgrammes();
   subsidies.reload();
+  loadInspections();
+  // Background refresh of the queue: skipped while the tab is hidden or a dialog is open.
+  setInterval(() => {
+    if (document.hidden || document.querySelector('dialog[open]')) return;
+    loadInspections({ quiet: true });
+  }, INSPECTIONS_REFRESH_MS);
   showProgramme();
 }
 

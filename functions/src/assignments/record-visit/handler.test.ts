@@ -57,8 +57,11 @@ describe('POST /assignments/{id}/visits', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ assignmentId: ASSIGNMENT_ID, applicationId: APP_ID, minutes: 90, services: ['cleaning'], distanceMetres: 0, policyVersion: 'home-visit-subsidy/2026.1' });
     expect(res.body).not.toHaveProperty('location');
-    const [visitPut, monthPut, assignmentCheck, outbox, ...rest] = transactItems(ddb);
+    const [visitPut, monthPut, assignmentCheck, servicePut, monthCount, outbox, ...rest] = transactItems(ddb);
     expect(rest).toEqual([]);
+    // What the month's settlement pays for it, counted on its month (which must still be open).
+    expect(servicePut?.Put?.Item).toMatchObject({ sk: expect.stringMatching(/^visit:/), date: '2026-11-27', month: '2026-11', units: 1.5, unit: 'hour' });
+    expect(monthCount?.Update?.ConditionExpression).toBe('attribute_not_exists(pk) OR #s = :open');
     // The service must still be the accepted one read: a visit never lands on a cancelled or completed one.
     expect(assignmentCheck?.ConditionCheck).toMatchObject({
       Key: { pk: `ASSIGN#${ASSIGNMENT_ID}`, sk: 'ASSIGN' },

@@ -9,7 +9,7 @@ import { fakeContext } from '../../../test-support/lambda';
 import { FUNCTION_SPECS, type HttpRoute } from '../../wiring';
 import { buildOpenApiDocument } from './document';
 import { handler } from './handler';
-import { HTTP_SCHEMAS } from './schema';
+import { HTTP_SCHEMAS, type HttpSchemas } from './schema';
 
 const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
 
@@ -77,9 +77,11 @@ describe('GET /openapi.json', () => {
       const responses = doc.paths[route.path]?.[route.method.toLowerCase()]?.responses ?? {};
       const success = Object.keys(responses).filter((code) => /^2\d\d$/.test(code));
       expect(success, `${route.method} ${route.path}`).toHaveLength(1);
-      const expected = publishedJsonSchema(HTTP_SCHEMAS[route.name as keyof typeof HTTP_SCHEMAS].response, 'output');
-      expect(responses[success[0]!], `${route.method} ${route.path}`).toHaveProperty(['content', 'application/json', 'schema'], expected);
-      expect(expected, `${route.method} ${route.path}`).toHaveProperty('type', 'object');
+      const schemas: HttpSchemas = HTTP_SCHEMAS[route.name as keyof typeof HTTP_SCHEMAS];
+      const expected = publishedJsonSchema(schemas.response, 'output');
+      expect(responses[success[0]!], `${route.method} ${route.path}`).toHaveProperty(['content', schemas.contentType ?? 'application/json', 'schema'], expected);
+      // JSON bodies are objects; a file (the settlement's CSV) is its text.
+      expect(expected, `${route.method} ${route.path}`).toHaveProperty('type', schemas.contentType ? 'string' : 'object');
     }
   });
 
