@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { chinaDay } from '../id-number';
-import { type Decision, type Label, type PolicyBase, type PriorityPoint, type Programme, policyOn, policyVersionOf, type RankFacts, type Reason, type SubjectFacts } from './programme';
+import { bi, type Decision, type Label, type PolicyBase, type PriorityPoint, type Programme, policyOn, policyVersionOf, type RankFacts, type Reason, type SubjectFacts } from './programme';
 
 /**
  * 普惠托育: childcare places for children under three, allocated in rounds. A family ranks up to five
@@ -72,7 +72,6 @@ export function childcarePolicyOn(on: Date, policies: readonly ChildcarePolicy[]
   return policyOn(policies, on);
 }
 
-const bi = (zh: string, en: string) => `${zh} / ${en}`;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export const childcareNeedsSchema = z.object({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isKnownStreet } from '../divisions';
 import {
   approvalReason,
   baseReasons,
+  bi,
   byAge,
   codeOptions,
   type Decision,
@@ -13,7 +13,9 @@ import {
   policyVersionOf,
   type Reason,
   type SubjectFacts,
+  streetsCoveredSchema,
   subsidyStatusFor,
+  uncoveredStreetIssues,
 } from './programme';
 
 /**
@@ -99,8 +101,6 @@ export function homeVisitPolicyOn(on: Date, policies: readonly HomeVisitPolicy[]
   return policyOn(policies, on);
 }
 
-const bi = (zh: string, en: string) => `${zh} / ${en}`;
-
 export const homeVisitNeedsSchema = z.object({
   services: z
     .array(z.enum(HOME_VISIT_SERVICES))
@@ -122,7 +122,7 @@ export const homeVisitDeclarationSchema = z.object({
     .min(1)
     .max(HOME_VISIT_SERVICES.length)
     .refine((s) => new Set(s).size === s.length, { error: bi('服务项目不能重复', 'A service is listed twice') }),
-  streets: z.array(z.string().trim().min(1).max(50)).min(1).max(50).describe('The streets (街道) the organisation covers'),
+  streets: streetsCoveredSchema('organisation'),
 });
 export type HomeVisitDeclaration = z.output<typeof homeVisitDeclarationSchema>;
 
@@ -236,7 +236,7 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
     return provider.declaration.streets.includes(street) && needs.services.every((s) => provider.declaration.services.includes(s));
   },
   declarationIssues(district, d) {
-    return d.streets.flatMap((s, i) => (isKnownStreet(district, s) ? [] : [{ path: `streets.${i}`, message: bi(`该区没有此街道：${s}`, `No street ${s} in district ${district}`) }]));
+    return uncoveredStreetIssues(district, d.streets);
   },
   visitRules(at) {
     const p = homeVisitPolicyOn(at);

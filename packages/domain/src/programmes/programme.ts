@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { isKnownStreet } from '../divisions';
 import type { FieldIssue } from '../errors';
 import { ageOn, chinaDay } from '../id-number';
 
@@ -317,4 +318,17 @@ export function byAge<R extends { minAge: number }>(rows: readonly R[], age: num
 /** Form options for a list of codes with their labels (diets, services). */
 export function codeOptions<C extends string>(codes: readonly C[], labels: Record<C, Label>): { value: C; label: Label }[] {
   return codes.map((value) => ({ value, label: labels[value] }));
+}
+
+/** What residents and staff read in a message: Chinese, then English. */
+export const bi = (zh: string, en: string) => `${zh} / ${en}`;
+
+/** The streets (街道) a provider covers (home visits, retrofits): its declaration field `streets`. */
+export function streetsCoveredSchema(noun: string) {
+  return z.array(z.string().trim().min(1).max(50)).min(1).max(50).describe(`The streets (街道) the ${noun} covers`);
+}
+
+/** Covered streets that are not in the district, each a 400 naming `streets.i`. */
+export function uncoveredStreetIssues(district: string, streets: readonly string[]): FieldIssue[] {
+  return streets.flatMap((s, i) => (isKnownStreet(district, s) ? [] : [{ path: `streets.${i}`, message: bi(`该区没有此街道：${s}`, `No street ${s} in district ${district}`) }]));
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isKnownStreet } from '../divisions';
 import type { FieldIssue } from '../errors';
 import {
   approvalReason,
   baseReasons,
+  bi,
   type Decision,
   type Label,
   type PlanLine,
@@ -14,7 +14,9 @@ import {
   policyVersionOf,
   type Reason,
   type SubjectFacts,
+  streetsCoveredSchema,
   subsidyStatusFor,
+  uncoveredStreetIssues,
 } from './programme';
 
 /**
@@ -106,8 +108,6 @@ export function retrofitPolicyOn(on: Date, policies: readonly RetrofitPolicy[] =
   return policyOn(policies, on);
 }
 
-const bi = (zh: string, en: string) => `${zh} / ${en}`;
-
 export const retrofitNeedsSchema = z.object({
   careLevel: z.number().int().min(0).max(4).default(0).describe('GB/T 42195 老年人能力评估: 0 能力完好 … 4 能力完全丧失'),
   disability: z.boolean().default(false).describe('Holds a disability certificate (残疾人证)'),
@@ -121,7 +121,7 @@ export const retrofitNeedsSchema = z.object({
 export type RetrofitNeeds = z.output<typeof retrofitNeedsSchema>;
 
 export const retrofitDeclarationSchema = z.object({
-  streets: z.array(z.string().trim().min(1).max(50)).min(1).max(50).describe('The streets (街道) the contractor covers'),
+  streets: streetsCoveredSchema('contractor'),
 });
 export type RetrofitDeclaration = z.output<typeof retrofitDeclarationSchema>;
 
@@ -267,7 +267,7 @@ export const retrofitProgramme: Programme<'retrofit', RetrofitNeeds, RetrofitDec
     return provider.declaration.streets.includes(street);
   },
   declarationIssues(district, d) {
-    return d.streets.flatMap((s, i) => (isKnownStreet(district, s) ? [] : [{ path: `streets.${i}`, message: bi(`该区没有此街道：${s}`, `No street ${s} in district ${district}`) }]));
+    return uncoveredStreetIssues(district, d.streets);
   },
   job: {
     price: (items, lowIncome, at) => pricePlan(items, lowIncome, at),
