@@ -7,7 +7,9 @@
 //     ApiError carrying the contract's {code, message, messageZh, issues, requestId};
 //   - the programmes and their vocabulary (statuses, relationships, districts, subsidy units) from
 //     GET /programmes, with helpers to label needs by the programme's own needsFields;
-//   - formatting (dates in Beijing time, distances, money, countdowns);
+//   - formatting (dates in Beijing time, distances, money, countdowns), and for service records
+//     and monthly settlement: the day in China, quantities and rates in a programme's subsidy unit,
+//     and saving a file fetched with the token (a payment file) as a download;
 //   - small DOM helpers: h()/svg() element builders (text only, never innerHTML with server data),
 //     error boxes, toasts, accessible confirm/prompt dialogs and a paged list that follows nextToken.
 
@@ -472,6 +474,84 @@ export function formatFen(fen) {
   return `${yuanText(fen)} 元`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Service records and monthly settlement (直补快办)
+// ---------------------------------------------------------------------------------------------
+
+const CHINA_OFFSET_MS = 8 * 3_600_000; // China has no daylight saving time
+
+/** The day in China (`YYYY-MM-DD`) an instant falls on; now when no instant is given. */
+export function chinaDay(at = new Date()) {
+  const date = at instanceof Date ? at : new Date(at);
+  return new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * How many units a day a provider of this programme records (GET /programmes figures: the meal
+ * policy's `maxMealsPerDay`); undefined for programmes whose services are not counted by the day.
+ */
+export function maxPerDay(programme) {
+  const n = programme?.figures?.maxMealsPerDay;
+  return typeof n === 'number' && n > 0 ? n : undefined;
+}
+
+/**
+ * What one unit of the subsidy is, from the programme's subsidy unit label: 元/餐 gives 餐 and
+ * "yuan per hour" gives hour; a note in brackets (元/户（上限）) is left out.
+ */
+export function unitWord(programme) {
+  const label = programme?.subsidyUnit?.label;
+  if (!label) return { zh: '', en: '' };
+  return {
+    zh: label.zh.replace(/^元\s*\//, '').replace(/\s*[（(].*[）)]\s*$/, '').trim(),
+    en: label.en.replace(/^yuan per\s+/i, '').replace(/\s*\(.*\)\s*$/, '').trim(),
+  };
+}
+
+/** "2 餐" and "2 meals": an amount of the programme's subsidy unit, as {zh, en}. */
+export function quantityText(programme, units) {
+  const w = unitWord(programme);
+  const n = formatNumber(units);
+  // meal → meals, hour → hours; units the policy abbreviates stay as they are.
+  const en = units !== 1 && /^[a-z]{2,}$/.test(w.en) ? `${w.en}s` : w.en;
+  return { zh: `${n} ${w.zh}`.trim(), en: `${n} ${en}`.trim() };
+}
+
+/** "5.00 元/餐" and "5.00 yuan per meal": a rate in fen per unit of the programme, as {zh, en}. */
+export function rateText(programme, fen) {
+  const label = programme?.subsidyUnit?.label ?? { zh: '元', en: 'yuan' };
+  return { zh: `${yuanText(fen)} ${label.zh}`, en: `${yuanText(fen)} ${label.en}` };
+}
+
+/**
+ * Save a file the page fetched (a payment file) as a download: an object URL on a hidden
+ * `a[download]`, clicked, then let go of.
+ */
+export function saveFile(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started by then; the URL is released a little later.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The file name in a Content-Disposition header (RFC 6266 `filename*` first), or undefined. */
+function dispositionFilename(header) {
+  if (!header) return undefined;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/.exec(header);
+  return plain ? (plain[1] ?? plain[2]).trim() : undefined;
+}
+
 /**
  * A job's steps in the words of the provider and staff (the family page words some of them for
  * the family). Presentation only: the codes are the API's `job.step`.
@@ -490,7 +570,7 @@ export function jobStep(job) {
 }
 
 /** Chinese with its English on the line below (table cells). */
-function stacked(zh, en) {
+export function stacked(zh, en) {
   return h('span', { class: 'bi' }, h('span', { lang: 'zh-CN' }, zh), h('br'), h('span', { lang: 'en', class: 'en' }, en));
 }
 
@@ -787,7 +867,21 @@ export function createApi(claims, { baseUrl = '' } = {}) {
    * A 401 is retried once with a fresh token (the cached one may be from a restarted local stack
    * with a new signing key).
    */
-  async function request(method, path, { query, body, headers = {} } = {}) {
+  async function request(method, path, opts = {}) {
+    return readJson(await respond(method, path, { accept: 'application/json', ...opts }));
+  }
+
+  /**
+   * GET a file (e.g. a CSV payment file) with the bearer token: resolves to `{blob, filename}`, the
+   * bytes exactly as sent (a byte-order mark kept) and the name from Content-Disposition.
+   */
+  async function download(path, { query, accept = '*/*' } = {}) {
+    const res = await respond('GET', path, { query, accept });
+    return { blob: await res.blob(), filename: dispositionFilename(res.headers.get('content-disposition')) };
+  }
+
+  /** Send with the token; a 2xx response, else an ApiError. */
+  async function respond(method, path, { query, body, headers = {}, accept }) {
     const url = new URL(`${baseUrl}${path}`, location.href);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
@@ -796,7 +890,7 @@ export function createApi(claims, { baseUrl = '' } = {}) {
       const res = await send(url, {
         method,
         headers: {
-          Accept: 'application/json',
+          Accept: accept,
           Authorization: `Bearer ${await getToken()}`,
           ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
           ...headers,
@@ -809,7 +903,7 @@ export function createApi(claims, { baseUrl = '' } = {}) {
         continue;
       }
       if (!res.ok) throw await toApiError(res);
-      return readJson(res);
+      return res;
     }
   }
 
@@ -817,6 +911,7 @@ export function createApi(claims, { baseUrl = '' } = {}) {
     claims,
     getToken,
     request,
+    download,
     get: (path, opts) => request('GET', path, opts),
     post: (path, body = {}, opts = {}) => request('POST', path, { ...opts, body }),
   };

@@ -5,13 +5,15 @@
 // here from the catalogue, then reported done for inspection. `?providerId=` (default
 // meal-320113-xianlin-01, the demo meal point; home-visit-320113-yikang is the demo home-visit
 // organisation, retrofit-320113-01 the demo contractor) and `?sub=` pick the identity. Needs,
-// units and labels come from GET /programmes.
+// units and labels come from GET /programmes. Programmes counted by the day (figures with a daily
+// maximum, e.g. meal points) record each day's count here for the monthly settlement.
 
 import {
   askDialog,
   badge,
   bi,
   catalogueOf,
+  chinaDay,
   classText,
   countdownEl,
   createApi,
@@ -29,17 +31,21 @@ import {
   jobStep,
   lastFailedInspection,
   loadVocabulary,
+  maxPerDay,
   needsField,
   needsRows,
   optionLabel,
   pagedList,
   pageParams,
+  quantityText,
+  rateText,
   recordsVisits,
   renderInspections,
   renderPlan,
   replaceChildren,
   runAction,
   showIdentity,
+  stacked,
   startCountdowns,
   timeEl,
   toast,
@@ -164,7 +170,215 @@ function renderAssignment(a) {
     li.append(renderVisitSection(a, programme));
   }
   if (job && (a.status === 'ACCEPTED' || a.job)) li.append(renderJobSection(a, programme));
+  const perDay = maxPerDay(programme);
+  if (perDay && a.status === 'ACCEPTED') li.append(renderDailySection(a, programme, perDay));
   return li;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Daily counts (programmes whose policy caps the units a day, e.g. meals): one record a day
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Days recorded from this page, by assignment id, newest first: the API has no list of them, and
+ * the lists re-render on refresh.
+ */
+const recordedDays = new Map();
+
+/**
+ * The day's count form of an accepted assignment: the day (today in China by default, none after
+ * today) and the count (1 to the policy's daily maximum). The server prices the day by the policy
+ * in force on it and refuses (422 RECORD_REFUSED) a day it cannot take, naming the field: the
+ * refusal is shown beside that field.
+ */
+function renderDailySection(a, programme, perDay) {
+  const n = ++formCounter;
+  const id = (what) => `daily-${n}-${what}`;
+  const today = chinaDay();
+  const since = a.acceptedAt ? chinaDay(a.acceptedAt) : undefined;
+  const date = h('input', { type: 'date', id: id('date'), name: 'date', required: true, value: today, max: today, min: since, 'aria-describedby': id('date-hint') });
+  const count = h('input', {
+    type: 'number',
+    id: id('count'),
+    name: 'count',
+    required: true,
+    min: 1,
+    max: perDay,
+    step: 1,
+    inputmode: 'numeric',
+    value: 1,
+    'aria-describedby': id('count-hint'),
+  });
+  const errors = h('div', { id: id('errors'), tabindex: -1 });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: id('submit') }, bi('登记', 'Record'));
+  const list = h('div', { class: 'daily-records', id: id('records') });
+  const per = quantityText(programme, perDay);
+
+  const form = h(
+    'form',
+    { class: 'daily-form', novalidate: true, 'aria-labelledby': id('title'), dataset: { assignmentId: a.id } },
+    errors,
+    h(
+      'div',
+      { class: 'field-row' },
+      h(
+        'div',
+        { class: 'field daily-date', dataset: { field: 'date' } },
+        h('label', { for: date.id }, bi('用餐日期', 'Date served')),
+        date,
+        // The date field shows the day in the browser's own format: the hint names it plainly.
+        h(
+          'p',
+          { class: 'hint', id: id('date-hint') },
+          since && since < today
+            ? bi(`可登记 ${since}（接单日）至 ${today}（今天）`, `Any day from ${since} (accepted) to ${today} (today)`)
+            : bi(`今天 ${today}；不能登记以后的日期`, `Today, ${today}; no later day`),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'field daily-count', dataset: { field: 'count' } },
+        h('label', { for: count.id }, bi('用餐份数', 'Meals served')),
+        count,
+        h('p', { class: 'hint', id: id('count-hint') }, bi(`每人每天最多 ${per.zh}`, `At most ${per.en} a day`)),
+      ),
+      h('div', { class: 'field daily-submit' }, submit),
+    ),
+  );
+  const section = h(
+    'section',
+    { class: 'daily', 'aria-labelledby': id('title') },
+    h('h3', { id: id('title') }, bi('登记用餐', 'Record meals served')),
+    h(
+      'p',
+      { class: 'hint' },
+      bi(
+        '每天登记一次，按当天政策标准计入月度结算；已结算月份不能再登记。',
+        "One record a day, priced by that day's policy for the monthly settlement; a settled month takes no more.",
+      ),
+    ),
+    form,
+    list,
+  );
+  const showRecords = () => replaceChildren(list, renderDailyRecords(programme, recordedDays.get(a.id) ?? []));
+  showRecords();
+
+  const fieldOf = (name) => form.querySelector(`.field[data-field="${name}"]`);
+  const clear = () => {
+    replaceChildren(errors);
+    for (const name of ['date', 'count']) {
+      const field = fieldOf(name);
+      const input = field.querySelector('input');
+      field.classList.remove('invalid');
+      field.querySelector('.field-error')?.remove();
+      input.removeAttribute('aria-invalid');
+      input.setAttribute('aria-describedby', id(`${name}-hint`));
+      field.querySelector('.hint').hidden = false;
+    }
+  };
+  /** Issues on `date` or `count` beside their field; anything else above the form. Focus goes to the first. */
+  const show = (issues, err) => {
+    let first = null;
+    const elsewhere = [];
+    for (const issue of issues) {
+      const field = issue.path === 'date' || issue.path === 'count' ? fieldOf(issue.path) : null;
+      if (!field) {
+        elsewhere.push(issue);
+        continue;
+      }
+      const input = field.querySelector('input');
+      const errorId = id(`${issue.path}-error`);
+      field.classList.add('invalid');
+      const box = field.querySelector('.field-error') ?? h('p', { class: 'field-error', id: errorId });
+      // Two reasons on one field (rare) are both shown.
+      box.textContent = box.textContent ? `${box.textContent}；${issue.message ?? ''}` : (issue.message ?? '');
+      input.after(box);
+      input.setAttribute('aria-invalid', 'true');
+      // The count's refusal restates its hint (the daily maximum): only the refusal is shown.
+      const hint = field.querySelector('.hint');
+      hint.hidden = issue.path === 'count';
+      input.setAttribute('aria-describedby', hint.hidden ? errorId : `${errorId} ${hint.id}`);
+      first ??= input;
+    }
+    if (err && (elsewhere.length || !first)) {
+      replaceChildren(errors, errorBox(err, { titleZh: '未能登记', titleEn: 'Not recorded' }));
+    }
+    (first ?? errors).focus();
+  };
+
+  form.addEventListener('input', () => {
+    form.dataset.dirty = 'true';
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear();
+    const n = Number(count.value);
+    const local = [];
+    if (!date.value) local.push({ path: 'date', message: '请选择日期 / Choose the day' });
+    if (count.value.trim() === '' || !Number.isInteger(n) || n < 1) local.push({ path: 'count', message: '请填写份数（整数，至少 1）/ Give a whole number, at least 1' });
+    if (local.length) return show(local);
+    submit.disabled = true;
+    try {
+      const record = await api.post(`/assignments/${encodeURIComponent(a.id)}/meals`, { date: date.value, count: n });
+      recordedDays.set(a.id, [record, ...(recordedDays.get(a.id) ?? [])]);
+      delete form.dataset.dirty;
+      showRecords();
+      const q = quantityText(programme, record.units);
+      toast([
+        `已登记 ${record.date} ${q.zh}：${a.subjectName ?? ''}，补贴 ${formatFen(record.amountFen)}`,
+        `Recorded ${q.en} on ${record.date}: subsidy ${yuanText(record.amountFen)} yuan.`,
+      ]);
+    } catch (err) {
+      show(err.issues ?? [], err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return section;
+}
+
+/** The days recorded from this page: date, count, the policy's rate, the amount. */
+function renderDailyRecords(programme, records) {
+  if (!records.length) return null;
+  return [
+    h('h4', {}, bi('本次已登记', 'Recorded just now')),
+    h(
+      'div',
+      { class: 'table-wrap', role: 'region', 'aria-label': '已登记的用餐 Meals recorded', tabindex: 0 },
+      h(
+        'table',
+        { class: 'daily-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, bi('日期', 'Date')),
+            h('th', { scope: 'col' }, bi('份数', 'Count')),
+            h('th', { scope: 'col' }, bi('补贴标准', 'Rate')),
+            h('th', { scope: 'col' }, bi('金额', 'Amount')),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          records.map((r) => {
+            const q = quantityText(programme, r.units);
+            const rate = rateText(programme, r.rateFen);
+            return h(
+              'tr',
+              { dataset: { date: r.date } },
+              h('th', { scope: 'row' }, h('time', { datetime: r.date }, r.date)),
+              h('td', {}, stacked(q.zh, q.en)),
+              h('td', {}, stacked(rate.zh, rate.en), h('br'), h('span', { class: 'meta' }, r.policyVersion)),
+              h('td', { class: 'plan-num' }, stacked(formatFen(r.amountFen), `${yuanText(r.amountFen)} yuan`)),
+            );
+          }),
+        ),
+      ),
+    ),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

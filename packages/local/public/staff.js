@@ -1,6 +1,7 @@
 // staff.html: a district official's console. Approve or reject pending subsidies, inspect finished
-// jobs (programmes with a priced catalogue, e.g. retrofits), and read the supply–demand report as a
-// chart (inline SVG) and a table that opens per street to its grids.
+// jobs (programmes with a priced catalogue, e.g. retrofits), settle a programme's month with its
+// providers (compute the statements, approve each, export its payment file), and read the
+// supply–demand report as a chart (inline SVG) and a table that opens per street to its grids.
 // `?district=` and `?sub=` in the page URL act as another official (default 320113, demo-staff).
 
 import {
@@ -8,6 +9,7 @@ import {
   badge,
   bi,
   catalogueOf,
+  chinaDay,
   classLabel,
   classOrder,
   createApi,
@@ -17,6 +19,7 @@ import {
   formatDateTime,
   formatFen,
   formatLottery,
+  formatMonth,
   formatSubsidy,
   h,
   JOB_STEPS,
@@ -24,14 +27,19 @@ import {
   loadVocabulary,
   pagedList,
   pageParams,
+  quantityText,
+  rateText,
   reasonsList,
   renderInspections,
   renderPlan,
   replaceChildren,
   runAction,
+  saveFile,
   showIdentity,
+  stacked,
   svg,
   timeEl,
+  toast,
   vocab,
   yuanText,
 } from './api.js';
@@ -338,6 +346,378 @@ async function inspect(app, passed, buttons) {
   });
   loadInspections({ quiet: true });
   subsidies.reload({ quiet: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly settlement (直补快办): statements per provider, approved once, paid from a CSV file
+// ---------------------------------------------------------------------------------------------
+
+/** A statement's status in staff's words (presentation only: the codes are the API's). */
+const SETTLEMENT_STATUS = {
+  COMPUTED: { zh: '待审批', en: 'Computed', tone: 'wait' },
+  APPROVED: { zh: '已审批', en: 'Approved', tone: 'ok' },
+};
+/** How many months back the month chooser goes. */
+const SETTLEMENT_MONTHS = 24;
+
+const settleType = $('#settle-type');
+const settleMonth = $('#settle-month');
+const settlementDetail = $('#settlement-detail');
+let shownSettlementId = null; // the statement open in the detail, if any
+
+const settlements = pagedList({
+  api,
+  path: '/settlements',
+  query: () => ({ month: settleMonth.value }),
+  list: $('#settlements-list'),
+  more: $('#settlements-more'),
+  status: $('#settlements-status'),
+  emptyZh: '该月还没有结算单。',
+  emptyEn: 'No statements for this month yet.',
+  renderItem: renderSettlementItem,
+});
+
+/** `YYYY-MM` of the month `back` months before the current one, China time. */
+function monthBefore(back) {
+  const [y, m] = chinaDay().slice(0, 7).split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 - back, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/** Every programme (settlement is not tied to rounds), and the months up to this one. */
+function fillSettlementChoices() {
+  const type = settleType.value || params.get('settle');
+  replaceChildren(
+    settleType,
+    vocab.programmes.map((p) => h('option', { value: p.type }, `${p.nameZh} ${p.name}`)),
+  );
+  if (type && vocab.byType.has(type)) settleType.value = type;
+  replaceChildren(
+    settleMonth,
+    Array.from({ length: SETTLEMENT_MONTHS }, (_, i) => {
+      const month = monthBefore(i);
+      const [y, m] = month.split('-');
+      const en = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+      return h('option', { value: month }, i === 0 ? `${y}年${Number(m)}月（本月）${en} (this month)` : `${y}年${Number(m)}月 ${en}`);
+    }),
+  );
+}
+
+function showSettlementHeading() {
+  replaceChildren($('#settlements-heading'), bi('结算单', 'Statements'), ' · ', formatMonth(settleMonth.value));
+}
+
+function reloadSettlements(opts) {
+  showSettlementHeading();
+  settlements.reload(opts);
+}
+
+settleMonth.addEventListener('change', () => {
+  replaceChildren($('#settlement-result'));
+  closeSettlement();
+  reloadSettlements();
+});
+settleType.addEventListener('change', () => replaceChildren($('#settlement-result')));
+$('#settlements-refresh').addEventListener('click', () => {
+  reloadSettlements();
+  if (shownSettlementId) openSettlement(shownSettlementId, { focus: false });
+});
+
+function renderSettlementItem(s) {
+  const programme = vocab.byType.get(s.type);
+  const open = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary btn-small settlement-open', 'aria-controls': 'settlement-detail' },
+    bi('查看明细', 'View statement'),
+  );
+  open.addEventListener('click', () => openSettlement(s.id));
+  return h(
+    'li',
+    { dataset: { settlementId: s.id }, 'aria-current': s.id === shownSettlementId ? 'true' : undefined },
+    h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, s.providerName ?? s.providerId), badge(SETTLEMENT_STATUS, s.status)),
+    defList([
+      ['服务项目', 'Programme', programme ? bi(programme.nameZh, programme.name) : s.type],
+      ['服务记录', 'Records', bi(`${s.records} 条`, `${s.records} ${s.records === 1 ? 'record' : 'records'}`)],
+      ['结算金额', 'Total', h('strong', { class: 'settlement-sum' }, bi(formatFen(s.totalFen), `${yuanText(s.totalFen)} yuan`))],
+    ]),
+    h('div', { class: 'actions' }, open),
+  );
+}
+
+/** Mark the statement open in the detail in the list (border and aria-current). */
+function markShown() {
+  for (const li of document.querySelectorAll('#settlements-list > li')) {
+    if (li.dataset.settlementId === shownSettlementId) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
+  }
+}
+
+function closeSettlement() {
+  shownSettlementId = null;
+  replaceChildren(settlementDetail);
+  markShown();
+}
+
+/** Read a statement and show it in the detail (GET /settlements/{id}). */
+async function openSettlement(id, { focus = true } = {}) {
+  shownSettlementId = id;
+  markShown();
+  replaceChildren(settlementDetail, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
+  try {
+    const s = await api.get(`/settlements/${encodeURIComponent(id)}`);
+    if (shownSettlementId !== id) return;
+    showSettlement(s, { focus });
+  } catch (err) {
+    if (shownSettlementId !== id) return;
+    replaceChildren(settlementDetail, errorBox(err, { titleZh: '无法加载结算单', titleEn: 'Could not load the statement' }));
+  }
+}
+
+/** Consecutive days as runs: ['2026-12-01', '2026-12-02', '2026-12-05'] → 1–2, 5. */
+function dayRuns(dates) {
+  const runs = [];
+  for (const d of [...new Set(dates)].sort()) {
+    const last = runs.at(-1);
+    const next = last ? new Date(Date.parse(`${last.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : undefined;
+    if (last && next === d) last.to = d;
+    else runs.push({ from: d, to: d });
+  }
+  return runs;
+}
+
+/** The days of a statement line, runs of days joined: "12月1日–3日、12月5日" over "1–3 Dec, 5 Dec". */
+function datesText(dates) {
+  const parts = (d) => ({ m: Number(d.slice(5, 7)), d: Number(d.slice(8, 10)), mon: new Date(`${d}T00:00:00Z`).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' }) });
+  const runs = dayRuns(Array.isArray(dates) ? dates : []);
+  const zh = runs
+    .map(({ from, to }) => {
+      const a = parts(from);
+      const b = parts(to);
+      if (from === to) return `${a.m}月${a.d}日`;
+      return a.m === b.m ? `${a.m}月${a.d}日–${b.d}日` : `${a.m}月${a.d}日–${b.m}月${b.d}日`;
+    })
+    .join('、');
+  const en = runs
+    .map(({ from, to }) => {
+      const a = parts(from);
+      const b = parts(to);
+      if (from === to) return `${a.d} ${a.mon}`;
+      return a.m === b.m ? `${a.d}–${b.d} ${a.mon}` : `${a.d} ${a.mon}–${b.d} ${b.mon}`;
+    })
+    .join(', ');
+  const days = new Set(dates ?? []).size;
+  return days > 1 ? stacked(`${zh}（共 ${days} 天）`, `${en} (${days} days)`) : stacked(zh, en);
+}
+
+/** A statement: who is paid for what (one line per resident and rate), the total, and what can be done next. */
+function showSettlement(s, { focus = true } = {}) {
+  const programme = vocab.byType.get(s.type);
+  const noun = programme?.providerNoun ?? { zh: '服务机构', en: 'provider' };
+  const lines = Array.isArray(s.lines) ? s.lines : [];
+  const buttons = [];
+  if (s.status === 'COMPUTED') {
+    const approve = h('button', { type: 'button', class: 'btn btn-ok settlement-approve' }, bi('审批', 'Approve'));
+    approve.addEventListener('click', () => approveStatement(s, approve));
+    buttons.push(approve);
+  } else if (s.status === 'APPROVED') {
+    const exportButton = h('button', { type: 'button', class: 'btn btn-primary settlement-export' }, bi('导出支付文件', 'Export payment file (CSV)'));
+    exportButton.addEventListener('click', () => exportStatement(s, exportButton));
+    buttons.push(exportButton);
+  }
+  const close = h('button', { type: 'button', class: 'btn btn-secondary settlement-close' }, bi('关闭', 'Close'));
+  close.addEventListener('click', () => {
+    const opener = document.querySelector(`#settlements-list > li[data-settlement-id="${CSS.escape(s.id)}"] .settlement-open`);
+    closeSettlement();
+    opener?.focus();
+  });
+  buttons.push(close);
+
+  const title = h(
+    'h3',
+    { id: 'settlement-card-title', tabindex: -1 },
+    bi('结算单', 'Statement'),
+    ` · ${s.providerName ?? s.providerId} `,
+    badge(SETTLEMENT_STATUS, s.status),
+  );
+  const card = h(
+    'section',
+    { class: 'card settlement-card', id: 'settlement-card', 'aria-labelledby': 'settlement-card-title', dataset: { status: s.status } },
+    title,
+    defList([
+      ['服务项目', 'Programme', programme ? bi(programme.nameZh, programme.name) : s.type],
+      ['结算月份', 'Month', formatMonth(s.month)],
+      [noun.zh, noun.en.replace(/^./, (c) => c.toUpperCase()), h('span', {}, s.providerName ?? '', ' ', h('code', {}, s.providerId))],
+      ['服务记录', 'Records', bi(`${s.records} 条`, `${s.records} ${s.records === 1 ? 'record' : 'records'}`)],
+      ['计算', 'Computed', h('span', {}, timeEl(s.createdAt), s.computedBy ? ` · ${s.computedBy}` : '')],
+      ['审批', 'Approved', s.approvedAt ? h('span', {}, timeEl(s.approvedAt), s.approvedBy ? ` · ${s.approvedBy}` : '') : null],
+    ]),
+    h(
+      'div',
+      { class: 'table-wrap', role: 'region', 'aria-label': '结算明细 Lines of the statement', tabindex: 0 },
+      h(
+        'table',
+        { class: 'settlement-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, bi('服务对象', 'Resident')),
+            h('th', { scope: 'col', class: 'text-col' }, bi('服务日期', 'Dates')),
+            h('th', { scope: 'col' }, bi('数量', 'Quantity')),
+            h('th', { scope: 'col' }, bi('补贴标准', 'Rate')),
+            h('th', { scope: 'col', class: 'text-col' }, bi('政策版本', 'Policy')),
+            h('th', { scope: 'col' }, bi('金额', 'Amount')),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          lines.map((l) => {
+            const q = quantityText(programme, l.units);
+            const rate = rateText(programme, l.rateFen);
+            return h(
+              'tr',
+              { dataset: { applicationId: l.applicationId } },
+              h('th', { scope: 'row', class: 'settlement-subject' }, l.subjectMasked),
+              h('td', { class: 'text-col settlement-dates' }, datesText(l.dates)),
+              h('td', { class: 'plan-num' }, stacked(q.zh, q.en)),
+              h('td', { class: 'plan-num' }, stacked(rate.zh, rate.en)),
+              h('td', { class: 'text-col' }, h('code', {}, l.policyVersion)),
+              h('td', { class: 'plan-num' }, stacked(formatFen(l.amountFen), `${yuanText(l.amountFen)} yuan`)),
+            );
+          }),
+        ),
+        h(
+          'tfoot',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row', colspan: 5 }, bi('合计', 'Total')),
+            h('td', { class: 'plan-num settlement-total-cell' }, stacked(formatFen(s.totalFen), `${yuanText(s.totalFen)} yuan`)),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'settlement-total' },
+      bi(`应拨付${s.providerName ?? ''} ${formatFen(s.totalFen)}`, `Payable to the ${noun.en}: ${yuanText(s.totalFen)} yuan`),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      s.status === 'APPROVED'
+        ? bi('已审批：请导出支付文件（CSV，可用 Excel 打开）交财务拨付。', 'Approved: export the payment file (CSV, opens in Excel) for the finance office to pay.')
+        : bi('请核对明细后审批；审批后方可导出支付文件，且不能撤回。', 'Check the lines, then approve; the payment file can be exported once approved. Approval cannot be undone.'),
+    ),
+    h('div', { class: 'actions' }, buttons),
+  );
+  replaceChildren(settlementDetail, card);
+  if (focus) {
+    card.scrollIntoView({ block: 'start' });
+    title.focus({ preventScroll: true });
+  }
+}
+
+/** Compute the chosen programme's month, confirming first: it closes the month. */
+$('#settle-compute').addEventListener('click', async (event) => {
+  const button = event.currentTarget;
+  const programme = vocab.byType.get(settleType.value);
+  const month = settleMonth.value;
+  if (!programme || !month) return;
+  const [y, m] = month.split('-');
+  const monthZh = `${y}年${Number(m)}月`;
+  const monthEn = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const current = month === chinaDay().slice(0, 7);
+  const noun = programme.providerNoun ?? { zh: '服务机构', en: 'provider' };
+  const ok = await askDialog({
+    input: false,
+    titleZh: `计算${programme.nameZh}${monthZh}结算单？`,
+    titleEn: `${programme.name}: compute the statements for ${monthEn}?`,
+    textZh: current
+      ? `本月尚未结束。计算后本月即关账：各${noun.zh}不能再登记本月的服务，此后的服务不再计入补贴。每个项目每月只能计算一次，无法撤回。`
+      : `计算后${monthZh}关账，各${noun.zh}不能再补登该月的服务。每个项目每月只能计算一次，无法撤回。`,
+    textEn: current
+      ? `This month is not over. Computing closes it now: the ${noun.en}s can record no more services for it, and later services this month are not subsidised. A programme's month is computed once; this cannot be undone.`
+      : `${monthEn} then closes: the ${noun.en}s can record no more services for it. A programme's month is computed once; this cannot be undone.`,
+    confirmZh: current ? '仍要计算并关账' : '计算并关账',
+    confirmEn: current ? 'Compute and close the month anyway' : 'Compute and close the month',
+    danger: current,
+  });
+  if (!ok) return;
+  let created;
+  await runAction([button], async () => {
+    created = (await api.post('/settlements', { type: programme.type, month }))?.items ?? [];
+  }, {
+    okZh: `已计算${programme.nameZh}${monthZh}结算单`,
+    okEn: `${programme.name}: ${monthEn} computed.`,
+    failZh: '结算单未计算',
+    failEn: 'The statements were not computed',
+  });
+  if (created) {
+    const total = created.reduce((sum, s) => sum + (s.totalFen ?? 0), 0);
+    replaceChildren(
+      $('#settlement-result'),
+      h(
+        'p',
+        { class: created.length ? 'alert alert-info' : 'alert alert-info empty-month' },
+        created.length
+          ? bi(
+              `${programme.nameZh}${monthZh}：${created.length} 份结算单，合计 ${formatFen(total)}，待审批。`,
+              `${programme.name}, ${monthEn}: ${created.length} ${created.length === 1 ? 'statement' : 'statements'}, ${yuanText(total)} yuan in all, awaiting approval.`,
+            )
+          : bi(`${programme.nameZh}${monthZh}没有服务记录，未生成结算单；该月已关账。`, `${programme.name}, ${monthEn}: no services were recorded, so there are no statements; the month is closed.`),
+      ),
+    );
+  }
+  reloadSettlements({ quiet: Boolean(created) });
+});
+
+/** Approve a statement once, confirming first; the detail then offers its payment file. */
+async function approveStatement(s, button) {
+  const ok = await askDialog({
+    input: false,
+    titleZh: '审批这份结算单？',
+    titleEn: 'Approve this statement?',
+    textZh: `${s.providerName ?? ''} · ${s.month}：应拨付 ${formatFen(s.totalFen)}（${s.records} 条服务记录）。审批后可导出支付文件，不能撤回。`,
+    textEn: `${yuanText(s.totalFen)} yuan for ${s.records} ${s.records === 1 ? 'record' : 'records'}. The payment file can then be exported; approval cannot be undone.`,
+    confirmZh: '审批',
+    confirmEn: 'Approve',
+  });
+  if (!ok) return;
+  let approved;
+  await runAction([button], async () => {
+    approved = await api.post(`/settlements/${encodeURIComponent(s.id)}/approve`, {});
+  }, {
+    okZh: `已审批结算单：${s.providerName ?? ''}，${formatFen(s.totalFen)}`,
+    okEn: `Statement approved: ${yuanText(s.totalFen)} yuan.`,
+    failZh: '结算单未审批',
+    failEn: 'The statement was not approved',
+  });
+  // Approved here, or meanwhile by someone else (409): show it as it is now.
+  if (approved && shownSettlementId === s.id) showSettlement(approved);
+  else if (shownSettlementId === s.id) openSettlement(s.id);
+  reloadSettlements({ quiet: true });
+  // One-off subsidies (paid once) are settled by the approval.
+  subsidies.reload({ quiet: true });
+}
+
+/** Fetch the payment file with the token and hand it to the browser as a download. */
+async function exportStatement(s, button) {
+  button.disabled = true;
+  try {
+    const { blob, filename } = await api.download(`/settlements/${encodeURIComponent(s.id)}/export`, { accept: 'text/csv' });
+    const name = filename ?? `settlement-${s.month}-${s.providerId}.csv`;
+    saveFile(blob, name);
+    toast([`已导出支付文件：${name}`, `Payment file exported: ${name}`]);
+  } catch (err) {
+    toast(errorBox(err, { titleZh: '支付文件未导出', titleEn: 'Could not export the payment file' }), 'error');
+  } finally {
+    button.disabled = false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -937,8 +1317,10 @@ async function start() {
   );
   fillStatusFilter(subsidyFilter, vocab.subsidyStatus);
   fillProgrammes();
+  fillSettlementChoices();
   subsidies.reload();
   loadInspections();
+  reloadSettlements();
   // Background refresh of the queue: skipped while the tab is hidden or a dialog is open.
   setInterval(() => {
     if (document.hidden || document.querySelector('dialog[open]')) return;
