@@ -130,6 +130,16 @@ describe('meals served, settled once, paid once', () => {
     expect(rows.join('\n')).not.toContain('320113194403');
   });
 
+  it('does not close a month with nothing recorded, and lists statements by programme', async () => {
+    const month = chinaDate().slice(0, 7);
+    const empty = await call<Json>('POST', '/settlements', { token: staff, body: { type: 'home-visit', month } });
+    expect(empty.status).toBe(409);
+    expect(empty.body.error.messageZh).toContain('尚无服务记录');
+    expect(await stack.store.getSettlementMonth(DISTRICT, 'home-visit', month)).toBeUndefined();
+    expect((await call<Json>('GET', `/settlements?month=${month}&type=home-visit`, { token: staff })).body.items).toEqual([]);
+    expect((await call<Json>('GET', '/settlements?type=meal', { token: staff })).body.items).toHaveLength(1);
+  });
+
   it("keeps statements to the district's staff", async () => {
     const gulou = await stack.tokens.sign({ role: 'staff', sub: 'gulou', district: '320102' });
     const list = await call<Json>('GET', '/settlements', { token: gulou });

@@ -65,20 +65,23 @@ describe('a month settled while meals are recorded', () => {
     // Four residents × ten days, one or two meals a day.
     const meals = residents.flatMap((id, i) => Array.from({ length: 10 }, (_, d) => ({ assignmentId: `as-${id}`, date: `2026-12-${String(d + 1).padStart(2, '0')}`, count: 1 + ((i + d) % 2) })));
 
-    const recorded = meals.map((m, k) =>
+    const record = (m: (typeof meals)[number]) => recordMeals(deps, actor, m.assignmentId, { date: m.date, count: m.count });
+    // Ten days are in; the other thirty are recorded while three officials compute the month.
+    const first = await Promise.allSettled(meals.slice(0, 10).map(record));
+    const rest = meals.slice(10).map((m, k) =>
       (async () => {
-        // The computations start while a quarter of the records are still to come.
-        if (k > 30) await new Promise((r) => setTimeout(r, 5 * (k - 30)));
-        return recordMeals(deps, actor, m.assignmentId, { date: m.date, count: m.count });
+        await new Promise((r) => setTimeout(r, 3 * k));
+        return record(m);
       })(),
     );
     const computed = [1, 2, 3].map((n) =>
       (async () => {
-        await new Promise((r) => setTimeout(r, 40));
+        await new Promise((r) => setTimeout(r, 20 * n));
         return computeSettlement(deps, staff(`official-${n}`), { type: 'meal', month: '2026-12' });
       })(),
     );
-    const [records, settlements] = await Promise.all([Promise.allSettled(recorded), Promise.allSettled(computed)]);
+    const [later, settlements] = await Promise.all([Promise.allSettled(rest), Promise.allSettled(computed)]);
+    const records = [...first, ...later];
 
     const won = settlements.filter((s) => s.status === 'fulfilled');
     expect(won).toHaveLength(1);

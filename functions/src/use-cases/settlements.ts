@@ -72,6 +72,10 @@ export async function computeSettlement(deps: Deps, actor: Staff, input: { type:
       await new Promise((r) => setTimeout(r, 100 * attempt));
       continue;
     }
+    // A month with nothing recorded is not closed: a premature press must not shut it for everyone.
+    if (records.length === 0 && (open?.records ?? 0) === 0) {
+      throw new ConflictError(`No services are recorded for ${month}: there is nothing to settle`, `${month} 尚无服务记录，无需结算`);
+    }
     const providers = new Map((await store.listAllProvidersByDistrict(actor.district, type)).map((p) => [p.id, p.name]));
     const byProvider = new Map<string, ServiceRecord[]>();
     for (const r of records) byProvider.set(r.providerId, [...(byProvider.get(r.providerId) ?? []), r]);

@@ -250,7 +250,7 @@ export const mealRecordInputSchema = z.object({
 
 /** `POST /settlements`: one programme's month in the staff member's district. */
 export const settlementInputSchema = z.object({ type: z.enum(APPLICATION_TYPES), month: monthSchema });
-export const settlementListQuerySchema = z.object({ month: monthSchema.optional(), ...pageQuery });
+export const settlementListQuerySchema = z.object({ month: monthSchema.optional(), type: z.enum(APPLICATION_TYPES).optional(), ...pageQuery });
 
 export const allocationRoundListQuerySchema = z.object({ ...pageQuery });
 export const pageQuerySchema = z.object({ ...pageQuery });

@@ -587,8 +587,7 @@ export class Store {
    * `settlement-month`) when it was settled already or a record was written since the read.
    */
   settleMonth(m: { district: string; type: ServiceRecord['type']; month: string }, records: number, by: string, at: Date): TxOp {
-    const settled: SettlementMonthRecord = { ...m, status: 'SETTLED', records, settledAt: at.toISOString(), settledBy: by };
-    if (records === 0) return { ...this.create('settlement-month', SettlementMonths, settled) };
+    const settledAt = at.toISOString();
     return {
       label: 'settlement-month',
       item: {
@@ -598,7 +597,7 @@ export class Store {
           UpdateExpression: 'SET #s = :settled, #at = :at, #by = :by',
           ConditionExpression: '#s = :open AND #n = :n',
           ExpressionAttributeNames: { '#s': 'status', '#n': 'records', '#at': 'settledAt', '#by': 'settledBy' },
-          ExpressionAttributeValues: { ':settled': 'SETTLED', ':open': 'OPEN', ':n': records, ':at': settled.settledAt, ':by': by },
+          ExpressionAttributeValues: { ':settled': 'SETTLED', ':open': 'OPEN', ':n': records, ':at': settledAt, ':by': by },
         },
       },
     };
@@ -608,9 +607,14 @@ export class Store {
     return this.get(Settlements, { id });
   }
 
-  /** A district's statements, newest month first; optionally one month. */
-  listSettlements(district: string, f: { month?: string; limit?: number; nextToken?: string }): Promise<Page<SettlementRecord>> {
-    return this.query(Settlements, 'gsi1', { district }, { skPrefix: { month: f.month }, limit: f.limit, nextToken: f.nextToken });
+  /** A district's statements, newest month first; optionally one month, one programme. */
+  listSettlements(district: string, f: { month?: string; type?: SettlementRecord['type']; limit?: number; nextToken?: string }): Promise<Page<SettlementRecord>> {
+    return this.query(Settlements, 'gsi1', { district }, {
+      skPrefix: { month: f.month, type: f.type },
+      ...(f.type && !f.month ? { filter: { type: f.type } } : {}),
+      limit: f.limit,
+      nextToken: f.nextToken,
+    });
   }
 
   // ---- allocation rounds (README's key-design table: ROUND#<id>; gsi1 a district's, newest first) ----
