@@ -64,15 +64,17 @@ export interface DeferredAcceptanceResult {
  * band). Each (nursery, band) ranks the children proposing to it by the child's priority
  * points at that nursery (its own `priorities`, else the common `priority`), then lottery
  * (lower first), then child index. Proposals are flattened (one slot per child and listed
- * nursery, with its points), and each key keeps its tentatively accepted proposals in a
- * max-heap on that order — worst at the root — bounded by its capacity: a proposal costs
- * O(log capacity). Total O(proposals · log capacity) plus one sort of the children (for
- * `rank`, and to propose in that order: with a common ranking no child is ever displaced).
+ * nursery, with its points there and the child's lottery rank), and each key keeps its
+ * tentatively accepted proposals in a max-heap on (points, lottery rank) — worst at the
+ * root — bounded by its capacity: a proposal costs O(log capacity). Total
+ * O(proposals · log capacity) plus two stable radix sorts of the children: by lottery (the
+ * lottery rank), then by common priority (for `rank`, and to propose in that order: with a
+ * common ranking no child is ever displaced).
  *
  * The result is the child-optimal stable matching: no child and nursery would both rather
  * be matched to each other (with a place in the child's band), and every child gets the
  * best nursery it can get in any stable matching. Reporting its true list is a dominant
- * strategy for every child.
+ * strategy for every child (points belong to the child and the nursery, not to the list).
  */
 export function deferredAcceptance(input: DeferredAcceptanceInput): DeferredAcceptanceResult {
   const { children, nurseries, priority } = input;
