@@ -1,5 +1,5 @@
 /**
- * Matching benchmarks: `npm run bench [-- --json out.json] [-- --sizes 1k,10k] [-- --quick]`.
+ * Matching benchmarks: `npm run bench [-- --json out.json] [-- --sizes 1k,10k] [-- --quick] [-- --childcare-round N | --childcare-round-only]`.
  *
  * Each (instance, solver) runs in its own child process, one at a time. The child solves the
  * instance 1 + N times and reports the median of the last N (warm) as `ms` and the first as
@@ -81,8 +81,19 @@ interface Row {
   detail?: string;
 }
 
-function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Size[]; quick: boolean } {
+/**
+ * The childcare round end to end through its use case on DynamoDB Local (functions/bench/childcare-round.ts),
+ * in its own process: by default 10,000 children × 200 nurseries (about two minutes); `--childcare-round N`
+ * runs N children × N/50 nurseries (100000 is the province-sized round: about an hour, DynamoDB Local's
+ * throughput being what bounds it); `--childcare-round 0` skips it.
+ */
+const CHILDCARE_ROUND_DEFAULT = 10_000;
+
+function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Size[]; quick: boolean; childcareRound: number } {
   let json: string | undefined;
+  let childcareRound: number = CHILDCARE_ROUND_DEFAULT;
+  let childcareOnly = false;
+  let childcareGiven = false;
   let sizes = ALL_SIZES;
   let hvSizes = HV_SIZES.filter((s) => HV_DEFAULT.includes(s.name));
   let quick = false;
@@ -93,6 +104,11 @@ function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Siz
     if (arg === '--json') json = argv[++i];
     else if (arg === '--quick') quick = true;
     else if (arg === '--home-visit') homeVisitOnly = true;
+    else if (arg === '--childcare-round') {
+      childcareRound = Number(argv[++i]);
+      childcareGiven = true;
+      if (!Number.isInteger(childcareRound) || childcareRound < 0) throw new Error('--childcare-round takes a number of children (0 skips it)');
+    } else if (arg === '--childcare-round-only') childcareOnly = true;
     else if (arg === '--sizes') {
       sizesGiven = true;
       const wanted = (argv[++i] ?? '').split(',').map((s) => s.trim().toLowerCase());
@@ -111,7 +127,13 @@ function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Siz
     sizes = [];
     if (!sizesGiven && !quick) hvSizes = HV_SIZES.filter((s) => HV_DEFAULT.includes(s.name));
   }
-  return { json, sizes, hvSizes, quick };
+  // The other focused runs leave it out unless it is asked for.
+  if ((homeVisitOnly || quick) && !childcareGiven && !childcareOnly) childcareRound = 0;
+  if (childcareOnly) {
+    sizes = [];
+    hvSizes = [];
+  }
+  return { json, sizes, hvSizes, quick, childcareRound };
 }
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -203,7 +225,7 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 async function main(): Promise<void> {
-  const { json, sizes, hvSizes, quick } = parseArgs(process.argv.slice(2));
+  const { json, sizes, hvSizes, quick, childcareRound } = parseArgs(process.argv.slice(2));
   const cpu = os.cpus();
   console.log(
     `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ` +
@@ -218,6 +240,7 @@ async function main(): Promise<void> {
   if (sizes.length > 0) rows.push(...(await runAssignmentSizes(sizes, quick)));
   if (sizes.length > 0 && hvSizes.length > 0) console.log('');
   if (hvSizes.length > 0) rows.push(...(await runHomeVisitSizes(hvSizes, quick)));
+  if (childcareRound > 0) await runChildcareRound(childcareRound);
 
 
   if (json !== undefined) {
@@ -227,6 +250,19 @@ async function main(): Promise<void> {
 }
 
 
+
+/** The childcare round through its use case on DynamoDB Local, in its own process, its lines as it prints them. */
+async function runChildcareRound(children: number): Promise<void> {
+  console.log('');
+  const script = path.join(repoRoot, 'functions/bench/childcare-round.ts');
+  const args = ['--import', 'tsx', '--expose-gc', script, '--children', String(children), '--nurseries', String(Math.max(1, Math.round(children / 50)))];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    child.on('error', reject);
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`the childcare round bench exited with ${code}`);
+}
 
 /** The capacitated assignment rows, then deferred acceptance and candidate search. */
 async function runAssignmentSizes(sizes: Size[], quick: boolean): Promise<Row[]> {
