@@ -79,7 +79,12 @@ export async function computeSettlement(deps: Deps, actor: Staff, input: { type:
     const providers = new Map((await store.listAllProvidersByDistrict(actor.district, type)).map((p) => [p.id, p.name]));
     const byProvider = new Map<string, ServiceRecord[]>();
     for (const r of records) byProvider.set(r.providerId, [...(byProvider.get(r.providerId) ?? []), r]);
-    if (byProvider.size > MAX_STATEMENTS) throw new Error(`${byProvider.size} providers in one settlement: more than one transaction holds`);
+    if (byProvider.size > MAX_STATEMENTS) {
+      throw new ConflictError(
+        `${byProvider.size} providers have services this month; one settlement holds at most ${MAX_STATEMENTS}`,
+        `本月有 ${byProvider.size} 家机构有服务记录，单次结算最多 ${MAX_STATEMENTS} 家`,
+      );
+    }
     const iso = at.toISOString();
     const statements: SettlementRecord[] = [...byProvider.entries()].map(([providerId, rs]) => {
       const lines = statementLines(rs);
