@@ -131,6 +131,12 @@ export const FUNCTIONS = {
     http: [{ method: 'POST', path: '/assignments/{id}/meals', roles: ['provider'] }],
     table: 'readWrite',
   },
+  listServiceRecords: {
+    entry: 'functions/src/assignments/list-records/handler.ts',
+    description: "An assignment's service records (days of meals, visits, a passed inspection), priced: the provider owning it, staff of its district, the application's owner",
+    http: [{ method: 'GET', path: '/assignments/{id}/records', roles: ['provider', 'staff', 'family', 'grid'] }],
+    table: 'read',
+  },
   listVisits: {
     entry: 'functions/src/assignments/list-visits/handler.ts',
     description: "An assignment's visits: the provider owning it, staff of its district, the application's owner",

@@ -78,9 +78,14 @@ describe('meals served, settled once, paid once', () => {
     expect(await refused({ date: chinaDate(-3), count: 1 })).toEqual(['date']);
     expect(await refused({ date: chinaDate(), count: 3 })).toEqual(['count']);
     expect(await refused({ date: chinaDate(), count: 1 })).toEqual(['date']);
+    // The meal point reads back what it recorded; the resident's family may too; another meal point may not.
+    const records = await call<Json>('GET', `/assignments/${assignmentId}/records`, { token: point });
+    expect(records.body.items).toEqual([expect.objectContaining({ date: chinaDate(), units: 2, amountFen: 1000 })]);
+    expect(records.body.items[0]).not.toHaveProperty('recordedBy');
     // Another meal point cannot record for this assignment.
     const other = await stack.tokens.sign({ role: 'provider', sub: 'other', providerId: 'meal-320113-xianlin-02' });
     expect((await call('POST', `/assignments/${assignmentId}/meals`, { token: other, body: { date: chinaDate(), count: 1 } })).status).toBe(404);
+    expect((await call('GET', `/assignments/${assignmentId}/records`, { token: other })).status).toBe(404);
   });
 
   it('computes the month once even when two officials press at once, approves once, and exports a file Excel reads', async () => {

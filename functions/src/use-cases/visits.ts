@@ -177,8 +177,8 @@ export async function recordVisit(deps: Deps, actor: Extract<Actor, { role: 'pro
   }
 }
 
-/** Visits of an assignment: its provider, staff of its district, or whoever owns the application. */
-export async function listVisits(deps: Deps, actor: Actor, assignmentId: string, page: { limit?: number; nextToken?: string }): Promise<Page<VisitRecord>> {
+/** An assignment for whoever may read what was done on it: its provider, staff of its district, or the application's owner. */
+export async function loadAssignmentForReader(deps: Deps, actor: Actor, assignmentId: string): Promise<AssignmentRecord> {
   const a = await deps.store.getAssignment(assignmentId);
   if (!a) throw new NotFoundError('Assignment', '该派单');
   if (actor.role === 'provider' && a.providerId !== actor.providerId) throw new NotFoundError('Assignment', '该派单');
@@ -187,7 +187,12 @@ export async function listVisits(deps: Deps, actor: Actor, assignmentId: string,
     const app = await deps.store.getApplication(a.applicationId);
     if (app?.ownerSub !== actor.sub) throw new NotFoundError('Assignment', '该派单');
   }
-  return deps.store.listVisits(a.id, page);
+  return a;
+}
+
+/** Visits of an assignment, for its readers. */
+export async function listVisits(deps: Deps, actor: Actor, assignmentId: string, page: { limit?: number; nextToken?: string }): Promise<Page<VisitRecord>> {
+  return deps.store.listVisits((await loadAssignmentForReader(deps, actor, assignmentId)).id, page);
 }
 
 export function visitView(v: VisitRecord): VisitView {

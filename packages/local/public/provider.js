@@ -180,8 +180,8 @@ function renderAssignment(a) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Days recorded from this page, by assignment id, newest first: the API has no list of them, and
- * the lists re-render on refresh.
+ * Days recorded, by assignment id, newest first: read from `GET /assignments/{id}/records` when the
+ * section is drawn, and kept here so the lists survive the page's refreshes.
  */
 const recordedDays = new Map();
 
@@ -262,6 +262,15 @@ function renderDailySection(a, programme, perDay) {
   );
   const showRecords = () => replaceChildren(list, renderDailyRecords(programme, recordedDays.get(a.id) ?? []));
   showRecords();
+  // What was recorded before this page opened (the first page: a month of days).
+  api
+    .get(`/assignments/${encodeURIComponent(a.id)}/records?limit=100`)
+    .then((page) => {
+      recordedDays.set(a.id, [...(page.items ?? [])].sort((x, y) => y.date.localeCompare(x.date)));
+      showRecords();
+    })
+    // The form works without the list: a failed read leaves what this page recorded.
+    .catch(() => {});
 
   const fieldOf = (name) => form.querySelector(`.field[data-field="${name}"]`);
   const clear = () => {

@@ -573,6 +573,11 @@ export class Store {
     ];
   }
 
+  /** An assignment's service records, by source (`meals:<date>` in date order, then visits and inspections). */
+  listServiceRecordsOf(assignmentId: string, opts: { limit?: number; nextToken?: string } = {}): Promise<Page<ServiceRecord>> {
+    return this.queryPartition(ServiceRecords, { assignmentId }, opts);
+  }
+
   getSettlementMonth(district: string, type: ServiceRecord['type'], month: string): Promise<SettlementMonthRecord | undefined> {
     return this.get(SettlementMonths, { district, type, month });
   }

@@ -14,6 +14,7 @@ import * as acceptAssignment from '../../assignments/accept/schema';
 import * as completeAssignment from '../../assignments/complete/schema';
 import * as declineAssignment from '../../assignments/decline/schema';
 import * as listAssignments from '../../assignments/list/schema';
+import * as listServiceRecords from '../../assignments/list-records/schema';
 import * as listVisits from '../../assignments/list-visits/schema';
 import * as planJob from '../../assignments/plan/schema';
 import * as recordMeals from '../../assignments/record-meals/schema';
@@ -70,6 +71,7 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   inspectJob,
   planJob,
   recordMeals,
+  listServiceRecords,
   createSettlement,
   listSettlements,
   getSettlement,
