@@ -184,6 +184,17 @@ const RULE_TESTS: Record<PriorityRule, (f: RankFacts<ChildcareNeeds>, p: Childca
   parentWorksInDistrict: (f) => f.needs.parentWorksInDistrict,
 };
 
+/** Each rule of a policy that gives points, with its label: built once per policy row. */
+const rowsOf = new WeakMap<ChildcarePolicy, PriorityPoint[]>();
+function pointRows(policy: ChildcarePolicy): PriorityPoint[] {
+  let rows = rowsOf.get(policy);
+  if (!rows) {
+    rows = PRIORITY_RULES.filter((rule) => policy.priorityPoints[rule] > 0).map((rule) => ({ rule, points: policy.priorityPoints[rule], label: RULE_LABELS[rule](policy) }));
+    rowsOf.set(policy, rows);
+  }
+  return rows;
+}
+
 export function evaluateChildcareEligibility(facts: SubjectFacts<ChildcareNeeds>, at: Date, policy: ChildcarePolicy = childcarePolicyOn(at)): Decision {
   const version = policyVersionOf(policy);
   const months = monthsOldAt(facts.birthDate, facts.needs.startMonth);
@@ -279,10 +290,7 @@ export const childcareProgramme: Programme<'childcare', ChildcareNeeds, Childcar
   },
   priorityAt(facts, at) {
     const policy = childcarePolicyOn(at);
-    return PRIORITY_RULES.flatMap((rule): PriorityPoint[] => {
-      const points = policy.priorityPoints[rule];
-      return points > 0 && RULE_TESTS[rule](facts, policy) ? [{ rule, points, label: RULE_LABELS[rule](policy) }] : [];
-    });
+    return pointRows(policy).filter((row) => RULE_TESTS[row.rule as PriorityRule](facts, policy));
   },
   publicFigures(at) {
     const p = childcarePolicyOn(at);

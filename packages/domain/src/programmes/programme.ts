@@ -247,8 +247,19 @@ export type NeedsField =
   /** Provider ids of the programme's kind in the subject's district, most wanted first. */
   | { name: string; kind: 'ranked-providers'; label: Label; min: number; max: number };
 
+/** The last lookup per policy table: a round asks thousands of times for the same instant. */
+const lastLookup = new WeakMap<readonly PolicyBase[], { time: number; policy: PolicyBase }>();
+
 /** The policy row in force on a date: the latest whose effectiveFrom is not after it. */
 export function policyOn<P extends PolicyBase>(policies: readonly P[], on: Date): P {
+  const last = lastLookup.get(policies);
+  if (last?.time === on.getTime()) return last.policy as P;
+  const policy = policyInForce(policies, on);
+  lastLookup.set(policies, { time: on.getTime(), policy });
+  return policy;
+}
+
+function policyInForce<P extends PolicyBase>(policies: readonly P[], on: Date): P {
   const day = chinaDay(on).toISOString().slice(0, 10);
   const inForce = policies.filter((p) => p.effectiveFrom <= day).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
   const policy = inForce[0];
