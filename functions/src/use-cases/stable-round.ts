@@ -216,10 +216,19 @@ export interface StableRoundResult {
 /** Offers are written this many at a time: each is its own conditional transaction. */
 const WRITE_CONCURRENCY = 8;
 
+/** Runs `work` on each item, `limit` at a time; after a failure no worker starts another item. */
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
