@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { checkCharFor } from '@huimin/domain';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { localStackWithBrowser, SHOTS } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, text } from './support';
 
 /**
  * Childcare places (普惠托育) across the three pages in a real (headless) browser: a family ranks
@@ -12,19 +13,13 @@ import { localStackWithBrowser, SHOTS } from './support';
  * first choice. `npm run test:browser`; Debian's Chromium driven by playwright-core.
  */
 
-const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const TYPE = 'childcare';
 const FIRST = { id: 'childcare-320113-xianlin', name: '仙林街道普惠托育中心' };
 const SECOND = { id: 'childcare-320113-xianlin-hu', name: '仙林湖社区嵌入式托育点' };
 
 const env = localStackWithBrowser('web-cc');
 
-/** A valid 18-character resident ID number (GB 11643 check character) from its first 17 digits. */
-function idNumber(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0);
-  return first17 + '10X98765432'[sum % 11]!;
-}
+const idNumber = (first17: string) => first17 + checkCharFor(first17);
 
 /** YYYY-MM of this month in China, moved by `offset` months. */
 function chinaMonth(offset = 0): string {
@@ -38,9 +33,6 @@ function childId(months: number, serial: string): string {
   return idNumber(`320113${chinaMonth(1 - months).replace('-', '')}01${serial}`);
 }
 
-/** Rendered text with runs of white space as one space (English sits beside or under the Chinese). */
-const flat = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
-const text = (page: Page, selector: string) => () => flat(page.locator(selector));
 
 /** Close the toasts (as a user would) so a full-page screenshot shows what is under them. */
 async function closeToasts(page: Page): Promise<void> {

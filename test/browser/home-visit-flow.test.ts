@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { checkCharFor } from '@huimin/domain';
 import { describe, expect, it } from 'vitest';
 import { acceptedHoursAgo } from '../support/dynamo';
-import { localStackWithBrowser, SHOTS } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, text } from './support';
 
 /**
  * Home visits (居家上门服务) across the three pages in a real (headless) browser: a family applies
@@ -14,7 +14,6 @@ import { localStackWithBrowser, SHOTS } from './support';
 
 // The resident of the example form: 仙林街道, the street's centre.
 const HOME = { latitude: 32.105, longitude: 118.93 };
-const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
 const env = localStackWithBrowser('web-hv');
 
@@ -23,16 +22,8 @@ function chinaLocal(date: Date): string {
   return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
 }
 
-/** A valid 18-character resident ID number (GB 11643 check character) from its first 17 digits. */
-function idNumber(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0);
-  return first17 + '10X98765432'[sum % 11]!;
-}
+const idNumber = (first17: string) => first17 + checkCharFor(first17);
 
-/** Rendered text with runs of white space as one space (English sits beside or under the Chinese). */
-const flat = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
-const text = (page: Page, selector: string) => () => flat(page.locator(selector));
 
 describe('home visits in the browser', () => {
   it('a family applies, staff approve, the organisation records a visit, the family sees the hours used', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { localStackWithBrowser, SHOTS } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, text } from './support';
 
 /**
  * Age-friendly retrofits (适老化改造) across the three pages in a real (headless) browser: a family
@@ -14,16 +14,11 @@ import { localStackWithBrowser, SHOTS } from './support';
  * playwright-core.
  */
 
-const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const CONTRACTOR = { id: 'retrofit-320113-01', name: '南京安居适老化改造工程有限公司' };
 const RESIDENT = '王秀英';
 
 const env = localStackWithBrowser('web-rf');
 
-/** Rendered text with runs of white space as one space (English sits beside or under the Chinese). */
-// biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what people read (hidden parts left out)
-const flat = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
-const text = (page: Page, selector: string) => () => flat(page.locator(selector));
 
 /** Close the toasts (as a user would) so a screenshot shows what is under them; one may go by itself meanwhile. */
 async function closeToasts(page: Page): Promise<void> {

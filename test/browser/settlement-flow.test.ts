@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { mealApplication } from '../e2e/client';
 import { eventually } from '../support/dynamo';
-import { localStackWithBrowser, SHOTS } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, } from './support';
 
 /**
  * Service records and monthly settlement (直补快办) in a real (headless) browser: an 82-year-old's
@@ -15,7 +15,6 @@ import { localStackWithBrowser, SHOTS } from './support';
  * Debian's Chromium driven by playwright-core.
  */
 
-const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const POINT = { id: 'meal-320113-xianlin-01', name: '仙林街道第一社区助餐点' };
 const RESIDENT = '王秀英';
 
@@ -24,9 +23,6 @@ const env = localStackWithBrowser('web-settle');
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field, as a client would
 type Json = Record<string, any>;
 
-/** Rendered text with runs of white space as one space (English sits beside or under the Chinese). */
-// biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what people read (hidden parts left out)
-const flat = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
 
 /** Today in China, YYYY-MM-DD. */
 const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

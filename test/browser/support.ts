@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
 
@@ -38,3 +38,12 @@ export function localStackWithBrowser(tablePrefix: string): { readonly stack: Lo
     },
   };
 }
+
+/** Every page is opened as a family in Nanjing would: Chinese locale, China time. */
+export const CONTEXT: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+
+/** Rendered text with runs of white space as one space (English sits beside or under the Chinese). */
+// biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what people read (hidden parts left out)
+export const flat = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ');
+/** A poller of one element's rendered text, for `expect.poll`. */
+export const text = (page: Page, selector: string) => () => flat(page.locator(selector));
