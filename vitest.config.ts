@@ -34,6 +34,17 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      // Issue 12's suites: hostile input, who may do what, and what survives races, replays and crashes.
+      ...(['fuzz', 'authz', 'reliability'] as const).map((name) => ({
+        extends: true,
+        test: {
+          name,
+          include: [`test/${name}/**/*.test.ts`],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      })),
       {
         extends: true,
         test: {
