@@ -36,7 +36,7 @@ export default defineConfig({
       },
       // Issue 12's suites: hostile input, who may do what, and what survives races, replays and crashes.
       ...(['fuzz', 'authz', 'reliability'] as const).map((name) => ({
-        extends: true,
+        extends: true as const,
         test: {
           name,
           include: [`test/${name}/**/*.test.ts`],

@@ -296,7 +296,7 @@ async function freshTable(endpoint: string, name: string, stream: boolean, trans
     }
   }
   const doc = createDocumentClient({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'cn-north-1' });
-  return { store: new Store(doc, name, 'bench-registry-key'), recording: new RecordingStore(countingClient(doc, transactions), name, 'bench-registry-key') };
+  return { store: new Store(doc, name, { registry: 'bench-registry-key' }), recording: new RecordingStore(countingClient(doc, transactions), name, { registry: 'bench-registry-key' }) };
 }
 
 export async function benchChildcareRound(opts: ChildcareRoundBenchOptions = {}): Promise<ChildcareRoundBenchResult> {

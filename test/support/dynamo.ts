@@ -8,7 +8,7 @@ export async function freshStore(): Promise<{ store: Store; tableName: string; e
   const endpoint = inject('dynamoEndpoint');
   const tableName = `t-${randomUUID().slice(0, 8)}`;
   const { streamArn } = await ensureTable(endpoint, tableName);
-  const store = new Store(createDocumentClient({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'cn-north-1' }), tableName, 'integration-registry-key');
+  const store = new Store(createDocumentClient({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'cn-north-1' }), tableName, { registry: 'integration-registry-key' });
   return { store, tableName, endpoint, streamArn };
 }
 

@@ -1,3 +1,4 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient, Store } from '@huimin/store';
 
 /** Configuration is read and checked once, at cold start; a missing variable fails with its name. */
@@ -7,15 +8,44 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   return v;
 }
 
+/**
+ * The secrets a function may be given (the wiring's `secrets`), by the variable that carries them.
+ * In AWS the template holds only `<NAME>_SECRET_ARN` and the value is read from Secrets Manager at cold
+ * start, so it is never in CloudFormation; the local stack sets `<NAME>` itself.
+ */
+export const SECRET_VARIABLES = { registry: 'REGISTRY_HMAC_KEY', pageTokens: 'PAGE_TOKEN_KEY' } as const;
+export type SecretName = keyof typeof SECRET_VARIABLES;
+
+let secretsClient: SecretsManagerClient | undefined;
+
+/** One secret's value: the variable itself (local), else the secret its `_SECRET_ARN` names, else none. */
+export async function readSecret(name: SecretName, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const variable = SECRET_VARIABLES[name];
+  if (env[variable]) return env[variable];
+  const arn = env[`${variable}_SECRET_ARN`];
+  if (!arn) return undefined;
+  secretsClient ??= new SecretsManagerClient({});
+  const out = await secretsClient.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!out.SecretString) throw new Error(`Secret of ${variable} has no string value`);
+  return out.SecretString;
+}
+
 export interface Deps {
   store: Store;
   now: () => Date;
 }
 
-let deps: Deps | undefined;
+let deps: Promise<Deps> | undefined;
 
-/** Module-scope dependencies, built once per process (one SDK client per service). */
-export function getDeps(): Deps {
-  deps ??= { store: new Store(createDocumentClient(), requireEnv('TABLE_NAME'), process.env.REGISTRY_HMAC_KEY), now: () => new Date() };
+/** Module-scope dependencies, built once per process (one SDK client per service, each secret read once). */
+export function getDeps(): Promise<Deps> {
+  deps ??= (async () => {
+    const [registry, pageTokens] = await Promise.all([readSecret('registry'), readSecret('pageTokens')]);
+    return { store: new Store(createDocumentClient(), requireEnv('TABLE_NAME'), { registry, pageTokens }), now: () => new Date() };
+  })().catch((err: unknown) => {
+    // A failed cold start (Secrets Manager throttled) is retried by the next invocation.
+    deps = undefined;
+    throw err;
+  });
   return deps;
 }

@@ -37,7 +37,7 @@ export function parseBusEvent(event: BusEvent): ParsedEvent {
 export function eventConsumer(name: FunctionName, run: (event: ParsedEvent, deps: Deps) => Promise<unknown>) {
   return middy<BusEvent, void, Error, Context>().handler(async (raw) => {
     const event = parseBusEvent(raw);
-    const outcome = await run(event, getDeps());
+    const outcome = await run(event, await getDeps());
     logger.info('Event consumed', { consumer: name, detailType: event.detailType, eventId: event.metadata.eventId, correlationId: event.metadata.correlationId, outcome: String(outcome) });
     metrics.addMetric(`${name}Consumed`, 'Count', 1);
     metrics.publishStoredMetrics();

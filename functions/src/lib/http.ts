@@ -161,7 +161,7 @@ export function httpHandler<
         headers: lowerCaseKeys(event.headers ?? {}),
         requestId,
       };
-      const result = await run(req, getDeps());
+      const result = await run(req, await getDeps());
       // The documented shape, enforced: keys a view did not declare (a phone number on a record,
       // say) are dropped rather than sent; a body that breaks the schema is our bug, a logged 500.
       const body = result.body === undefined ? undefined : response.parse(result.body);

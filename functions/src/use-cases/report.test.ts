@@ -2,7 +2,7 @@ import { mealPolicyOn, needWeight } from '@huimin/domain';
 import { describe, expect, it } from 'vitest';
 import { applicationRecord, NOW, providerRecord } from '../../test-support/records';
 import { solveDistrict } from './district';
-import { supplyDemandReport } from './report';
+import { latestOfEach, supplyDemandReport } from './report';
 
 /**
  * Two neighbouring streets 600 m apart: A has three residents and one place, B none and five.
@@ -88,5 +88,20 @@ describe('the supply–demand report', () => {
     expect(solution.boundUnits).toBe(20);
     expect(report).toMatchObject({ kind: 'home-visit', unit: { zh: '小时/月' }, boundServed: 20 });
     expect(report.totals).toMatchObject({ demand: 26, capacity: 30, served: 12, unmet: 14 });
+  });
+
+  it('counts an application read under two statuses once, as its later version (the reads run side by side)', () => {
+    const matching = { ...residentAt('a1', A), status: 'MATCHING' as const, version: 3 };
+    const offered = { ...matching, status: 'OFFERED' as const, version: 4 };
+    const other = residentAt('a2', A);
+
+    const apps = latestOfEach([offered, other, matching]);
+
+    expect(apps.map((a) => [a.id, a.status])).toEqual([
+      ['a1', 'OFFERED'],
+      ['a2', other.status],
+    ]);
+    const report = supplyDemandReport('320113', apps, [providerRecord({ id: 'pa', capacity: 5, ...A })], NOW);
+    expect(report.totals).toMatchObject({ demand: 2, served: 2 });
   });
 });

@@ -44,7 +44,20 @@ export async function supplyDemand(deps: Deps, actor: Extract<Actor, { role: 'st
     Promise.all(DEMAND_STATUSES.map((s) => deps.store.listAllApplicationsByDistrictTypeStatus(actor.district, type, s))),
     deps.store.listAllProvidersByDistrict(actor.district, type),
   ]);
-  return supplyDemandReport(actor.district, lists.flat(), providers, deps.now(), type);
+  return supplyDemandReport(actor.district, latestOfEach(lists.flat()), providers, deps.now(), type);
+}
+
+/**
+ * The per-status reads run side by side, so an application that moves from one status to another
+ * between them (MATCHING → OFFERED) can be read in both: it counts once, as its later version.
+ */
+export function latestOfEach(apps: readonly ApplicationRecord[]): ApplicationRecord[] {
+  const byId = new Map<string, ApplicationRecord>();
+  for (const app of apps) {
+    const seen = byId.get(app.id);
+    if (!seen || app.version > seen.version) byId.set(app.id, app);
+  }
+  return [...byId.values()];
 }
 
 /** The report itself, from the district's open applications and its providers of the programme. */

@@ -91,7 +91,7 @@ export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvok
         if (compiled.route.method !== method) continue;
         const m = compiled.regex.exec(url.pathname);
         if (!m) continue;
-        matched = { compiled, params: Object.fromEntries(compiled.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')])) };
+        matched = { compiled, params: Object.fromEntries(compiled.params.map((p, i) => [p, decodePathParameter(p, m[i + 1] ?? '')])) };
         break;
       }
       if (!matched) {
@@ -139,6 +139,15 @@ export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvok
       send(res, errorResponse(err, requestId));
     }
   });
+}
+
+/** A path id as API Gateway hands it over, decoded; malformed percent-encoding (`%ZZ`) is the client's 400. */
+function decodePathParameter(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ValidationError([{ path: `path.${name}`, message: '路径参数的百分号编码无效 / The path parameter is not valid percent-encoding' }]);
+  }
 }
 
 async function serveStatic(pathname: string, res: ServerResponse): Promise<boolean> {

@@ -60,10 +60,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // The registry's HMAC key: fresh per in-memory run, kept beside the data when persisted.
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const registryKey = localSecret(opts.dataDir ? join(opts.dataDir, 'registry-key') : undefined);
+  // Page tokens outlive a restart too when data does (a console's "more" link).
+  const pageTokenKey = localSecret(opts.dataDir ? join(opts.dataDir, 'page-token-key') : undefined);
 
   // What a Lambda's configuration would set; the functions read it at cold start.
   Object.assign(process.env, {
     REGISTRY_HMAC_KEY: registryKey,
+    PAGE_TOKEN_KEY: pageTokenKey,
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'cn-north-1',
@@ -105,7 +108,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     return [timer];
   });
 
-  const store = new Store(createDocumentClient({ DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'cn-north-1' }), tableName, registryKey);
+  const store = new Store(createDocumentClient({ DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'cn-north-1' }), tableName, { registry: registryKey, pageTokens: pageTokenKey });
   if (opts.seed ?? true) {
     await seedProviders(store);
     await importRegistryFile(store, LOW_INCOME_FILE);

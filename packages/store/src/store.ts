@@ -46,6 +46,7 @@ import {
 } from './entities';
 import type { Entity } from './model';
 import { OUTBOX_PREFIX } from './outbox';
+import { PageTokens } from './page-tokens';
 import type { IndexName } from './table';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -94,39 +95,31 @@ export class MissingRegistryKeyError extends Error {
   }
 }
 
-function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new InvalidPageTokenError();
-}
-
-export class InvalidPageTokenError extends Error {
-  constructor() {
-    super('nextToken is not one this API issued');
-    this.name = 'InvalidPageTokenError';
-  }
-}
-
 /**
  * Data access for the whole service: one method per access pattern (README's key-design table),
  * plus builders for the writes that use cases combine into one transaction.
  */
+/** The secrets a store may hold, each only in the functions that need it (the wiring's `secrets`). */
+export interface StoreKeys {
+  /** HMAC key of the low-income registry, the open-application slots and family keys (REGISTRY_HMAC_KEY). */
+  registry?: string;
+  /** HMAC key of page tokens (PAGE_TOKEN_KEY); see PageTokens. */
+  pageTokens?: string;
+}
+
 export class Store {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
-    /** HMAC key of the low-income registry; only the functions that read or import it get one. */
-    private readonly registryKey?: string,
-  ) {}
+    keys: StoreKeys = {},
+  ) {
+    this.registryKey = keys.registry;
+    this.pages = new PageTokens(keys.pageTokens);
+  }
+
+  /** HMAC key of the low-income registry; only the functions that read or import it get one. */
+  private readonly registryKey?: string;
+  private readonly pages: PageTokens;
 
   private registryHash(idNumber: string): string {
     if (!this.registryKey) throw new MissingRegistryKeyError();
@@ -162,6 +155,7 @@ export class Store {
       values[`:f_${k}`] = v;
       filters.push(`#f_${k} = :f_${k}`);
     }
+    const queryId = JSON.stringify([index, values, filters, opts.forward ?? false]);
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: index,
@@ -170,12 +164,12 @@ export class Store {
       ExpressionAttributeValues: values,
       ScanIndexForward: opts.forward ?? false,
       Limit: opts.limit,
-      ExclusiveStartKey: decodeToken(opts.nextToken),
+      ExclusiveStartKey: this.pages.decode(queryId, opts.nextToken),
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
     };
     const out = await this.doc.send(new QueryCommand(input));
     const page: Page<T> = { items: (out.Items ?? []).map((i) => entity.fromItem(i)) };
-    const next = encodeToken(out.LastEvaluatedKey);
+    const next = this.pages.encode(queryId, out.LastEvaluatedKey);
     if (next) page.nextToken = next;
     return page;
   }
@@ -186,19 +180,21 @@ export class Store {
     pkValues: Partial<T>,
     opts: { limit?: number; nextToken?: string; forward?: boolean } = {},
   ): Promise<Page<T>> {
+    const pk = entity.partitionKey(pkValues);
+    const queryId = JSON.stringify(['table', pk, opts.forward ?? true]);
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'pk' },
-        ExpressionAttributeValues: { ':pk': entity.partitionKey(pkValues) },
+        ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: opts.forward ?? true,
         Limit: opts.limit,
-        ExclusiveStartKey: decodeToken(opts.nextToken),
+        ExclusiveStartKey: this.pages.decode(queryId, opts.nextToken),
       }),
     );
     const page: Page<T> = { items: (out.Items ?? []).map((i) => entity.fromItem(i)) };
-    const next = encodeToken(out.LastEvaluatedKey);
+    const next = this.pages.encode(queryId, out.LastEvaluatedKey);
     if (next) page.nextToken = next;
     return page;
   }
@@ -534,17 +530,18 @@ export class Store {
    * be empty and still have a `nextToken`: the filter applies after each 1 MB read.
    */
   async scanOutbox(opts: { since: string; until: string; pageToken?: string }): Promise<Page<OutboxRecord>> {
+    const queryId = JSON.stringify(['scan', OUTBOX_PREFIX, opts.since, opts.until]);
     const out = await this.doc.send(
       new ScanCommand({
         TableName: this.tableName,
         FilterExpression: 'begins_with(#pk, :prefix) AND #at BETWEEN :since AND :until',
         ExpressionAttributeNames: { '#pk': 'pk', '#at': 'createdAt' },
         ExpressionAttributeValues: { ':prefix': OUTBOX_PREFIX, ':since': opts.since, ':until': opts.until },
-        ExclusiveStartKey: decodeToken(opts.pageToken),
+        ExclusiveStartKey: this.pages.decode(queryId, opts.pageToken),
       }),
     );
     const items = (out.Items ?? []).map((i) => Outbox.fromItem(i));
-    const nextToken = encodeToken(out.LastEvaluatedKey);
+    const nextToken = this.pages.encode(queryId, out.LastEvaluatedKey);
     return nextToken ? { items, nextToken } : { items };
   }
 

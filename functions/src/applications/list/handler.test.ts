@@ -68,8 +68,29 @@ describe('GET /applications', () => {
     const { nextToken } = first.body as { nextToken: string };
     await list(claims.family('fam-1'), { nextToken });
 
-    expect(nextToken).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(nextToken).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: lastKey });
+  });
+
+  it('refuses with 400 a token edited, made up, or replayed by another family, and never queries with it', async () => {
+    const lastKey = { pk: `APP#${APP_ID}`, sk: 'APP', gsi1pk: 'APP#gsi1#fam-1', gsi1sk: `2026-11-20T02:00:00.000Z#${APP_ID}` };
+    ddb.on(QueryCommand).resolvesOnce({ Items: [], LastEvaluatedKey: lastKey }).resolves({ Items: [] });
+    const { nextToken } = (await list(claims.family('fam-1'))).body as { nextToken: string };
+    const [payload, mac] = nextToken.split('.') as [string, string];
+    const forged = Buffer.from(JSON.stringify({ ...lastKey, gsi1pk: 'APP#gsi1#fam-2' })).toString('base64url');
+
+    for (const [who, token] of [
+      ['fam-2', nextToken],
+      ['fam-1', `${forged}.${mac}`],
+      ['fam-1', Buffer.from('{"pk":"x"}').toString('base64url')],
+      ['fam-1', `${payload}.${mac}x`],
+      ['fam-1', `${payload}.${mac}.${mac}`],
+    ] as const) {
+      const res = await list(claims.family(who), { nextToken: token });
+      expect(res.status, `${who} ${token}`).toBe(400);
+      expect(issuePaths(res)).toEqual(['nextToken']);
+    }
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
   });
 
   it('answers 400 on path nextToken for a token it did not issue', async () => {

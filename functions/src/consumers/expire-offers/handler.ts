@@ -7,6 +7,6 @@ import { scheduledEvent } from './schema';
 
 export const handler = middy<ScheduledEvent, void, Error, Context>().handler(async (event) => {
   const { id } = scheduledEvent.parse(event);
-  const expired = await expireOverdueOffers(getDeps(), id);
+  const expired = await expireOverdueOffers(await getDeps(), id);
   logger.info('Offer sweep', { expired });
 });
