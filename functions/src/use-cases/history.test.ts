@@ -2,7 +2,7 @@ import { APPLICATION_MACHINE, APPLICATION_STATUSES, type ApplicationStatus, isTe
 import { Store } from '@huimin/store';
 import { describe, expect, it } from 'vitest';
 import { applicationRecord, NOW } from '../../test-support/records';
-import { applicationWrites, moveApplication } from './history';
+import { annotateApplication, applicationWrites, moveApplication } from './history';
 
 /** Builds writes only; never sends (no client needed). */
 const store = new Store({} as never, 'test-table');
@@ -40,5 +40,26 @@ describe('applicationWrites: the one open application per person per programme',
     const app = applicationRecord({ status: 'MATCHING' });
 
     expect(applicationWrites(store, app, moveApplication(app, 'CANCELLED', NOW)).map((w) => w.label)).toEqual(['application']);
+  });
+});
+
+describe('history is a time line', () => {
+  it('never stamps a line before the last one, when a retry carries the instant its consumer started with', () => {
+    const later = new Date(NOW.getTime() + 5_000);
+    const app = moveApplication(applicationRecord({ status: 'MATCHING' }), 'CANCELLED', later);
+
+    const moved = annotateApplication(app, NOW, {}, { note: 'late', noteZh: '迟到' });
+
+    const instants = moved.history.map((h) => h.at);
+    expect(instants).toEqual([...instants].sort());
+    expect(moved.history.at(-1)?.at).toBe(later.toISOString());
+    expect(moved.updatedAt).toBe(later.toISOString());
+  });
+
+  it('keeps the instant given when it is the latest', () => {
+    const later = new Date(NOW.getTime() + 5_000);
+    const moved = moveApplication(applicationRecord({ status: 'MATCHING' }), 'OFFERED', later);
+
+    expect(moved.history.at(-1)?.at).toBe(later.toISOString());
   });
 });

@@ -2,6 +2,18 @@ import { APPLICATION_MACHINE, APPLICATION_STATUS_LABELS, type ApplicationStatus,
 import { type ApplicationRecord, Applications, type Store, type TxOp } from '@huimin/store';
 
 /**
+ * The instant of a new history line: `now`, or the last line's instant when `now` is earlier. A
+ * consumer takes `now` when it starts; if another write lands meanwhile and the consumer retries on
+ * the version it re-reads, its `now` can be older than that write's line. History is read as a time
+ * line, so it never goes backwards (ISO instants of one format compare as strings).
+ */
+export function stampAfter(app: Pick<ApplicationRecord, 'history'>, now: Date): string {
+  const at = now.toISOString();
+  const last = app.history.at(-1)?.at;
+  return last !== undefined && last > at ? last : at;
+}
+
+/**
  * The next version of an application: checks the move against the state machine and appends the
  * history line residents read. Callers write it with `applicationWrites(store, app, next)`.
  */
@@ -14,7 +26,7 @@ export function moveApplication(
 ): ApplicationRecord {
   transition('application', APPLICATION_MACHINE, app.status, to);
   const label = APPLICATION_STATUS_LABELS[to];
-  const at = now.toISOString();
+  const at = stampAfter(app, now);
   return {
     ...app,
     ...extra,
@@ -29,7 +41,7 @@ export function moveApplication(
  * history line residents read, under the same status.
  */
 export function annotateApplication(app: ApplicationRecord, now: Date, extra: Partial<ApplicationRecord>, note: { note: string; noteZh: string; by?: string }): ApplicationRecord {
-  const at = now.toISOString();
+  const at = stampAfter(app, now);
   return { ...app, ...extra, updatedAt: at, history: [...app.history, { at, status: app.status, note: note.note, noteZh: note.noteZh, ...(note.by ? { by: note.by } : {}) }] };
 }
 
