@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyProgramme, type CapacityInput, ConflictError, ForbiddenError, isKnownStreet, NotFoundError, type ProviderInput, programmeOf, ValidationError } from '@huimin/domain';
+import { type AnyProgramme, bi, type CapacityInput, ConflictError, ForbiddenError, isKnownStreet, type LatLng, locationProblem, NotFoundError, type ProviderInput, programmeOf, ValidationError } from '@huimin/domain';
 import { CapacityDeclared } from '@huimin/events';
 import { type ProviderRecord, Providers, TransactionConflictError } from '@huimin/store';
 import type { Actor } from '../lib/actor';
@@ -7,11 +7,16 @@ import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
 import type { ProviderView } from '../views';
 
+function locationIssues(district: string, street: string, location: LatLng): { path: string; message: string }[] {
+  const problem = locationProblem(district, street, location);
+  return problem ? [{ path: 'location', message: bi(problem.zh, problem.en) }] : [];
+}
+
 export async function registerProvider(deps: Deps, actor: Extract<Actor, { role: 'staff' }>, input: ProviderInput, requestId: string): Promise<ProviderView> {
   const programme = programmeOf(input.kind);
   const declaration = programme.declarationSchema.parse(input);
   const issues = [
-    ...(isKnownStreet(actor.district, input.street) ? [] : [{ path: 'street', message: `该区没有此街道：${input.street} / No street ${input.street} in district ${actor.district}` }]),
+    ...(isKnownStreet(actor.district, input.street) ? locationIssues(actor.district, input.street, input.location) : [{ path: 'street', message: `该区没有此街道：${input.street} / No street ${input.street} in district ${actor.district}` }]),
     ...(programme.declarationIssues?.(actor.district, declaration) ?? []),
   ];
   if (issues.length > 0) throw new ValidationError(issues);

@@ -137,6 +137,36 @@ describe('applicationInputSchema', () => {
   });
 });
 
+describe('a location must lie in the district and street it claims', () => {
+  const pathsOf = (body: Body) => {
+    const result = parseWith(applicationInputSchema, body);
+    return result.ok ? [] : result.issues.map((i) => i.path);
+  };
+
+  it('refuses Xianlin Street at coordinates in Xinjiang, naming the location in both languages', () => {
+    const result = parseWith(applicationInputSchema, withAddress({ location: { lat: 43.8, lng: 87.6 } }));
+
+    expect(result).toMatchObject({ ok: false, issues: [{ path: 'subject.address.location' }] });
+    if (result.ok) return;
+    expect(result.issues[0]?.message).toMatch(/江苏省.*Jiangsu/);
+  });
+
+  it('refuses a point in the district far beyond the street named (Baguazhou island for Xigang)', () => {
+    expect(pathsOf(withAddress({ street: '西岗街道', location: { lat: 32.195, lng: 118.79 } }))).toEqual(['subject.address.location']);
+  });
+
+  it("passes an address at a street's edge, 8 km from its centre and nearer another street's", () => {
+    // 8 km east of Longtan's centre: nearer Longtan's edge than any other centre but Xigang's.
+    expect(pathsOf(withAddress({ street: '龙潭街道', location: { lat: 32.165, lng: 119.135 } }))).toEqual([]);
+    expect(pathsOf(withAddress({ street: '马群街道', location: { lat: 32.105, lng: 118.93 } }))).toEqual([]);
+  });
+
+  it('checks only the province where a district has no streets loaded (Kunshan)', () => {
+    expect(pathsOf(withAddress({ district: '320583', street: '玉山镇', location: { lat: 31.38, lng: 120.98 } }))).toEqual([]);
+    expect(pathsOf(withAddress({ district: '320583', street: '玉山镇', location: { lat: 39.9, lng: 116.4 } }))).toEqual(['subject.address.location']);
+  });
+});
+
 describe('other inputs', () => {
   it.each(['13912345678', '025-84891234', '02584891234', '0512-5771234', ' 13912345678 '])('accepts the phone %s', (phone) => {
     // Act

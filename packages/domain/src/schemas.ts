@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findDistrict, isKnownStreet } from './divisions';
+import { findDistrict, isKnownStreet, locationProblem } from './divisions';
 import type { FieldIssue } from './errors';
 import { isInChina } from './geo';
 import { parseIdNumber } from './id-number';
@@ -61,6 +61,9 @@ export const addressSchema = z
       ctx.addIssue({ code: 'custom', path: ['district'], message: bi(`未开通的区县：${a.district}`, `Unknown district ${a.district}`) });
     } else if (!isKnownStreet(a.district, a.street)) {
       ctx.addIssue({ code: 'custom', path: ['street'], message: bi(`该区没有此街道：${a.street}`, `No street ${a.street} in district ${a.district}`) });
+    } else {
+      const problem = locationProblem(a.district, a.street, a.location);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['location'], message: bi(problem.zh, problem.en) });
     }
   });
 

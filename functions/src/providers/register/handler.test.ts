@@ -69,6 +69,17 @@ describe('POST /providers', () => {
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
 
+  it('refuses a canteen placed in Xinjiang or far beyond its street with 400 naming the location, touching no table', async () => {
+    const xinjiang = await register({ ...canteen, location: { lat: 43.8, lng: 87.6 } });
+    const baguazhou = await register({ ...canteen, location: { lat: 32.195, lng: 118.79 } });
+
+    for (const res of [xinjiang, baguazhou]) {
+      expect(res.status).toBe(400);
+      expect(issuePaths(res)).toEqual(['location']);
+    }
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+
   it("takes a home-visit organisation's hours, services and covered streets, and refuses a street not in the district", async () => {
     const org = { name: '颐康居家养老服务中心', kind: 'home-visit', street: '仙林街道', location: { lat: 32.1, lng: 118.93 }, hoursPerMonth: 300, services: ['cleaning'], streets: ['仙林街道', '马群街道'] };
 
