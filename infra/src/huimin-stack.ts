@@ -1,5 +1,5 @@
 import { EVENT_SOURCE } from '@huimin/events';
-import { FUNCTION_SPECS, type FunctionName } from '@huimin/functions/wiring';
+import { FUNCTION_SPECS, type FunctionName, type SecretName } from '@huimin/functions/wiring';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -29,6 +29,8 @@ export class HuiminStack extends Stack {
   readonly outbox: OutboxPipe;
   /** Where every dead-letter alarm goes; subscribe on-call to it. */
   readonly alarmTopic: sns.Topic;
+  /** The secrets functions read at cold start, by the wiring's names. */
+  readonly secrets: Record<SecretName, secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, {
@@ -62,11 +64,31 @@ export class HuiminStack extends Stack {
       reason: 'Rotating this key would orphan every registry entry hashed under it; it is rotated by re-importing the registry under a new key, not by a rotation Lambda.',
     });
 
+    // Page tokens are signed (packages/store/src/page-tokens.ts) with one key every list function shares.
+    const pageTokenKey = new secretsmanager.Secret(this, 'PageTokenKey', {
+      description: 'HMAC key of the page tokens list routes hand out (nextToken)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(pageTokenKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating it only ends the page tokens in flight (a client asks for the first page again); it is rotated by replacing the secret, without a rotation Lambda.',
+    });
+
+    this.secrets = { registry: registryKey, pageTokens: pageTokenKey };
+
     const functions = new Map<FunctionName, WiredFunction>();
     for (const [name, spec] of FUNCTION_SPECS) {
       functions.set(
         name,
-        new WiredFunction(this, pascal(name), { name, spec, table: this.data.table, bus: this.bus, alarmTopic, registryKey }),
+        new WiredFunction(this, pascal(name), {
+          name,
+          spec,
+          table: this.data.table,
+          tableKey: this.data.key,
+          bus: this.bus,
+          alarmTopic,
+          secrets: this.secrets,
+        }),
       );
     }
     this.functions = functions;

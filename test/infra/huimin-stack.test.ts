@@ -1,6 +1,7 @@
+import { dirname, join } from 'node:path';
 import { EVENT_SOURCE } from '@huimin/events';
-import { FUNCTION_SPECS, ROLES, routeKeyOf } from '@huimin/functions/wiring';
-import { createTableInput, OUTBOX_STREAM_FILTER, TABLE } from '@huimin/store';
+import { FUNCTION_SPECS, FUNCTIONS, ROLES, routeKeyOf, SECRET_VARIABLES, type SecretName } from '@huimin/functions/wiring';
+import { createTableInput, ENTITY_PREFIXES, grantsOf, OUTBOX_STREAM_FILTER, TABLE, WRITE_ACTIONS } from '@huimin/store';
 import type { CfnResource } from 'aws-cdk-lib';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -12,6 +13,7 @@ import { createApp } from '../../infra/src/app';
 import { detailInputTemplate, PIPE_BATCH_SIZE, PIPE_MAX_RETRY_ATTEMPTS } from '../../infra/src/constructs/outbox-pipe';
 import { RULE_TARGET_RETRY_ATTEMPTS } from '../../infra/src/constructs/wired-function';
 import { ARCHIVE_RETENTION } from '../../infra/src/huimin-stack';
+import { repoPath } from '../../infra/src/paths';
 
 // Prepare: synthesize once for the whole file, skipping esbuild (NodejsFunction still checks each entry exists).
 const { app, stack } = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -100,25 +102,77 @@ describe('functions', () => {
     expect(props(logGroupId).RetentionInDays).toBeGreaterThanOrEqual(180);
   });
 
-  it.each(FUNCTION_SPECS)('%s gets the registry key only if the wiring says it reads the registry', (name, spec) => {
+  it.each(FUNCTION_SPECS)("%s gets the ARN of each secret its wiring lists, may read those alone, and never holds a secret's value", (name, spec) => {
     const vars = (props(functionId(name)).Environment as { Variables: Record<string, unknown> }).Variables;
-    if (spec.registryKey) {
-      // A dynamic reference CloudFormation resolves at deploy time: the key itself is never in the template.
-      expect(JSON.stringify(vars.REGISTRY_HMAC_KEY)).toMatch(/resolve:secretsmanager:/);
-    } else {
-      expect(vars).not.toHaveProperty('REGISTRY_HMAC_KEY');
+    const roleId = (props(functionId(name)).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const secretIds = { registry: logicalId(stack.secrets.registry), pageTokens: logicalId(stack.secrets.pageTokens) };
+    const listed = spec.secrets ?? [];
+
+    for (const [secret, variable] of Object.entries(SECRET_VARIABLES) as [SecretName, string][]) {
+      expect(vars).not.toHaveProperty(variable);
+      if (listed.includes(secret)) expect(vars[`${variable}_SECRET_ARN`]).toEqual({ Ref: secretIds[secret] });
+      else expect(vars).not.toHaveProperty(`${variable}_SECRET_ARN`);
     }
+    const reads = statementsOf(roleId).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+    expect(reads.map((s) => [s.Action, s.Resource])).toEqual(listed.map((secret) => ['secretsmanager:GetSecretValue', { Ref: secretIds[secret] }]));
   });
 
-  it.each(FUNCTION_SPECS)('%s may write to the table only if the wiring says readWrite', (name, spec) => {
+  it('puts no secret value in the template, not even as a dynamic reference', () => {
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager/);
+  });
+
+  it.each(FUNCTION_SPECS)('%s holds the page-token key exactly when one of its routes takes a nextToken', async (name, spec) => {
+    const schema = (await import(repoPath(join(dirname(spec.entry), 'schema.ts'))).catch(() => ({}))) as { request?: { query?: { shape?: object } } };
+    const pages = schema.request?.query?.shape !== undefined && 'nextToken' in schema.request.query.shape;
+
+    expect((spec.secrets ?? []).includes('pageTokens')).toBe(pages);
+  });
+
+  it.each(FUNCTION_SPECS)('%s is granted exactly the data access its wiring declares: item actions by entity prefix, queries by index', (name, spec) => {
     const roleId = (props(functionId(name)).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    const actions = actionsOf(roleId);
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions.includes('dynamodb:PutItem')).toBe(spec.table === 'readWrite');
-    expect(actions.includes('kms:GenerateDataKey*')).toBe(spec.table === 'readWrite');
-    expect(actions).toContain('kms:Decrypt');
+    const statements = statementsOf(roleId) as { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string | string[]>> }[];
+    const declared = grantsOf(spec.data);
+    const granted = new Set<string>();
+    const kms: string[] = [];
+
+    for (const s of statements) {
+      const actions = [s.Action].flat();
+      if (actions.some((a) => a.startsWith('kms:'))) {
+        expect(s.Resource).toEqual(getAtt(logicalId(stack.data.key)));
+        expect(JSON.stringify(s.Condition?.StringEquals?.['kms:ViaService'])).toMatch(/dynamodb\./);
+        kms.push(...actions);
+        continue;
+      }
+      const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
+      if (dynamo.length === 0) continue;
+      expect(dynamo).toEqual(actions);
+      for (const resource of [s.Resource].flat()) {
+        const index = /\/index\/(gsi\d)/.exec(JSON.stringify(resource))?.[1];
+        if (index) {
+          expect(actions).toEqual(['dynamodb:Query']);
+          // Index queries are bounded by index; which entity's partitions the function reads there is the wiring's.
+          for (const g of declared) if (g.endsWith(`:Query@${index}`)) granted.add(g);
+          continue;
+        }
+        expect(resource).toEqual(getAtt(tableId));
+        const prefixes = [s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []].flat();
+        expect(prefixes.length, 'an item action on the table without dynamodb:LeadingKeys').toBeGreaterThan(0);
+        for (const prefix of prefixes) for (const a of actions) granted.add(`${prefix.replace(/#\*$/, '')}:${a.slice('dynamodb:'.length)}`);
+      }
+    }
+
+    expect([...granted].sort()).toEqual([...declared].sort());
+    const writes = [...declared].some((g) => WRITE_ACTIONS.some((w) => g.endsWith(`:${w}`)));
+    expect(kms.sort()).toEqual(declared.size === 0 ? [] : ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'] : [])].sort());
+    expect(actionsOf(roleId)).not.toContain('dynamodb:Scan');
     // No AWS managed policies: the role writes to its own log group only.
     expect(props(roleId).ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('declares entities the store knows, and touches no data from /health, /openapi.json or the programme list', () => {
+    const known = new Set(ENTITY_PREFIXES);
+    for (const [, spec] of FUNCTION_SPECS) for (const prefix of Object.keys(spec.data)) expect(known).toContain(prefix);
+    for (const name of ['health', 'openapi', 'listProgrammes'] as const) expect(FUNCTIONS[name].data).toEqual({});
   });
 });
 

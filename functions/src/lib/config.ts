@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient, Store } from '@huimin/store';
+import { SECRET_VARIABLES, type SecretName } from '../wiring';
 
 /** Configuration is read and checked once, at cold start; a missing variable fails with its name. */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -8,17 +9,13 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   return v;
 }
 
-/**
- * The secrets a function may be given (the wiring's `secrets`), by the variable that carries them.
- * In AWS the template holds only `<NAME>_SECRET_ARN` and the value is read from Secrets Manager at cold
- * start, so it is never in CloudFormation; the local stack sets `<NAME>` itself.
- */
-export const SECRET_VARIABLES = { registry: 'REGISTRY_HMAC_KEY', pageTokens: 'PAGE_TOKEN_KEY' } as const;
-export type SecretName = keyof typeof SECRET_VARIABLES;
 
 let secretsClient: SecretsManagerClient | undefined;
 
-/** One secret's value: the variable itself (local), else the secret its `_SECRET_ARN` names, else none. */
+/**
+ * One secret's value: the variable itself (local), else the secret its `_SECRET_ARN` names (AWS: read
+ * here, at cold start, so the value is never in the template), else none.
+ */
 export async function readSecret(name: SecretName, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   const variable = SECRET_VARIABLES[name];
   if (env[variable]) return env[variable];

@@ -1,8 +1,11 @@
-import type { EventPatternJson, FunctionName, FunctionSpec } from '@huimin/functions/wiring';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type EventPatternJson, type FunctionName, type FunctionSpec, SECRET_VARIABLES, type SecretName } from '@huimin/functions/wiring';
+import { type DataAccess, type DataAction, WRITE_ACTIONS } from '@huimin/store';
+import { Aws, Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -28,10 +31,12 @@ export interface WiredFunctionProps {
   name: FunctionName;
   spec: FunctionSpec;
   table: dynamodb.ITable;
+  /** The table's customer-managed key. */
+  tableKey: kms.IKey;
   bus: events.IEventBus;
   alarmTopic: sns.ITopic;
-  /** The low-income registry's HMAC key, given only to functions whose spec asks for it. */
-  registryKey: secretsmanager.ISecret;
+  /** Every secret by name; a function gets the ARN of, and may read, only those its spec lists. */
+  secrets: Record<SecretName, secretsmanager.ISecret>;
 }
 
 /**
@@ -62,15 +67,16 @@ export class WiredFunction extends Construct {
       memorySize: spec.memoryMb,
       environment: {
         TABLE_NAME: props.table.tableName,
-        // Resolved by CloudFormation at deploy time from Secrets Manager; never in the template.
-        ...(spec.registryKey ? { REGISTRY_HMAC_KEY: props.registryKey.secretValue.unsafeUnwrap() } : {}),
+        // The ARN only: the function reads the value at cold start (functions/src/lib/config.ts).
+        ...Object.fromEntries((spec.secrets ?? []).map((name) => [`${SECRET_VARIABLES[name]}_SECRET_ARN`, props.secrets[name].secretArn])),
       },
       deadLetterQueue: this.deadLetterQueue?.queue,
     }).fn;
 
-    if (spec.table === 'readWrite') props.table.grantReadWriteData(this.fn);
-    else props.table.grantReadData(this.fn);
-    this.acknowledgeTableGrant(props.table, spec.table);
+    for (const statement of dataStatements(spec.data, props.table, props.tableKey)) this.fn.addToRolePolicy(statement);
+    for (const name of spec.secrets ?? []) {
+      this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secrets[name].secretArn] }));
+    }
 
     const target = (): targets.LambdaFunction =>
       new targets.LambdaFunction(this.fn, {
@@ -96,32 +102,54 @@ export class WiredFunction extends Construct {
       });
     }
   }
+}
 
-  /**
-   * The standard table grants name the indexes as `<table>/index/*` and, for writers, the key's
-   * `kms:GenerateDataKey*`/`kms:ReEncrypt*` action families. cdk-nag reports those wildcards; they are
-   * what the grant needs and reach no further than this table and its key.
-   */
-  private acknowledgeTableGrant(table: dynamodb.ITable, access: FunctionSpec['table']): void {
-    const tableArn = Stack.of(this).resolve(table.tableArn) as { 'Fn::GetAtt'?: [string, string] };
-    const tableLogicalId = tableArn['Fn::GetAtt']?.[0];
-    if (!tableLogicalId) throw new Error('expected the table to be defined in this stack');
-    const acknowledge = Validations.of(this);
-    acknowledge.acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: 'Handlers query the GSIs of the one table (gsi1..gsi3); the wildcard covers the indexes of that table only.',
-    });
-    if (access === 'readWrite') {
-      acknowledge.acknowledge(
-        {
-          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          reason: 'Writing to a table encrypted with a customer-managed key needs data keys from it; granted on that key only.',
-        },
-        {
-          id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-          reason: 'Part of the standard DynamoDB write grant on the customer-managed table key; granted on that key only.',
-        },
-      );
+/**
+ * The policy of one function's data access (the wiring's `data`), least privilege:
+ * - item actions and queries of a partition on the table itself, each only on the entities declared,
+ *   by `dynamodb:LeadingKeys` on their key prefixes (every partition key starts `<PREFIX>#`; a
+ *   transaction is authorised per item action it holds);
+ * - queries of an index on that index alone. The index's partition keys start with the entity's prefix
+ *   too, but `dynamodb:LeadingKeys` is documented for the table's partition key, so the index queries
+ *   are bounded by index, not by entity;
+ * - the table key's decrypt (and, for a writer, encrypt) actions, only when DynamoDB calls on the
+ *   function's behalf (`kms:ViaService`). Nothing for a function that touches no data.
+ */
+export function dataStatements(access: DataAccess, table: dynamodb.ITable, key: kms.IKey): iam.PolicyStatement[] {
+  const onTable = new Map<DataAction, string[]>();
+  const indexes = new Set<string>();
+  for (const [prefix, actions] of Object.entries(access)) {
+    for (const action of actions ?? []) {
+      if (action.startsWith('Query@')) indexes.add(action.slice('Query@'.length));
+      else onTable.set(action, [...(onTable.get(action) ?? []), prefix]);
     }
   }
+  // One statement per set of prefixes, holding every action allowed on exactly that set.
+  const byPrefixes = new Map<string, DataAction[]>();
+  for (const [action, prefixes] of onTable) {
+    const k = [...prefixes].sort().join(',');
+    byPrefixes.set(k, [...(byPrefixes.get(k) ?? []), action]);
+  }
+  const statements = [...byPrefixes].map(
+    ([prefixes, actions]) =>
+      new iam.PolicyStatement({
+        actions: actions.sort().map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.split(',').map((p) => `${p}#*`) } },
+      }),
+  );
+  if (indexes.size > 0) {
+    statements.push(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [...indexes].sort().map((i) => `${table.tableArn}/index/${i}`) }));
+  }
+  if (onTable.size + indexes.size > 0) {
+    const writes = [...onTable.keys()].some((a) => WRITE_ACTIONS.includes(a));
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'] : [])],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+  }
+  return statements;
 }

@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getDeps } from '@huimin/functions/config';
 import { FUNCTION_SPECS, FUNCTIONS, type FunctionName, type FunctionSpec } from '@huimin/functions/wiring';
 import { createDocumentClient, Store } from '@huimin/store';
 import type { Context } from 'aws-lambda';
+import { asFunction, guardDataAccess } from './access';
 import { LocalBus, lambdaContext } from './bus';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from './dynamo';
 import { importRegistryFile } from './low-income';
@@ -85,7 +87,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
     return h;
   };
-  const invoke = async (fn: FunctionName, event: unknown, context: Context = lambdaContext(fn)) => (await load(fn))(event, context);
+  // Every function runs as itself: its table requests are checked against its wiring row (access.ts).
+  guardDataAccess((await getDeps()).store.doc);
+  const invoke = async (fn: FunctionName, event: unknown, context: Context = lambdaContext(fn)) => {
+    const handler = await load(fn);
+    return asFunction(fn, () => handler(event, context));
+  };
 
   const bus = new LocalBus(invoke, {
     ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}),

@@ -453,3 +453,24 @@ export const Rounds = new Entity<RoundRecord>({
   pk: ['id'],
   indexes: { gsi1: { pk: ['district'], sk: ['createdAt', 'id'] } },
 });
+
+/** Every entity's key prefix: what a function's data access may name (the wiring's `data`). */
+export const ENTITY_PREFIXES: readonly string[] = [
+  Applications,
+  Subsidies,
+  Assignments,
+  Providers,
+  OpenApplications,
+  Visits,
+  VisitMonths,
+  LowIncomeRegistry,
+  Submissions,
+  Outbox,
+  Consumed,
+  RoundEntries,
+  RoundPools,
+  ServiceRecords,
+  SettlementMonths,
+  Settlements,
+  Rounds,
+].map((e) => e.spec.prefix);
