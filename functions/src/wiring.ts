@@ -151,7 +151,7 @@ export const FUNCTIONS = {
     entry: 'functions/src/assignments/list-records/handler.ts',
     description: "An assignment's service records (days of meals, visits, a passed inspection), priced: the provider owning it, staff of its district, the application's owner",
     http: [{ method: 'GET', path: '/assignments/{id}/records', roles: ['provider', 'staff', 'family', 'grid'] }],
-    data: { ASSIGN: ['GetItem'], SERVICE: ['Query'] },
+    data: { APP: ['GetItem'], ASSIGN: ['GetItem'], SERVICE: ['Query'] },
     secrets: ['pageTokens'],
   },
   listVisits: {
