@@ -323,7 +323,7 @@ export const FUNCTIONS = {
     entry: 'functions/src/consumers/expire-offers/handler.ts',
     description: 'Expires offers past their deadline, releasing the place',
     schedule: 'rate(5 minutes)',
-    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem', 'Query@gsi3'], OUTBOX: ['PutItem'], PROVIDER: ['UpdateItem'] },
+    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['PutItem', 'Query@gsi3'], OUTBOX: ['PutItem'], PROVIDER: ['UpdateItem'] },
     timeoutSeconds: 60,
   },
 } as const satisfies Record<string, FunctionSpec>;
