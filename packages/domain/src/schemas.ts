@@ -61,7 +61,8 @@ export const addressSchema = z
       ctx.addIssue({ code: 'custom', path: ['district'], message: bi(`未开通的区县：${a.district}`, `Unknown district ${a.district}`) });
     } else if (!isKnownStreet(a.district, a.street)) {
       ctx.addIssue({ code: 'custom', path: ['street'], message: bi(`该区没有此街道：${a.street}`, `No street ${a.street} in district ${a.district}`) });
-    } else {
+    } else if (isInChina(a.location)) {
+      // (Outside China the location's own check has said so.)
       const problem = locationProblem(a.district, a.street, a.location);
       if (problem) ctx.addIssue({ code: 'custom', path: ['location'], message: bi(problem.zh, problem.en) });
     }
