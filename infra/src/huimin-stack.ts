@@ -54,27 +54,26 @@ export class HuiminStack extends Stack {
     });
     this.alarmTopic = alarmTopic;
 
-    // The low-income registry stores HMACs of ID numbers under this key (packages/store).
-    const registryKey = new secretsmanager.Secret(this, 'RegistryHmacKey', {
-      description: 'HMAC key of the low-income registry (ID numbers are stored only as HMACs under it)',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(registryKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Rotating this key would orphan every registry entry hashed under it; it is rotated by re-importing the registry under a new key, not by a rotation Lambda.',
-    });
-
-    // Page tokens are signed (packages/store/src/page-tokens.ts) with one key every list function shares.
-    const pageTokenKey = new secretsmanager.Secret(this, 'PageTokenKey', {
-      description: 'HMAC key of the page tokens list routes hand out (nextToken)',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(pageTokenKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Rotating it only ends the page tokens in flight (a client asks for the first page again); it is rotated by replacing the secret, without a rotation Lambda.',
-    });
-
-    this.secrets = { registry: registryKey, pageTokens: pageTokenKey };
+    // Secrets the functions read at cold start, by the wiring's names; none is rotated by a Lambda.
+    const hmacKey = (id: string, description: string, whyNoRotationLambda: string) => {
+      const secret = new secretsmanager.Secret(this, id, { description, generateSecretString: { passwordLength: 64, excludePunctuation: true } });
+      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: whyNoRotationLambda });
+      return secret;
+    };
+    this.secrets = {
+      // The low-income registry stores HMACs of ID numbers under this key (packages/store).
+      registry: hmacKey(
+        'RegistryHmacKey',
+        'HMAC key of the low-income registry (ID numbers are stored only as HMACs under it)',
+        'Rotating this key would orphan every registry entry hashed under it; it is rotated by re-importing the registry under a new key, not by a rotation Lambda.',
+      ),
+      // Page tokens are signed (packages/store/src/page-tokens.ts) with one key every list function shares.
+      pageTokens: hmacKey(
+        'PageTokenKey',
+        'HMAC key of the page tokens list routes hand out (nextToken)',
+        'Rotating it only ends the page tokens in flight (a client asks for the first page again); it is rotated by replacing the secret, without a rotation Lambda.',
+      ),
+    };
 
     const functions = new Map<FunctionName, WiredFunction>();
     for (const [name, spec] of FUNCTION_SPECS) {
