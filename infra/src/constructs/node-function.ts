@@ -17,7 +17,7 @@ export const LOG_RETENTION = logs.RetentionDays.SIX_MONTHS;
  * Middy 6 and some of its dependencies are ESM-only while others still call `require`: bundle as ESM and
  * give the bundle a real `require`. The aliased import keeps the banner from clashing with bundled names.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __huiminCreateRequire } from 'node:module'; const require = __huiminCreateRequire(import.meta.url);";
 
 export interface NodeFunctionProps {
