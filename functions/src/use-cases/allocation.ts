@@ -6,6 +6,7 @@ import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { type Cause, newEvent } from '../lib/events';
 import type { AllocationRoundOutcome, AllocationRoundView } from '../views';
+import { FUNCTIONS } from '../wiring';
 import type { Outcome } from './consume';
 import { solveDistrict } from './district';
 import { offerWrites } from './matching';
@@ -45,9 +46,11 @@ export async function runAllocationRound(
   for (const app of apps) {
     const candidate = solution.chosen.get(app.id);
     if (!candidate) continue;
-    const { ops, event } = offerWrites(store, app, candidate, at, { correlationId: app.correlationId, causationId }, 'allocation');
+    // Each offer's clock is its own: its deadline runs from when it is written, not from the round's start.
+    const offerAt = now();
+    const { ops, event } = offerWrites(store, app, candidate, offerAt, { correlationId: app.correlationId, causationId }, 'allocation');
     try {
-      await store.commit(ops, [event], at);
+      await store.commit(ops, [event], offerAt);
       offered++;
     } catch (err) {
       // The place or the application changed since the read: the round does not force it.
@@ -112,35 +115,71 @@ export class RoundMissingError extends Error {
   }
 }
 
+/** A round is claimed by one run for as long as its consumer may run (the wiring's timeout). */
+export const ROUND_LEASE_MS = FUNCTIONS.allocateDistrict.timeoutSeconds * 1000;
+
+export class RoundBusyError extends Error {
+  constructor(roundId: string, until: string) {
+    super(`Allocation round ${roundId} is being run by another delivery (claimed until ${until}); retried later`);
+    this.name = 'RoundBusyError';
+  }
+}
+
 /**
- * The allocateDistrict consumer: runs a requested round, then records its outcome, moving the
- * round RUNNING → COMPLETED under the version it read, with the consumer's "consumed" marker.
+ * The allocateDistrict consumer: claims a requested round, runs it, then records its outcome,
+ * moving the round RUNNING → COMPLETED under the version it claimed, with the consumer's marker.
  *
- * A redelivered event finds the round no longer RUNNING and runs nothing. A delivery that failed
- * (or a Lambda that died) mid-round leaves the round RUNNING and the error thrown, so EventBridge
- * retries; the retry is a second run over what is left: offers already made moved their
- * applications out of the waitlist and took their places, and every offer is conditional, so it
- * only offers places still free to residents still waiting. Its figures are those of the last run.
- * Two deliveries running at once cannot both record an outcome: the second one's replace fails
- * its version condition (or its marker) and is a duplicate.
+ * Only one run at a time: the claim is a conditional write (a token and a lease of the consumer's
+ * timeout). A second delivery of the request while a run holds the claim throws RoundBusyError, so
+ * the platform retries it later, when it finds the round COMPLETED and runs nothing — two copies
+ * never offer side by side, and the figures and records are the one run's. A run that fails gives
+ * its claim back before it throws, so the retry runs at once; one that dies (a timeout) holds it
+ * until the lease ends, and the retries meanwhile end in the dead-letter queue, whose alarm says so;
+ * replayed after the lease, the request runs again. A second run (after a failure) is a run over
+ * what is left: offers already made moved their applications out of the waitlist and took their
+ * places, and every offer is conditional, so it only offers places still free to residents still
+ * waiting. Its figures are those of the last run.
  */
 export async function runRequestedRound(deps: Deps, roundId: string, eventId: string, cause: Cause): Promise<Outcome> {
   const { store } = deps;
   const round = await store.getRound(roundId);
   if (!round) throw new RoundMissingError(roundId);
   if (round.status !== 'RUNNING') return 'duplicate';
-  const result =
-    programmeOf(round.type).rounds === 'stable'
-      ? await runStableRound(deps, round, cause.causationId)
-      : await runAllocationRound(deps, { role: 'staff', sub: round.requestedBy, district: round.district }, round.type, {
-          roundId: round.id,
-          causationId: cause.causationId,
-        });
+  const claimedAt = deps.now();
+  if (round.claim && round.claim.until > claimedAt.toISOString()) throw new RoundBusyError(roundId, round.claim.until);
+  const claimed: RoundRecord = { ...round, claim: { token: randomUUID(), until: new Date(claimedAt.getTime() + ROUND_LEASE_MS).toISOString() } };
+  try {
+    await store.commit([store.replace('round', Rounds, claimed, round.version)], [], claimedAt);
+  } catch (err) {
+    if (!(err instanceof TransactionConflictError)) throw err;
+    // Another delivery claimed or completed it between our read and our claim.
+    const now = await store.getRound(roundId);
+    if (now?.status !== 'RUNNING') return 'duplicate';
+    throw new RoundBusyError(roundId, now.claim?.until ?? 'now');
+  }
+  const claimedVersion = round.version + 1;
+
+  let result: Awaited<ReturnType<typeof runStableRound>> | RoundResult;
+  try {
+    result =
+      programmeOf(round.type).rounds === 'stable'
+        ? await runStableRound(deps, round, cause.causationId)
+        : await runAllocationRound(deps, { role: 'staff', sub: round.requestedBy, district: round.district }, round.type, {
+            roundId: round.id,
+            causationId: cause.causationId,
+          });
+  } catch (err) {
+    // Give the claim back so the platform's retry runs at once; if that fails too, the lease ends it.
+    const { claim: _c, ...unclaimed } = claimed;
+    await store.commit([store.replace('round', Rounds, unclaimed, claimedVersion)], [], deps.now()).catch(() => undefined);
+    throw err;
+  }
 
   const at = deps.now();
   const iso = at.toISOString();
+  const { claim: _claim, ...rest } = claimed;
   const completed: RoundRecord = {
-    ...round,
+    ...rest,
     status: 'COMPLETED',
     updatedAt: iso,
     completedAt: iso,
@@ -153,7 +192,7 @@ export async function runRequestedRound(deps: Deps, roundId: string, eventId: st
     policyVersion: result.policyVersion,
   };
   try {
-    await store.commit([store.replace('round', Rounds, completed, round.version), store.consumed('allocateDistrict', eventId, at)], [], at);
+    await store.commit([store.replace('round', Rounds, completed, claimedVersion), store.consumed('allocateDistrict', eventId, at)], [], at);
     return 'done';
   } catch (err) {
     if (err instanceof TransactionConflictError && err.failed.every((f) => f === 'round' || f === 'consumed')) return 'duplicate';

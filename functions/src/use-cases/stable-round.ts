@@ -266,9 +266,11 @@ export async function runStableRound(deps: Deps, round: Pick<RoundRecord, 'id' |
       note: `Round offers a place at ${provider.name} (choice ${e.rank}); take or leave it before the deadline`,
       noteZh: `本轮分配：${provider.name}（第${e.rank}志愿）有托位，请在截止时间前确认接受或放弃`,
     };
-    const { ops, event } = offerWrites(store, app, { provider, distanceMetres }, at, { correlationId: app.correlationId, causationId }, 'allocation', note);
+    // Each offer's deadline runs from when it is written, not from the round's start.
+    const offerAt = deps.now();
+    const { ops, event } = offerWrites(store, app, { provider, distanceMetres }, offerAt, { correlationId: app.correlationId, causationId }, 'allocation', note);
     try {
-      await store.commit([...ops, store.put('round-entry', RoundEntries, { ...e, ...stamp })], [event], at);
+      await store.commit([...ops, store.put('round-entry', RoundEntries, { ...e, ...stamp })], [event], offerAt);
       offered++;
     } catch (err) {
       if (!(err instanceof TransactionConflictError)) throw err;

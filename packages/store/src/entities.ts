@@ -301,6 +301,8 @@ export interface RoundRecord {
   completedAt?: string;
   /** Stable rounds: the lottery seed, drawn when the round is requested and published with it. */
   lotterySeed?: number;
+  /** The run that holds the round while RUNNING, and until when (use-cases/allocation.ts). */
+  claim?: { token: string; until: string };
 }
 
 /** Why a preference was or was not the place offered, in a stable round. */

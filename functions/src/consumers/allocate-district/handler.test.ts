@@ -56,25 +56,30 @@ describe('allocate-district consumer', () => {
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: `ROUND#${ROUND_ID}`, sk: 'ROUND' }, ConsistentRead: true });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'gsi3', ExpressionAttributeValues: { ':pk': `APP#gsi3#${DISTRICT}#meal#WAITLISTED` } });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': `PROVIDER#gsi2#${DISTRICT}#meal` } });
-    // One offer (one free place, given to the older resident), then the outcome
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    const offer = transactItems(ddb, 0);
+    // The claim, one offer (one free place, given to the older resident), then the outcome
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+    expect(putWithPrefix(transactItems(ddb, 0), 'ROUND#')).toMatchObject({
+      ExpressionAttributeValues: { ':v': 1 },
+      Item: { status: 'RUNNING', version: 2, claim: { token: expect.any(String), until: new Date(NOW.getTime() + 900_000).toISOString() } },
+    });
+    const offer = transactItems(ddb, 1);
     expect(putWithPrefix(offer, 'APP#')).toMatchObject({ Item: { id: waiting(2).id, status: 'OFFERED' }, ExpressionAttributeValues: { ':v': 4 } });
     const offered = offer.find((i) => String(i.Put?.Item?.pk).startsWith('OUTBOX#'));
     expect(outboxEvent(offered!).detail.metadata).toMatchObject({ correlationId: waiting(2).correlationId, causationId: EVENT_ID });
 
-    const [roundPut, marker, ...rest] = transactItems(ddb, 1);
+    const [roundPut, marker, ...rest] = transactItems(ddb, 2);
     expect(rest).toEqual([]);
+    expect(roundPut?.Put?.Item).not.toHaveProperty('claim');
     expect(roundPut?.Put).toEqual({
       TableName: 'test-table',
       ConditionExpression: '#v = :v',
       ExpressionAttributeNames: { '#v': 'version' },
-      ExpressionAttributeValues: { ':v': 1 },
+      ExpressionAttributeValues: { ':v': 2 },
       Item: expect.objectContaining({
         pk: `ROUND#${ROUND_ID}`,
         gsi1pk: `ROUND#gsi1#${DISTRICT}`,
         status: 'COMPLETED',
-        version: 2,
+        version: 3,
         requestedBy: 'staff-1',
         createdAt: '2026-11-27T07:59:00.000Z',
         completedAt: NOW.toISOString(),
@@ -93,12 +98,12 @@ describe('allocate-district consumer', () => {
 
   it('counts an offer lost to a concurrent change as a conflict and still completes', async () => {
     given();
-    ddb.on(TransactWriteCommand).rejectsOnce(transactionCancelled('None', 'ConditionalCheckFailed', 'None', 'None')).resolves({});
+    ddb.on(TransactWriteCommand).resolvesOnce({}).rejectsOnce(transactionCancelled('None', 'ConditionalCheckFailed', 'None', 'None')).resolves({});
 
     await handler(busEvent(requested), context);
 
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    expect(putWithPrefix(transactItems(ddb, 1), 'ROUND#').Item).toMatchObject({ status: 'COMPLETED', planned: 1, offered: 0, conflicts: 1, stillWaiting: 3 });
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+    expect(putWithPrefix(transactItems(ddb, 2), 'ROUND#').Item).toMatchObject({ status: 'COMPLETED', planned: 1, offered: 0, conflicts: 1, stillWaiting: 3 });
   });
 
   it('runs nothing for a redelivered event: the round is no longer RUNNING', async () => {
@@ -112,24 +117,55 @@ describe('allocate-district consumer', () => {
 
   it('resolves when a concurrent delivery recorded the outcome first', async () => {
     given();
-    ddb.on(TransactWriteCommand).resolvesOnce({}).rejects(transactionCancelled('ConditionalCheckFailed', 'None'));
+    ddb.on(TransactWriteCommand).resolvesOnce({}).resolvesOnce({}).rejects(transactionCancelled('ConditionalCheckFailed', 'None'));
 
     await expect(handler(busEvent(requested), context)).resolves.toBeUndefined();
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
   });
 
-  it('rethrows a failure mid-round, leaving the round RUNNING for the retry', async () => {
+  it('runs nothing while another delivery holds the round, and throws so the platform retries it later', async () => {
+    given(roundRecord({ claim: { token: 'other-run', until: new Date(NOW.getTime() + 60_000).toISOString() } }));
+
+    await expect(handler(busEvent(requested), context)).rejects.toThrow(/being run by another delivery/);
+
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it("takes over a round whose claim has lapsed (a run that died), under the claim's version", async () => {
+    given(roundRecord({ version: 2, claim: { token: 'dead-run', until: new Date(NOW.getTime() - 1).toISOString() } }));
+
+    await handler(busEvent(requested), context);
+
+    expect(putWithPrefix(transactItems(ddb, 0), 'ROUND#')).toMatchObject({ ExpressionAttributeValues: { ':v': 2 }, Item: { version: 3, claim: { token: expect.not.stringMatching('dead-run') } } });
+    expect(putWithPrefix(transactItems(ddb, 2), 'ROUND#')).toMatchObject({ ExpressionAttributeValues: { ':v': 3 }, Item: { status: 'COMPLETED' } });
+  });
+
+  it('runs nothing when another delivery claimed the round first and has completed it', async () => {
+    tableWith(ddb, Rounds.toItem(roundRecord()));
+    ddb.on(GetCommand).resolvesOnce({ Item: Rounds.toItem(roundRecord()) }).resolves({ Item: Rounds.toItem(completedRoundRecord()) });
+    ddb.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed'));
+
+    await expect(handler(busEvent(requested), context)).resolves.toBeUndefined();
+
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+  });
+
+  it('rethrows a failure mid-round, leaving the round RUNNING and giving its claim back for the retry', async () => {
     given();
-    ddb.on(TransactWriteCommand).rejects(new Error('socket hang up'));
+    ddb.on(TransactWriteCommand).resolvesOnce({}).rejectsOnce(new Error('socket hang up')).resolves({});
 
     await expect(handler(busEvent(requested), context)).rejects.toThrow('socket hang up');
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    expect(() => putWithPrefix(transactItems(ddb, 0), 'ROUND#')).toThrow();
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+    const released = putWithPrefix(transactItems(ddb, 2), 'ROUND#');
+    expect(released).toMatchObject({ ExpressionAttributeValues: { ':v': 2 }, Item: { status: 'RUNNING', version: 3 } });
+    expect(released.Item).not.toHaveProperty('claim');
   });
 
   it('rethrows when the outcome cannot be recorded, so the event is retried', async () => {
     given();
-    ddb.on(TransactWriteCommand).resolvesOnce({}).rejects(new Error('throttled'));
+    ddb.on(TransactWriteCommand).resolvesOnce({}).resolvesOnce({}).rejects(new Error('throttled'));
 
     await expect(handler(busEvent(requested), context)).rejects.toThrow('throttled');
   });
