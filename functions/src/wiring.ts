@@ -314,7 +314,7 @@ export const FUNCTIONS = {
     entry: 'functions/src/consumers/allocate-district/handler.ts',
     description: "Runs a requested allocation round (a programme's district waitlist, optimally) and records its outcome",
     subscription: { ...fromUs, 'detail-type': [AllocationRoundRequested.detailType] },
-    data: { APP: ['PutItem', 'Query@gsi3'], ASSIGN: ['PutItem'], CONSUMED: ['PutItem'], OUTBOX: ['PutItem'], PROVIDER: ['Query@gsi2', 'UpdateItem'], ROUND: ['GetItem', 'PutItem'], ROUNDENTRY: ['BatchWriteItem', 'PutItem'], ROUNDPOOL: ['BatchWriteItem'] },
+    data: { APP: ['PutItem', 'Query@gsi3'], ASSIGN: ['PutItem'], CONSUMED: ['PutItem'], OUTBOX: ['PutItem'], PROVIDER: ['Query@gsi2', 'UpdateItem'], ROUND: ['GetItem', 'PutItem'], ROUNDENTRY: ['BatchWriteItem', 'Query@gsi1'], ROUNDPOOL: ['BatchWriteItem'] },
     // One offer transaction per chosen resident: a large district takes minutes, not seconds.
     timeoutSeconds: 900,
     memoryMb: 1024,

@@ -130,14 +130,17 @@ describe('a requested round delivered again, or retried after dying mid-round', 
     const retried = await runRequestedRound({ store, now }, round.id, 'evt-round', cause);
     const redelivered = await runRequestedRound({ store, now }, round.id, 'evt-round', cause);
 
-    // Assess: left RUNNING for the retry, which offered only the place still free to whoever still waited
-    expect(afterCrash).toMatchObject({ status: 'RUNNING', version: 1 });
+    // Assess: left RUNNING for the retry (claimed, then given back: no claim left to wait for), which
+    // offered only the place still free to whoever still waited
+    expect(afterCrash).toMatchObject({ status: 'RUNNING', version: 3 });
+    expect(afterCrash).not.toHaveProperty('claim');
     expect(retried).toBe('done');
     expect(redelivered).toBe('duplicate');
     expect((await store.getProvider(provider.id))?.reserved).toBe(2);
     for (const r of residents) expect((await store.getApplication(r.id))?.status).toBe('OFFERED');
     const completed = await store.getRound(round.id);
-    expect(completed).toMatchObject({ status: 'COMPLETED', version: 2, completedAt: now().toISOString(), conflicts: 0 });
+    expect(completed).toMatchObject({ status: 'COMPLETED', version: 5, completedAt: now().toISOString(), conflicts: 0 });
+    expect(completed).not.toHaveProperty('claim');
     // The figures are the retry's own: it found one of the two residents still waiting here.
     expect(completed?.offered).toBe(1);
   });

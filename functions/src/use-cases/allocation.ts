@@ -10,7 +10,7 @@ import { FUNCTIONS } from '../wiring';
 import type { Outcome } from './consume';
 import { solveDistrict } from './district';
 import { offerWrites } from './matching';
-import { runStableRound } from './stable-round';
+import { runStableRound, type StableRoundResult } from './stable-round';
 
 type Staff = Extract<Actor, { role: 'staff' }>;
 
@@ -115,69 +115,116 @@ export class RoundMissingError extends Error {
   }
 }
 
-/** A round is claimed by one run for as long as its consumer may run (the wiring's timeout). */
-export const ROUND_LEASE_MS = FUNCTIONS.allocateDistrict.timeoutSeconds * 1000;
+/**
+ * A round is held by one run at a time: a claim (a token and a lease) written under the round's
+ * version and renewed by the run every ROUND_HEARTBEAT_MS. A run that dies stops renewing it, so
+ * another delivery can take the round over once the lease has run out.
+ */
+export const ROUND_LEASE_MS = 10_000;
+export const ROUND_HEARTBEAT_MS = 3_000;
+const ROUND_POLL_MS = 2_000;
+/** How long a delivery waits for a round another run holds: no longer than its consumer may run. */
+const ROUND_WAIT_MS = (FUNCTIONS.allocateDistrict.timeoutSeconds - 60) * 1000;
+
+/** The wait between looks at a held round (tests make it instant). */
+export const roundClock = { sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
 export class RoundBusyError extends Error {
-  constructor(roundId: string, until: string) {
-    super(`Allocation round ${roundId} is being run by another delivery (claimed until ${until}); retried later`);
+  constructor(roundId: string, why: string) {
+    super(`Allocation round ${roundId} ${why}; the request is retried`);
     this.name = 'RoundBusyError';
+  }
+}
+
+/** Claims a RUNNING round for this run, waiting while another run holds it; 'completed' if it ends meanwhile. */
+async function claimRound(deps: Deps, roundId: string, token: string): Promise<{ round: RoundRecord; version: number } | 'completed'> {
+  const { store } = deps;
+  const giveUpAt = Date.now() + ROUND_WAIT_MS;
+  for (;;) {
+    const round = await store.getRound(roundId);
+    if (!round) throw new RoundMissingError(roundId);
+    if (round.status !== 'RUNNING') return 'completed';
+    const now = deps.now();
+    if (!round.claim || round.claim.until <= now.toISOString()) {
+      const claimed: RoundRecord = { ...round, claim: { token, until: new Date(now.getTime() + ROUND_LEASE_MS).toISOString() } };
+      try {
+        await store.commit([store.replace('round', Rounds, claimed, round.version)], [], now);
+        return { round: claimed, version: round.version + 1 };
+      } catch (err) {
+        if (!(err instanceof TransactionConflictError)) throw err;
+        continue; // another delivery claimed it first: look again
+      }
+    }
+    if (Date.now() >= giveUpAt) throw new RoundBusyError(roundId, 'is still held by another run');
+    // Look again when the lease would run out, or sooner: a run that finishes frees the round early.
+    await roundClock.sleep(Math.min(Math.max(Date.parse(round.claim.until) - now.getTime(), 0) + 50, ROUND_POLL_MS));
   }
 }
 
 /**
  * The allocateDistrict consumer: claims a requested round, runs it, then records its outcome,
- * moving the round RUNNING → COMPLETED under the version it claimed, with the consumer's marker.
+ * moving the round RUNNING → COMPLETED under the version it holds, with the consumer's marker.
  *
- * Only one run at a time: the claim is a conditional write (a token and a lease of the consumer's
- * timeout). A second delivery of the request while a run holds the claim throws RoundBusyError, so
- * the platform retries it later, when it finds the round COMPLETED and runs nothing — two copies
- * never offer side by side, and the figures and records are the one run's. A run that fails gives
- * its claim back before it throws, so the retry runs at once; one that dies (a timeout) holds it
- * until the lease ends, and the retries meanwhile end in the dead-letter queue, whose alarm says so;
- * replayed after the lease, the request runs again. A second run (after a failure) is a run over
- * what is left: offers already made moved their applications out of the waitlist and took their
- * places, and every offer is conditional, so it only offers places still free to residents still
- * waiting. Its figures are those of the last run.
+ * One run at a time: a second delivery of the request waits while the first holds the round, and
+ * finds it COMPLETED (a duplicate: nothing runs twice, and the figures and records are the one run's).
+ * A run that fails gives the round back before it throws, so the retry runs at once; one that dies
+ * stops renewing its lease, and the next delivery takes the round over when the lease runs out.
+ * A run after a failure continues the round: a stable round continues its written plan (entries and
+ * pools), so its records and figures are the round's; an optimal round solves again over what is left
+ * (offers already made took their places, and every offer is conditional), its figures the last run's.
  */
 export async function runRequestedRound(deps: Deps, roundId: string, eventId: string, cause: Cause): Promise<Outcome> {
   const { store } = deps;
-  const round = await store.getRound(roundId);
-  if (!round) throw new RoundMissingError(roundId);
-  if (round.status !== 'RUNNING') return 'duplicate';
-  const claimedAt = deps.now();
-  if (round.claim && round.claim.until > claimedAt.toISOString()) throw new RoundBusyError(roundId, round.claim.until);
-  const claimed: RoundRecord = { ...round, claim: { token: randomUUID(), until: new Date(claimedAt.getTime() + ROUND_LEASE_MS).toISOString() } };
-  try {
-    await store.commit([store.replace('round', Rounds, claimed, round.version)], [], claimedAt);
-  } catch (err) {
-    if (!(err instanceof TransactionConflictError)) throw err;
-    // Another delivery claimed or completed it between our read and our claim.
-    const now = await store.getRound(roundId);
-    if (now?.status !== 'RUNNING') return 'duplicate';
-    throw new RoundBusyError(roundId, now.claim?.until ?? 'now');
-  }
-  const claimedVersion = round.version + 1;
+  const token = randomUUID();
+  const claim = await claimRound(deps, roundId, token);
+  if (claim === 'completed') return 'duplicate';
+  let { round: held, version } = claim;
 
-  let result: Awaited<ReturnType<typeof runStableRound>> | RoundResult;
+  // Renew the lease while the round runs; one renewal at a time, none after the run ends.
+  let lost = false;
+  let renewing = Promise.resolve();
+  const renew = async () => {
+    if (lost) return;
+    const now = deps.now();
+    const next: RoundRecord = { ...held, claim: { token, until: new Date(now.getTime() + ROUND_LEASE_MS).toISOString() } };
+    try {
+      await store.commit([store.replace('round', Rounds, next, version)], [], now);
+      held = next;
+      version++;
+    } catch {
+      lost = true;
+    }
+  };
+  const heartbeat = setInterval(() => {
+    renewing = renewing.then(renew);
+  }, ROUND_HEARTBEAT_MS);
+  const stopRenewing = async () => {
+    clearInterval(heartbeat);
+    await renewing;
+  };
+
+  let result: StableRoundResult | RoundResult;
   try {
     result =
-      programmeOf(round.type).rounds === 'stable'
-        ? await runStableRound(deps, round, cause.causationId)
-        : await runAllocationRound(deps, { role: 'staff', sub: round.requestedBy, district: round.district }, round.type, {
-            roundId: round.id,
+      programmeOf(held.type).rounds === 'stable'
+        ? await runStableRound(deps, held, cause.causationId)
+        : await runAllocationRound(deps, { role: 'staff', sub: held.requestedBy, district: held.district }, held.type, {
+            roundId: held.id,
             causationId: cause.causationId,
           });
   } catch (err) {
-    // Give the claim back so the platform's retry runs at once; if that fails too, the lease ends it.
-    const { claim: _c, ...unclaimed } = claimed;
-    await store.commit([store.replace('round', Rounds, unclaimed, claimedVersion)], [], deps.now()).catch(() => undefined);
+    await stopRenewing();
+    // Give the round back so the platform's retry runs it at once; if that fails too, the lease ends it.
+    const { claim: _c, ...unclaimed } = held;
+    if (!lost) await store.commit([store.replace('round', Rounds, unclaimed, version)], [], deps.now()).catch(() => undefined);
     throw err;
   }
+  await stopRenewing();
+  if (lost) throw new RoundBusyError(roundId, 'was taken over by another run while this one ran');
 
   const at = deps.now();
   const iso = at.toISOString();
-  const { claim: _claim, ...rest } = claimed;
+  const { claim: _claim, ...rest } = held;
   const completed: RoundRecord = {
     ...rest,
     status: 'COMPLETED',
@@ -192,7 +239,7 @@ export async function runRequestedRound(deps: Deps, roundId: string, eventId: st
     policyVersion: result.policyVersion,
   };
   try {
-    await store.commit([store.replace('round', Rounds, completed, claimedVersion), store.consumed('allocateDistrict', eventId, at)], [], at);
+    await store.commit([store.replace('round', Rounds, completed, version), store.consumed('allocateDistrict', eventId, at)], [], at);
     return 'done';
   } catch (err) {
     if (err instanceof TransactionConflictError && err.failed.every((f) => f === 'round' || f === 'consumed')) return 'duplicate';

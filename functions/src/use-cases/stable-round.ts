@@ -86,7 +86,10 @@ export function buildStableInstance(
   const byId = new Map(providers.map((p) => [p.id, p]));
   const enrolled = new Set(placedSiblings.flatMap((a) => (a.familyKey && a.assignment ? [`${a.familyKey}|${a.assignment.providerId}`] : [])));
   const now = at.toISOString();
-  const children = apps.flatMap((app): StableChild[] => {
+  // In application-id order, as a re-run from the records reads them: siblings share a lottery
+  // number, and the order left between them must be the same in both.
+  const ordered = [...apps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const children = ordered.flatMap((app): StableChild[] => {
     const capacityClass = app.eligibility?.capacityClass;
     if (!capacityClass) return [];
     const excluded = new Set(app.exclusions.filter((e) => e.until > now).map((e) => e.providerId));
@@ -233,34 +236,53 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Runs a stable round for staff of a district: read, solve, write (each offer conditional). */
+/**
+ * Runs a stable round for staff of a district: read, solve, write the plan, make the offers (each
+ * conditional). The plan (every child's entry and every nursery's pool) is written before any offer,
+ * so a run after a failure continues it rather than solving again over whoever is left: children the
+ * earlier run offered a place are counted as offered, the rest are offered now, and a child whose
+ * application changed meanwhile is recorded so. The figures and the records are the round's, whether
+ * it ran once or was resumed.
+ */
 export async function runStableRound(deps: Deps, round: Pick<RoundRecord, 'id' | 'type' | 'district' | 'createdAt' | 'lotterySeed'>, causationId: string): Promise<StableRoundResult> {
   const { store } = deps;
   const programme = programmeOf(round.type);
   const at = deps.now();
   const t0 = performance.now();
-  const [apps, providers, placed] = await Promise.all([
+  const [earlierPlan, waiting, providers, placed] = await Promise.all([
+    store.listRoundEntries(round.id),
     store.listAllApplicationsByDistrictTypeStatus(round.district, round.type, 'WAITLISTED'),
     store.listAllProvidersByDistrict(round.district, round.type),
     store.listAllApplicationsByDistrictTypeStatus(round.district, round.type, 'ACTIVE'),
   ]);
+  const resumed = earlierPlan.length > 0;
+  // Resuming: the children the earlier run offered a place have moved on to OFFERED (or ACTIVE).
+  const offeredBefore = resumed ? await store.listAllApplicationsByDistrictTypeStatus(round.district, round.type, 'OFFERED') : [];
   const t1 = performance.now();
-  const instance = buildStableInstance(programme, apps, providers, placed, round.lotterySeed ?? 0, at);
-  const outcome = solveStable(instance);
-  const t2 = performance.now();
-
-  const appById = new Map(apps.map((a) => [a.id, a]));
-  const providerById = new Map(providers.map((p) => [p.id, p]));
   const stamp = { roundId: round.id, district: round.district, roundAt: round.createdAt };
-  await store.putAll(RoundPools, outcome.pools.map((p) => ({ ...p, roundId: round.id })));
+  const outcome = resumed ? undefined : solveStable(buildStableInstance(programme, waiting, providers, placed, round.lotterySeed ?? 0, at));
+  const t2 = performance.now();
+  const entries: RoundEntryRecord[] = outcome ? outcome.entries.map((e) => ({ ...e, ...stamp })) : earlierPlan;
+  if (outcome) {
+    await store.putAll(RoundPools, outcome.pools.map((p) => ({ ...p, roundId: round.id })));
+    await store.putAll(RoundEntries, entries);
+  }
+
+  const waitingById = new Map(waiting.map((a) => [a.id, a]));
+  const movedOn = new Map([...offeredBefore, ...placed].map((a) => [a.id, a]));
+  const providerById = new Map(providers.map((p) => [p.id, p]));
+  const planned = entries.filter((e) => e.offeredProviderId !== undefined || e.preferences.some((p) => p.outcome === 'changed-meanwhile'));
   let offered = 0;
-  let conflicts = 0;
-  const unplaced: RoundEntryRecord[] = [];
-  const placedEntries = outcome.entries.filter((e) => e.offeredProviderId !== undefined);
-  for (const e of outcome.entries) if (e.offeredProviderId === undefined) unplaced.push({ ...e, ...stamp });
-  await inParallel(placedEntries, WRITE_CONCURRENCY, async (e) => {
-    const app = appById.get(e.applicationId)!;
-    const provider = providerById.get(e.offeredProviderId!)!;
+  const changed: RoundEntryRecord[] = [];
+  await inParallel(planned, WRITE_CONCURRENCY, async (e) => {
+    const app = waitingById.get(e.applicationId);
+    const provider = e.offeredProviderId === undefined ? undefined : providerById.get(e.offeredProviderId);
+    if (!app || !provider) {
+      // Not waiting any more: offered by the run this one resumes, or changed before the offer was made.
+      if (provider && movedOn.get(e.applicationId)?.assignment?.providerId === provider.id) offered++;
+      else if (e.offeredProviderId !== undefined) changed.push(changedMeanwhile(e));
+      return;
+    }
     const distanceMetres = Math.round(haversineMetres(app.subject.address.location, provider.location));
     const note = {
       note: `Round offers a place at ${provider.name} (choice ${e.rank}); take or leave it before the deadline`,
@@ -270,31 +292,32 @@ export async function runStableRound(deps: Deps, round: Pick<RoundRecord, 'id' |
     const offerAt = deps.now();
     const { ops, event } = offerWrites(store, app, { provider, distanceMetres }, offerAt, { correlationId: app.correlationId, causationId }, 'allocation', note);
     try {
-      await store.commit([...ops, store.put('round-entry', RoundEntries, { ...e, ...stamp })], [event], offerAt);
+      await store.commit(ops, [event], offerAt);
       offered++;
     } catch (err) {
       if (!(err instanceof TransactionConflictError)) throw err;
       // The place or the application changed since the read (a cancellation, a capacity change):
       // the round does not force it; the entry says so and the child waits for the next round.
-      conflicts++;
-      const { offeredProviderId: _o, rank: _r, ...rest } = e;
-      unplaced.push({
-        ...rest,
-        ...stamp,
-        preferences: e.preferences.map((p) => (p.outcome === 'offered' ? { ...p, outcome: 'changed-meanwhile' as const } : p)),
-      });
+      changed.push(changedMeanwhile(e));
     }
   });
-  await store.putAll(RoundEntries, unplaced);
+  await store.putAll(RoundEntries, changed);
   const t3 = performance.now();
+  const plannedCount = planned.length;
   return {
     policyVersion: policyVersionOf(policyOn(programme.policies, at)),
-    considered: apps.length,
-    planned: outcome.placed,
+    considered: entries.length,
+    planned: plannedCount,
     offered,
-    conflicts,
-    stillWaiting: apps.length - offered,
-    objective: outcome.rankSum,
+    conflicts: plannedCount - offered,
+    stillWaiting: entries.length - offered,
+    objective: planned.reduce((sum, e) => sum + (e.rank ?? e.preferences.findIndex((p) => p.outcome === 'changed-meanwhile') + 1), 0),
     timings: { readMs: t1 - t0, solveMs: t2 - t1, writeMs: t3 - t2 },
   };
+}
+
+/** An entry whose planned offer could not be made: the child keeps waiting, and its explanation says why. */
+function changedMeanwhile(e: RoundEntryRecord): RoundEntryRecord {
+  const { offeredProviderId: _o, rank: _r, ...rest } = e;
+  return { ...rest, preferences: e.preferences.map((p) => (p.outcome === 'offered' ? { ...p, outcome: 'changed-meanwhile' as const } : p)) };
 }

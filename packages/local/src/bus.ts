@@ -29,6 +29,19 @@ interface Rule {
   pattern: EventPattern;
 }
 
+/** One delivery attempt, as `LocalBus.onDelivery` is told of it (epoch milliseconds). */
+export interface DeliveryTiming {
+  rule: FunctionName;
+  event: BusEvent;
+  attempt: number;
+  /** When the event was put on the bus. */
+  putAt: number;
+  startedAt: number;
+  endedAt: number;
+  error?: string;
+}
+
+
 /**
  * The local EventBridge bus: the same rules as the CDK stack (from the wiring table), the same
  * pattern semantics, asynchronous delivery with bounded retries, then a dead-letter list.
@@ -36,6 +49,8 @@ interface Rule {
 export class LocalBus {
   readonly rules: Rule[];
   readonly deadLetters: DeadLetter[] = [];
+  /** Told of every delivery attempt when set (the pipeline benchmark's per-stage timings). */
+  onDelivery: ((d: DeliveryTiming) => void) | undefined;
   private inFlight = 0;
   private waiters: (() => void)[] = [];
 
@@ -85,16 +100,20 @@ export class LocalBus {
 
   private async deliver(rule: Rule, event: BusEvent): Promise<void> {
     const delays = this.opts.retryDelaysMs ?? [100, 500, 2000];
+    const putAt = Date.now();
     let lastError = '';
     for (let attempt = 0; attempt <= delays.length; attempt++) {
+      const startedAt = Date.now();
       try {
         await this.invoke(rule.target, event, lambdaContext(rule.target));
+        this.onDelivery?.({ rule: rule.target, event, attempt, putAt, startedAt, endedAt: Date.now() });
         return;
       } catch (err) {
         lastError = (err as Error).message;
-        const wait = delays[attempt];
-        if (wait !== undefined) await new Promise((r) => setTimeout(r, wait));
+        this.onDelivery?.({ rule: rule.target, event, attempt, putAt, startedAt, endedAt: Date.now(), error: lastError });
       }
+      const wait = delays[attempt];
+      if (wait !== undefined) await new Promise((r) => setTimeout(r, wait));
     }
     const dead = { rule: rule.target, event, error: lastError, attempts: delays.length + 1 };
     this.deadLetters.push(dead);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError, PayloadTooLargeError, parseWith, UnauthorizedError, ValidationError } from '@huimin/domain';
+import { MalformedRequestError, NotFoundError, PayloadTooLargeError, parseWith, UnauthorizedError, ValidationError } from '@huimin/domain';
 import { errorResponse } from '@huimin/functions/http';
 import { FUNCTION_SPECS, type FunctionName, type HttpRoute, routeKeyOf } from '@huimin/functions/wiring';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -69,7 +69,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
  */
 export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvoke }): Server {
   const routes = compileRoutes();
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -91,20 +91,21 @@ export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvok
         if (compiled.route.method !== method) continue;
         const m = compiled.regex.exec(url.pathname);
         if (!m) continue;
-        matched = { compiled, params: Object.fromEntries(compiled.params.map((p, i) => [p, decodePathParameter(p, m[i + 1] ?? '')])) };
+        matched = { compiled, params: Object.fromEntries(compiled.params.map((p, i) => [p, m[i + 1] ?? ''])) };
         break;
       }
       if (!matched) {
         if (method === 'GET' && (await serveStatic(url.pathname, res))) return;
         throw new NotFoundError(`Route ${method} ${url.pathname}`, `接口 ${method} ${url.pathname}`);
       }
-      const { compiled, params } = matched;
+      const { compiled } = matched;
       let claims: Record<string, unknown> = {};
       if (compiled.route.roles !== 'public') {
         const verified = await deps.tokens.verify(req.headers.authorization);
         if (!verified) throw new UnauthorizedError();
         claims = verified;
       }
+      const params = Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, decodePathParameter(v)]));
       const body = await readBody(req);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
       const query: Record<string, string> = {};
@@ -139,14 +140,26 @@ export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvok
       send(res, errorResponse(err, requestId));
     }
   });
+  // A request Node cannot parse (a raw non-ASCII byte in the request line) still gets the contract's body.
+  server.on('clientError', (_err, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const { statusCode, body } = errorResponse(new MalformedRequestError('The request could not be parsed', '请求格式无法解析'), randomUUID());
+    const text = String(body);
+    socket.end(`HTTP/1.1 ${statusCode} Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+  });
+  return server;
 }
 
-/** A path id as API Gateway hands it over, decoded; malformed percent-encoding (`%ZZ`) is the client's 400. */
-function decodePathParameter(name: string, raw: string): string {
+/**
+ * A path id as API Gateway hands it over: decoded, after the token is checked. Malformed
+ * percent-encoding (`%ZZ`) stays as it came, so the role check still answers 403 and then the route's
+ * path schema refuses it with a 400 naming `path.id`.
+ */
+function decodePathParameter(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new ValidationError([{ path: `path.${name}`, message: '路径参数的百分号编码无效 / The path parameter is not valid percent-encoding' }]);
+    return raw;
   }
 }
 

@@ -7,6 +7,7 @@ import { type DocumentClientMock, outboxEvent, putWithPrefix, tableWith, transac
 import requested from '../../../test-support/events/allocation-round-requested.json';
 import { busEvent, fakeContext } from '../../../test-support/lambda';
 import { applicationRecord, completedRoundRecord, DISTRICT, NOW, providerRecord, ROUND_ID, roundRecord } from '../../../test-support/records';
+import { ROUND_LEASE_MS, roundClock } from '../../use-cases/allocation';
 import { handler } from './handler';
 
 const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
@@ -60,7 +61,7 @@ describe('allocate-district consumer', () => {
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
     expect(putWithPrefix(transactItems(ddb, 0), 'ROUND#')).toMatchObject({
       ExpressionAttributeValues: { ':v': 1 },
-      Item: { status: 'RUNNING', version: 2, claim: { token: expect.any(String), until: new Date(NOW.getTime() + 900_000).toISOString() } },
+      Item: { status: 'RUNNING', version: 2, claim: { token: expect.any(String), until: new Date(NOW.getTime() + ROUND_LEASE_MS).toISOString() } },
     });
     const offer = transactItems(ddb, 1);
     expect(putWithPrefix(offer, 'APP#')).toMatchObject({ Item: { id: waiting(2).id, status: 'OFFERED' }, ExpressionAttributeValues: { ':v': 4 } });
@@ -123,11 +124,16 @@ describe('allocate-district consumer', () => {
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
   });
 
-  it('runs nothing while another delivery holds the round, and throws so the platform retries it later', async () => {
-    given(roundRecord({ claim: { token: 'other-run', until: new Date(NOW.getTime() + 60_000).toISOString() } }));
+  it('waits while another delivery holds the round, and runs nothing once that run has completed it', async () => {
+    const held = roundRecord({ claim: { token: 'other-run', until: new Date(NOW.getTime() + 20_000).toISOString() } });
+    given(held);
+    ddb.on(GetCommand).resolvesOnce({ Item: Rounds.toItem(held) }).resolves({ Item: Rounds.toItem(completedRoundRecord()) });
+    const sleep = vi.spyOn(roundClock, 'sleep').mockResolvedValue();
 
-    await expect(handler(busEvent(requested), context)).rejects.toThrow(/being run by another delivery/);
+    await expect(handler(busEvent(requested), context)).resolves.toBeUndefined();
 
+    expect(sleep).toHaveBeenCalledTimes(1);
+    expect(sleep.mock.calls[0]![0]).toBeLessThanOrEqual(2_000);
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
