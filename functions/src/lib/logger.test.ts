@@ -11,7 +11,16 @@ describe('log redaction', () => {
     expect(line).not.toContain('320113194403150426');
     expect(line).not.toContain('13912345678');
     expect(line).not.toContain('仙林街道');
+    expect(line).not.toContain('王秀英');
     expect(line).toContain('"status":"SUBMITTED"');
+  });
+
+  it("masks a person's name under its own key and inside an applicant, but keeps an error's name", () => {
+    const line = JSON.stringify({ subjectName: '王秀英', applicant: { name: '王芳', relationship: 'child' }, error: { name: 'TransactionConflictError' } }, redact);
+
+    expect(line).not.toContain('王秀英');
+    expect(line).not.toContain('王芳');
+    expect(line).toContain('TransactionConflictError');
   });
 
   it('masks ID and mobile numbers inside free text, such as an error message', () => {

@@ -2,11 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /**
- * Residents' ID numbers, phone numbers and addresses never reach a log. Handlers do not log
- * records, and as a second line this replacer masks sensitive keys and anything shaped like an
- * ID or mobile number wherever it appears.
+ * Residents' ID numbers, phone numbers, addresses and names never reach a log. Handlers do not log
+ * records, and as a second line this replacer masks sensitive keys (a whole applicant or subject
+ * with them) and anything shaped like an ID or mobile number wherever it appears. (`name` alone is
+ * kept: an error's name is what an operator reads first.)
  */
-const SENSITIVE_KEYS = new Set(['idNumber', 'phone', 'address', 'detail', 'authorization', 'Authorization']);
+const SENSITIVE_KEYS = new Set(['idNumber', 'phone', 'address', 'detail', 'authorization', 'Authorization', 'applicant', 'subject', 'subjectName', 'applicantName']);
 const ID_NUMBER = /\b\d{17}[\dXx]\b/g;
 const MOBILE = /\b1[3-9]\d{9}\b/g;
 
