@@ -5,6 +5,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    // A focused test (`it.only`) left in a commit would silently skip the rest.
+    allowOnly: false,
+    // `npm test -- --coverage` (CI runs it so): what the shipped code's tests reach, with a floor that only rises.
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts', 'functions/src/**/*.ts', 'events/src/**/*.ts', 'infra/src/**/*.ts'],
+      exclude: ['**/*.test.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: '.ci/results/coverage',
+      thresholds: { lines: 90, branches: 80 },
+    },
     projects: [
       {
         extends: true,

@@ -145,10 +145,10 @@ describe('logs of the four programmes', () => {
     // The capture sees what the functions' own Logger writes: a planted line through it is caught.
     const { logger } = await import('../../functions/src/lib/logger');
     const before = capture.lines.length;
-    logger.debug('planted by the PII test', { subjectName: '王秀英', phone: '13912345678', note: `住址${RETROFIT_ADDRESS}` });
+    logger.debug('planted by the PII test', { name: '王秀英', subjectName: '王秀英', phone: '13912345678', note: `住址${RETROFIT_ADDRESS}` });
     planted.push(...capture.lines.splice(before));
     expect(planted, 'the planted Logger line was not captured').toHaveLength(1);
-    // The Logger's replacer masks the phone key; the name and the address in free text are still caught.
+    // The Logger's replacer masks the phone and subjectName keys; a bare name and the address in free text are still caught.
     expect(planted.flatMap((l) => scanLine(l, FIXTURES).map((f) => f.kind)).sort()).toEqual(['fixture-text', 'house-number', 'house-number', 'name']);
 
     const staff = await staffToken();

@@ -14,6 +14,13 @@
  * the LP relaxation's optimum (its bound); HiGHS (WebAssembly) and, when `import scipy` works,
  * native HiGHS through scipy solve the same LP relaxation, and the check column compares our
  * bound with their optimum.
+ *
+ * The assignment rows themselves (anchors, interleaved rounds, checks) are in
+ * bench/assignment-bench.ts. `--check`: a small instance and the adversarial families at a small
+ * size, every solver against the references (SSP and HiGHS in WebAssembly always, LEMON and
+ * SciPy when installed), nothing else; `--solvers ours,lemon-ns` limits the assignment rows to those; `--adversarial` runs only the adversarial families
+ * (`--adversarial-size 10k` by default: 10,000 × 500; `--families a,b` for some of them). The bench exits with status 1 when
+ * any row disagrees with its reference.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,9 +29,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deferredAcceptance } from '../src/deferred-acceptance';
 import { createSpatialIndex } from '../src/spatial';
-import { generateChildcareRound, generateInstance, qixiaSampler } from './generate';
+import { findAnchors } from './anchors';
+import { badRows, fmt, planFor, type Row, runAdversarial, runCheck, runSizes, type Solver } from './assignment-bench';
+import { generateChildcareRound, qixiaSampler } from './generate';
 import { generateHomeVisitInstance } from './generate-home-visit';
-import { writeDemandProblem, writeProblem } from './instance-io';
+import { writeDemandProblem } from './instance-io';
 
 interface Size {
   name: string;
@@ -49,37 +58,10 @@ const HV_SIZES: Size[] = [
 /** What a run without --sizes includes. */
 const HV_DEFAULT = ['hv10k', 'hv200k'];
 
-type Solver = 'ours' | 'highs' | 'min-cost-flow' | 'munkres';
-const SOLVERS: Solver[] = ['ours', 'highs', 'min-cost-flow', 'munkres'];
-
-/** Peers run only when the time predicted from the previous size is under this. */
-const PREDICTED_LIMIT_MS = 60_000;
-/** Hard kill per child. */
-const KILL_MS: Record<Solver, number> = { ours: 300_000, highs: 300_000, 'min-cost-flow': 120_000, munkres: 120_000 };
-/** Growth exponent in the number of residents (sizes grow together), used for predictions. */
-const GROWTH: Record<Solver, number> = { ours: 1.2, highs: 1.7, 'min-cost-flow': 2, munkres: 3 };
+/** Growth exponent of HiGHS's time in the number of residents, for predictions. */
+const HIGHS_GROWTH = 1.7;
 /** HiGHS is the reference only where it finishes in reasonable time. */
 const HIGHS_MAX_RESIDENTS = 10_000;
-
-interface Row {
-  size: string;
-  residents: number;
-  providers: number;
-  arcs: number;
-  solver: Solver;
-  ms: number | null;
-  coldMs: number | null;
-  ratioToOurs: number | null;
-  peakMb: number | null;
-  baseMb: number | null;
-  served: number | null;
-  objective: number | null;
-  reference: 'highs' | 'ours' | null;
-  match: boolean | null;
-  skipped: boolean;
-  reason?: string;
-  detail?: string;
-}
 
 /**
  * The childcare round end to end through its use case on DynamoDB Local (functions/bench/childcare-round.ts),
@@ -89,7 +71,24 @@ interface Row {
  */
 const CHILDCARE_ROUND_DEFAULT = 10_000;
 
-function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Size[]; quick: boolean; childcareRound: number } {
+interface Args {
+  json?: string;
+  sizes: Size[];
+  hvSizes: Size[];
+  quick: boolean;
+  childcareRound: number;
+  check: boolean;
+  /** Adversarial families' size, or undefined to skip them. */
+  adversarial?: Size;
+  /** Deferred acceptance and candidate search rows. */
+  others: boolean;
+  /** `--solvers a,b`: only these assignment solvers (default: all). */
+  solvers?: string[];
+  /** `--families a,b`: only these adversarial families (default: all). */
+  families?: string[];
+}
+
+function parseArgs(argv: string[]): Args {
   let json: string | undefined;
   let childcareRound: number = CHILDCARE_ROUND_DEFAULT;
   let childcareOnly = false;
@@ -99,11 +98,24 @@ function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Siz
   let quick = false;
   let homeVisitOnly = false;
   let sizesGiven = false;
+  let check = false;
+  let adversarialOnly = false;
+  let adversarialSize = '10k';
+  let solvers: string[] | undefined;
+  let families: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') json = argv[++i];
     else if (arg === '--quick') quick = true;
     else if (arg === '--home-visit') homeVisitOnly = true;
+    else if (arg === '--check') check = true;
+    else if (arg === '--adversarial') adversarialOnly = true;
+    else if (arg === '--solvers') solvers = (argv[++i] ?? '').split(',');
+    else if (arg === '--families') families = (argv[++i] ?? '').split(',');
+    else if (arg === '--adversarial-size') {
+      adversarialSize = (argv[++i] ?? '').toLowerCase();
+      if (!ALL_SIZES.some((x) => x.name === adversarialSize)) throw new Error(`--adversarial-size takes one of ${ALL_SIZES.map((x) => x.name).join(', ')}`);
+    }
     else if (arg === '--childcare-round') {
       childcareRound = Number(argv[++i]);
       childcareGiven = true;
@@ -133,7 +145,12 @@ function parseArgs(argv: string[]): { json?: string; sizes: Size[]; hvSizes: Siz
     sizes = [];
     hvSizes = [];
   }
-  return { json, sizes, hvSizes, quick, childcareRound };
+  const adversarialAt = ALL_SIZES.find((x) => x.name === adversarialSize);
+  if (check) return { json, sizes: [], hvSizes: [], quick, childcareRound: 0, check, others: false };
+  if (adversarialOnly) return { json, sizes: [], hvSizes: [], quick, childcareRound: 0, check, adversarial: adversarialAt, others: false, solvers, families };
+  const others = sizes.length > 0;
+  const adversarial = sizes.length > 0 && !quick && !sizesGiven ? adversarialAt : undefined;
+  return { json, sizes, hvSizes, quick, childcareRound, check, adversarial, others, solvers, families };
 }
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -195,37 +212,13 @@ function runWorker(file: string, solver: string, killMs: number, warmRuns: numbe
   });
 }
 
-const fmt = (x: number | null, digits = 0): string =>
-  x === null ? '-' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function printTable(rows: Row[]): void {
-  const header = ['residents', 'providers', 'solver', 'warm ms', '× ours', 'cold ms', 'peak MB', 'served', 'objective', 'check'];
-  const lines = rows.map((r) => [
-    fmt(r.residents),
-    fmt(r.providers),
-    r.solver,
-    r.skipped ? 'skipped' : fmt(r.ms, r.ms !== null && r.ms < 100 ? 1 : 0),
-    r.ratioToOurs === null ? '-' : `${r.ratioToOurs.toFixed(r.ratioToOurs < 10 ? 2 : 0)}`,
-    fmt(r.coldMs, r.coldMs !== null && r.coldMs < 100 ? 1 : 0),
-    fmt(r.peakMb),
-    fmt(r.served),
-    fmt(r.objective),
-    r.skipped ? (r.reason ?? '') : r.match === null ? '(reference)' : r.match ? `= ${r.reference}` : `MISMATCH vs ${r.reference}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const show = (cells: string[]): string =>
-    cells.map((c, i) => (i === 2 || i === 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(show(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const l of lines) console.log(show(l));
-}
-
 function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 async function main(): Promise<void> {
-  const { json, sizes, hvSizes, quick, childcareRound } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  const { json, sizes, hvSizes, quick, childcareRound } = args;
   const cpu = os.cpus();
   console.log(
     `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ` +
@@ -234,22 +227,57 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(' ')}`,
   );
-  console.log(`sizes: ${[...sizes, ...hvSizes].map((s) => s.name).join(', ')}${quick ? ' (quick)' : ''}`);
+  const anchors = findAnchors();
+  for (const line of anchors.found) console.log(`anchor: ${line}`);
+  for (const line of anchors.missing) console.log(`missing: ${line}; the bench goes on without it`);
+  const what = args.check ? ['check'] : [...sizes, ...hvSizes].map((s) => s.name);
+  if (args.adversarial !== undefined) what.push(`adversarial ${args.adversarial.name}`);
+  console.log(`sizes: ${what.join(', ')}${quick ? ' (quick)' : ''}`);
   console.log('');
   const rows: (Row | HvRow)[] = [];
-  if (sizes.length > 0) rows.push(...(await runAssignmentSizes(sizes, quick)));
+  let bad: Row[] = [];
+  if (args.check) {
+    const checked = await runCheck(anchors);
+    rows.push(...checked);
+    bad = badRows(checked, true);
+  }
+  if (sizes.length > 0) {
+    const sized = await runSizes(sizes, quick, anchors, args.solvers);
+    rows.push(...sized);
+    bad.push(...badRows(sized, false));
+  }
+  if (args.adversarial !== undefined) {
+    console.log('');
+    const { residents, providers } = args.adversarial;
+    const wanted: Solver[] = ['ours', 'lemon-ns', 'lemon-cs'];
+    const solvers = args.solvers === undefined ? wanted : wanted.filter((s) => args.solvers!.includes(s));
+    const adversarial = await runAdversarial(residents, providers, anchors, solvers, planFor(residents), args.families);
+    rows.push(...adversarial);
+    bad.push(...badRows(adversarial, false));
+  }
+  if (args.others) await runOtherRows();
   if (sizes.length > 0 && hvSizes.length > 0) console.log('');
-  if (hvSizes.length > 0) rows.push(...(await runHomeVisitSizes(hvSizes, quick)));
+  let hvBad = 0;
+  if (hvSizes.length > 0) {
+    const hv = await runHomeVisitSizes(hvSizes, quick);
+    rows.push(...hv);
+    hvBad = hv.filter((r) => r.check.includes('MISMATCH')).length;
+  }
   if (childcareRound > 0) await runChildcareRound(childcareRound);
-
 
   if (json !== undefined) {
     writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);
     console.log(`\nrows written to ${json}`);
   }
+  if (bad.length > 0 || hvBad > 0) {
+    console.log('');
+    for (const r of bad) console.log(`FAILED CHECK: ${r.family ?? r.size} ${r.solver}: ${r.match === false ? `served ${r.served}, objective ${r.objective} ≠ ${r.reference}` : r.reason}`);
+    if (hvBad > 0) console.log(`FAILED CHECK: ${hvBad} home-visit row(s) disagree with an LP solver`);
+    process.exitCode = 1;
+  } else if (args.check) {
+    console.log('\ncheck passed: every solver that ran agrees with the references');
+  }
 }
-
-
 
 /** The childcare round through its use case on DynamoDB Local, in its own process, its lines as it prints them. */
 async function runChildcareRound(children: number): Promise<void> {
@@ -264,112 +292,9 @@ async function runChildcareRound(children: number): Promise<void> {
   if (code !== 0) throw new Error(`the childcare round bench exited with ${code}`);
 }
 
-/** The capacitated assignment rows, then deferred acceptance and candidate search. */
-async function runAssignmentSizes(sizes: Size[], quick: boolean): Promise<Row[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'huimin-bench-'));
-  const rows: Row[] = [];
-  const lastMeasured = new Map<Solver, { residents: number; ms: number }>();
-  const failedAt = new Map<Solver, number>();
-  try {
-    for (const size of sizes) {
-      const t0 = performance.now();
-      const instance = generateInstance({ residents: size.residents, providers: size.providers, seed: size.seed });
-      const problem = instance.problem;
-      const arcs = problem.arcProvider.length;
-      let capacity = 0;
-      for (let p = 0; p < problem.providerCount; p++) capacity += problem.capacity[p]!;
-      const file = path.join(dir, `instance-${size.name}.bin`);
-      writeProblem(file, problem);
-      console.log(
-        `instance ${size.name}: ${fmt(size.residents)} residents × ${fmt(size.providers)} providers, ${fmt(arcs)} arcs ` +
-          `(${(arcs / size.residents).toFixed(1)} per resident), capacity ${fmt(capacity)} ` +
-          `(${((100 * capacity) / size.residents).toFixed(0)} % of residents), seed ${size.seed}, ` +
-          `generated in ${fmt(performance.now() - t0)} ms`,
-      );
-
-      const sizeRows: Row[] = [];
-      for (const solver of SOLVERS) {
-        const base: Row = {
-          size: size.name,
-          residents: size.residents,
-          providers: size.providers,
-          arcs,
-          solver,
-          ms: null,
-          coldMs: null,
-          ratioToOurs: null,
-          peakMb: null,
-          baseMb: null,
-          served: null,
-          objective: null,
-          reference: null,
-          match: null,
-          skipped: true,
-        };
-        let skipReason: string | undefined;
-        const previous = lastMeasured.get(solver);
-        const predicted =
-          previous === undefined ? 0 : previous.ms * (size.residents / previous.residents) ** GROWTH[solver];
-        const failed = failedAt.get(solver);
-        if (failed !== undefined) {
-          skipReason = `skipped: failed at ${fmt(failed)} residents`;
-        } else if (solver === 'highs' && (size.residents > HIGHS_MAX_RESIDENTS || (quick && size.residents > 1_000))) {
-          skipReason = `skipped (time box)${previous ? `: ${fmt(previous.ms / 1000, 1)} s at ${fmt(previous.residents)} residents, predicted ~${fmt(predicted / 1000)} s` : ''}`;
-        } else if (solver !== 'ours' && solver !== 'highs' && predicted > PREDICTED_LIMIT_MS) {
-          skipReason = `skipped (time box): predicted ~${fmt(predicted / 1000)} s from ${fmt(previous!.ms / 1000, 1)} s at ${fmt(previous!.residents)} residents (O(n^${GROWTH[solver]}))`;
-        } else if (solver !== 'ours' && solver !== 'highs' && previous === undefined && size.residents > 1_000) {
-          skipReason = `skipped (time box): no smaller size measured in this run to predict from (O(n^${GROWTH[solver]}))`;
-        } else if (solver === 'munkres' && size.residents > 1_000 && quick) {
-          skipReason = 'skipped (quick)';
-        }
-        if (skipReason !== undefined) {
-          sizeRows.push({ ...base, reason: skipReason });
-          continue;
-        }
-        const outcome = await runWorker(file, solver, KILL_MS[solver], warmRunsFor(size.residents));
-        if ('error' in outcome) {
-          sizeRows.push({ ...base, reason: `failed: ${outcome.error}` });
-          failedAt.set(solver, size.residents);
-          continue;
-        }
-        lastMeasured.set(solver, { residents: size.residents, ms: outcome.coldMs });
-        sizeRows.push({
-          ...base,
-          skipped: false,
-          ms: outcome.ms,
-          coldMs: outcome.coldMs,
-          peakMb: outcome.peakMb,
-          baseMb: outcome.baseMb,
-          served: outcome.served,
-          objective: outcome.objective,
-          detail: outcome.detail,
-        });
-      }
-      const ours = sizeRows.find((r) => r.solver === 'ours' && !r.skipped);
-      const highs = sizeRows.find((r) => r.solver === 'highs' && !r.skipped);
-      const reference = highs ?? ours;
-      for (const row of sizeRows) {
-        if (row.skipped) continue;
-        if (ours?.ms != null && row.ms !== null) row.ratioToOurs = row.ms / ours.ms;
-        if (reference === undefined || row === reference) continue;
-        row.reference = reference.solver === 'highs' ? 'highs' : 'ours';
-        const tolerance = 1e-6 * Math.max(1, Math.abs(reference.objective!));
-        row.match = row.served === reference.served && Math.abs(row.objective! - reference.objective!) <= tolerance;
-      }
-      for (const row of sizeRows) {
-        if (row.detail) console.log(`  ${row.solver}: ${row.detail}`);
-      }
-      rows.push(...sizeRows);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Deferred acceptance and candidate search. */
+async function runOtherRows(): Promise<void> {
   console.log('');
-  console.log(
-    'capacitated assignment (max served, then min total cost); time = solve incl. input conversion; cold = 1st call in the process, warm = median of the next 5 (10k and below), 3 (50k) or 1 (200k); × ours on warm times',
-  );
-  printTable(rows);
-
   // Deferred acceptance at province scale, with per-nursery priorities (nearby, sibling).
   console.log('');
   const round = generateChildcareRound(77, 100_000, 2_000, 5);
@@ -422,8 +347,6 @@ async function runAssignmentSizes(sizes: Size[], quick: boolean): Promise<Row[]>
       `after ${fmt(warmup)} warm-up: p50 ${fmt(percentile(times, 0.5), 1)} µs, p99 ${fmt(percentile(times, 0.99), 1)} µs, ` +
       `max ${fmt(times[queries - 1]!, 1)} µs; ${fmt(found / queries, 1)} candidates per query, sorted nearest first`,
   );
-
-  return rows;
 }
 
 type HvSolver = 'hv-ours' | 'hv-highs' | 'hv-scipy';
@@ -511,7 +434,7 @@ async function runHomeVisitSizes(sizes: Size[], quick: boolean): Promise<HvRow[]
           skipped: true,
         };
         const previous = lastMeasured.get(solver);
-        const predicted = previous === undefined ? 0 : previous.ms * (size.residents / previous.residents) ** GROWTH.highs;
+        const predicted = previous === undefined ? 0 : previous.ms * (size.residents / previous.residents) ** HIGHS_GROWTH;
         let skip: string | undefined;
         if (solver === 'hv-highs' && (size.residents > HIGHS_MAX_RESIDENTS || (quick && size.residents > 1_000))) {
           skip = `skipped (time box)${previous ? `: ${fmt(previous.ms / 1000, 1)} s at ${fmt(previous.residents)} residents, predicted ~${fmt(predicted / 1000)} s` : ''}`;

@@ -5,7 +5,7 @@
  * call includes V8 compiling the solver's hot loops; the median of the next N (warm) is what a
  * long-running service sees, and on a shared machine the median shrugs off one noisy run.
  * Every solver, HiGHS included, gets the same treatment. Prints one JSON line:
- * { ms (warm median), coldMs, warmRuns, served, objective, peakMb, baseMb, detail }.
+ * { ms (warm median), coldMs, warmRuns, warmTimes (in order), served, objective, peakMb, baseMb, detail }.
  */
 import { solveAssignment } from '../src/assignment';
 import { solveDemandAssignment } from '../src/demand-assignment';
@@ -110,11 +110,12 @@ for (let i = 0; i < warmRuns; i++) {
   warmTimes.push(performance.now() - t0);
   if (warm.served !== cold.served || warm.objective !== cold.objective) throw new Error('solver is not deterministic');
 }
+const warmInOrder = [...warmTimes];
 warmTimes.sort((a, b) => a - b);
 const ms = warmTimes[Math.floor((warmTimes.length - 1) / 2)]!;
 const { served, objective, servedDemand, boundDemand, boundObjective } = warm;
 const detail = `cold ${Math.round(coldMs)} ms; warm ${warmTimes.map((t) => Math.round(t)).join('/')} ms: ${warm.detail}`;
 const peakMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
 process.stdout.write(
-  `${JSON.stringify({ ms, coldMs, warmRuns, served, objective, servedDemand, boundDemand, boundObjective, peakMb, baseMb, detail })}\n`,
+  `${JSON.stringify({ ms, coldMs, warmRuns, warmTimes: warmInOrder, served, objective, servedDemand, boundDemand, boundObjective, peakMb, baseMb, detail })}\n`,
 );

@@ -1,4 +1,3 @@
-import type { PenalisedProblem } from './integer-problem';
 import {
   buildNetwork,
   dischargeSink,
@@ -6,6 +5,7 @@ import {
   heapPop,
   heapPush,
   type Network,
+  type NetworkInput,
   saturate,
   scalePhases,
   siftDown,
@@ -42,7 +42,7 @@ import {
  * Conventions: reduced cost c_p(v, w) = c(v, w) + price(v) − price(w); an arc is
  * admissible when residual with c_p < 0; relabels only lower prices.
  */
-export interface CostScalingInput extends PenalisedProblem {
+export interface CostScalingInput extends NetworkInput {
   /** Factor by which ε shrinks between phases. */
   alpha?: number;
   /**

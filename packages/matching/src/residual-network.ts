@@ -52,6 +52,12 @@ export class Network {
 export interface NetworkInput extends PenalisedProblem {
   /** Starting price per provider in unscaled cost units. */
   providerPrice?: Float64Array;
+  /**
+   * false: no "unserved" arcs (their residual capacity is 0, the layout stays the same); every
+   * unit of supply must then reach T through a provider. `solveAssignment` uses this with a
+   * virtual provider that holds exactly the residents left unserved (see assignment.ts).
+   */
+  unservedArcs?: boolean;
 }
 
 /**
@@ -95,7 +101,8 @@ export function buildNetwork(input: NetworkInput, K: number, supply: Int32Array 
     rev[y] = x;
   };
   for (let p = 0; p < P; p++) link(R + p, T, capacity[p]!, 0);
-  let maxScaled = unservedCost * K;
+  const withUnserved = input.unservedArcs !== false;
+  let maxScaled = withUnserved ? unservedCost * K : 0;
   let total = 0;
   for (let r = 0; r < R; r++) {
     const d = supply === undefined ? 1 : supply[r]!;
@@ -105,7 +112,7 @@ export function buildNetwork(input: NetworkInput, K: number, supply: Int32Array 
       if (c > maxScaled) maxScaled = c;
       link(r, R + arcProvider[a]!, d, c);
     }
-    link(r, T, d, unservedCost * K);
+    link(r, T, withUnserved ? d : 0, unservedCost * K);
   }
 
   const excess = new Float64Array(n);

@@ -1,0 +1,95 @@
+"""Native HiGHS (scipy.optimize.linprog, method='highs') on the capacitated assignment LP.
+
+Usage: python3 scipy-assign.py <instance.bin> <warm runs> [more instance files: one line each]. An anchor of `npm run bench` (Debian:
+`apt-get install -y python3-scipy`). Reads the instance written by writeProblem
+(bench/instance-io.ts) and solves the same LP as assignmentLp (bench/highs-lp.ts):
+
+  minimise   sum_a (cost_a - M) x_a
+  subject to sum_{a of r} x_a <= 1,  sum_{a into p} x_a <= cap_p,  x >= 0
+
+with M = (min(P, R) + 1) * max cost + 1 (max served first, then min cost). The matrix is totally
+unimodular, so a basic optimum is integral; any fractional x is reported as an error. Like
+bench/worker.ts it solves 1 + N times (cold, then N warm) and prints one JSON line; the time
+includes building the sparse matrix, not reading the file.
+"""
+
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix, vstack
+
+
+def read(path):
+    data = open(path, 'rb').read()
+    R, P, A = (int(v) for v in np.frombuffer(data, dtype=np.int32, count=3))
+    at = 12
+    capacity = np.frombuffer(data, dtype=np.int32, count=P, offset=at)
+    at += 4 * P
+    arc_start = np.frombuffer(data, dtype=np.int32, count=R + 1, offset=at)
+    at += 4 * (R + 1)
+    arc_provider = np.frombuffer(data, dtype=np.int32, count=A, offset=at)
+    at += 4 * A
+    at += (8 - at % 8) % 8
+    arc_cost = np.frombuffer(data, dtype=np.float64, count=A, offset=at)
+    return R, P, capacity, arc_start, arc_provider, arc_cost
+
+
+def solve(R, P, capacity, arc_start, arc_provider, arc_cost):
+    A = len(arc_provider)
+    if A == 0:
+        return 0, 0.0, 'no arcs'
+    resident_of = np.repeat(np.arange(R, dtype=np.int64), np.diff(arc_start))
+    M = (min(P, R) + 1) * float(arc_cost.max()) + 1
+    c = arc_cost - M
+    cols = np.arange(A, dtype=np.int64)
+    rows_r = csr_matrix((np.ones(A), (resident_of, cols)), shape=(R, A))
+    rows_p = csr_matrix((np.ones(A), (arc_provider.astype(np.int64), cols)), shape=(P, A))
+    A_ub = vstack([rows_r, rows_p], format='csr')
+    b_ub = np.concatenate([np.ones(R), capacity.astype(np.float64)])
+    result = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method='highs')
+    if result.status != 0:
+        raise RuntimeError(f'linprog status {result.status}: {result.message}')
+    x = result.x
+    rounded = np.rint(x)
+    if np.abs(x - rounded).max() > 1e-6:
+        raise RuntimeError('HiGHS returned a fractional solution')
+    return int(rounded.sum()), float(np.dot(arc_cost, rounded)), result.message
+
+
+def main():
+    warm_runs = max(0, int(sys.argv[2] if len(sys.argv) > 2 else '1'))
+    for path in [sys.argv[1], *sys.argv[3:]]:
+        run(path, warm_runs)
+
+
+def run(path, warm_runs):
+    problem = read(path)
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    served, cost, message = solve(*problem)
+    cold_ms = (time.perf_counter() - t0) * 1000
+    times = []
+    for _ in range(warm_runs):
+        t0 = time.perf_counter()
+        served2, cost2, _ = solve(*problem)
+        times.append((time.perf_counter() - t0) * 1000)
+        if served2 != served or cost2 != cost:
+            raise RuntimeError('solver is not deterministic')
+    ordered = sorted(times)
+    ms = ordered[(len(ordered) - 1) // 2] if ordered else cold_ms
+    import scipy
+
+    warm = f"warm {'/'.join(str(round(t)) for t in times)} ms" if times else 'warm not run (cold only)'
+    detail = f"cold {round(cold_ms)} ms; {warm}: scipy {scipy.__version__} linprog(method='highs'): {message}"
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({
+        'ms': ms, 'coldMs': cold_ms, 'warmRuns': warm_runs, 'warmTimes': times, 'served': served,
+        'objective': cost, 'peakMb': peak_mb, 'baseMb': base_mb, 'detail': detail,
+    }), flush=True)
+
+
+main()
