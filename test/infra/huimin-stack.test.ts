@@ -121,7 +121,7 @@ describe('functions', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager/);
   });
 
-  it.each(FUNCTION_SPECS)('%s holds the page-token key exactly when one of its routes takes a nextToken', async (name, spec) => {
+  it.each(FUNCTION_SPECS)('%s holds the page-token key exactly when one of its routes takes a nextToken', async (_name, spec) => {
     const schema = (await import(repoPath(join(dirname(spec.entry), 'schema.ts'))).catch(() => ({}))) as { request?: { query?: { shape?: object } } };
     const pages = schema.request?.query?.shape !== undefined && 'nextToken' in schema.request.query.shape;
 

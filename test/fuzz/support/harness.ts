@@ -404,7 +404,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** The route (of the same method) the local server would match the path to, as its router does. */
 export function matchRoute(routes: readonly { route: Route; regex: RegExp }[], r: Rendered): Route | undefined {
   // A raw non-ASCII byte in the request line is refused by the HTTP parser (400) before any route.
-  if (/[^\x00-\x7f]/.test(r.path)) return undefined;
+  if ([...r.path].some((c) => c.charCodeAt(0) > 0x7f)) return undefined;
   let pathname: string;
   try {
     pathname = new URL(r.path, 'http://localhost').pathname;
