@@ -14,6 +14,7 @@ export default defineConfig({
       exclude: ['**/*.test.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: '.ci/results/coverage',
+      reportOnFailure: true,
       thresholds: { lines: 90, branches: 80 },
     },
     projects: [

@@ -278,7 +278,25 @@ export function applicationSummary(app: ApplicationRecord): ApplicationSummary {
   };
 }
 
-export async function cancelApplication({ store, now }: Deps, actor: Actor, id: string, requestId: string) {
+/** How many times a cancel is tried on what it re-reads before its 409. */
+const CANCEL_ATTEMPTS = 4;
+
+/**
+ * The owner cancels. A cancel can race the system's own steps on the same record (the assessment or
+ * the matcher moving a just-submitted application): the family asked for nothing that conflicts, so
+ * it is tried again on what it re-reads, and only a record still changing after that is a 409.
+ */
+export async function cancelApplication(deps: Deps, actor: Actor, id: string, requestId: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cancelOnce(deps, actor, id, requestId);
+    } catch (err) {
+      if (!(err instanceof TransactionConflictError) || attempt >= CANCEL_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function cancelOnce({ store, now }: Deps, actor: Actor, id: string, requestId: string) {
   const app = await loadApplicationFor(store, actor, id);
   if (isTerminal(APPLICATION_MACHINE, app.status)) {
     // Already cancelled: answering the same again makes the call safe to retry.

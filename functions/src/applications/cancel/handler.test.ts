@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { Applications, Assignments, Subsidies } from '@huimin/store';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DocumentClientMock, outboxEvent, tableWith, transactItems } from '../../../test-support/dynamodb';
+import { type DocumentClientMock, outboxEvent, tableWith, transactItems, transactionCancelled } from '../../../test-support/dynamodb';
 import { type Claims, claims, errorOf, httpEvent, parseResponse } from '../../../test-support/http';
 import { fakeContext } from '../../../test-support/lambda';
 import {
@@ -102,6 +102,22 @@ describe('POST /applications/{id}/cancel', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'CANCELLED' });
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('tries again on what it re-reads when the assessment moved the application meanwhile, and gives a 409 only if it keeps changing', async () => {
+    tableWith(ddb, Applications.toItem(applicationRecord({ status: 'SUBMITTED' })));
+    ddb.on(TransactWriteCommand).rejectsOnce(transactionCancelled('ConditionalCheckFailed', 'None')).resolves({});
+
+    const retried = await cancel();
+
+    expect(retried.status).toBe(200);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+
+    ddb.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed', 'None'));
+    const stillChanging = await cancel();
+
+    expect(stillChanging.status).toBe(409);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2 + 4);
   });
 
   it('answers 409 for an application already completed', async () => {
