@@ -15,7 +15,7 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: '.ci/results/coverage',
       reportOnFailure: true,
-      thresholds: { lines: 90, branches: 80 },
+      thresholds: { lines: 95, branches: 85, statements: 93 },
     },
     projects: [
       {
