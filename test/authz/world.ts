@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { LocalStack } from '../../packages/local/src/stack';
 import { LocalTokens } from '../../packages/local/src/tokens';
 import { apiClient } from '../e2e/client';
+import { bornMonthsBefore, nextMonth } from '../support/calendar';
 import { acceptedHoursAgo, eventually } from '../support/dynamo';
 
 /**
@@ -78,15 +79,6 @@ export function hoursFromNow(hours: number): string {
 export const chinaDate = () => new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
 export const chinaMonth = () => chinaDate().slice(0, 7);
 
-function nextMonth(): string {
-  const now = new Date(Date.now() + 8 * HOUR);
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
-}
-/** A birth date (YYYYMMDD) `months` months before the first day of `month`. */
-function bornMonthsBefore(month: string, months: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 1 - months, 1)).toISOString().slice(0, 10).replaceAll('-', '');
-}
 
 export async function buildWorld(stack: LocalStack): Promise<World> {
   const call = apiClient(stack.url);

@@ -3,6 +3,7 @@ import { checkCharFor } from '@huimin/domain';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { rerunFromRecords } from '../../functions/src/use-cases/stable-round';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
+import { bornMonthsBefore, nextMonth } from '../support/calendar';
 import { eventually } from '../support/dynamo';
 import { apiClient } from './client';
 
@@ -34,16 +35,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Next month in China, `YYYY-MM`, and a birth date `months` months before its first day. */
-function nextMonth(): string {
-  const now = new Date(Date.now() + 8 * 3_600_000);
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
-}
-function bornMonthsBefore(month: string, months: number, day = 1): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 - months, day));
-  return d.toISOString().slice(0, 10).replaceAll('-', '');
-}
 let sequence = 100;
 function childId(birth: string): string {
   const first17 = `${DISTRICT}${birth}${String(sequence++).padStart(3, '0')}`;

@@ -5,6 +5,8 @@ import { checkCharFor } from '@huimin/domain';
 import { type ApplicationRecord, Applications, type AssignmentRecord, Assignments, createDocumentClient, type ProviderRecord, Providers } from '@huimin/store';
 import type { BusEvent, Invoke, LocalBus } from '../../packages/local/src/bus';
 
+export { bornMonthsBefore, nextMonth } from '../support/calendar';
+
 /**
  * Helpers of the crash suite (test/reliability/crash.test.ts): a crash injector for the local bus's
  * consumers, a reader of a whole table, and the checks of "nothing lost, nothing twice".
@@ -188,17 +190,7 @@ export function residentId(birth: string, sequence: number): string {
   return first17 + checkCharFor(first17);
 }
 
-/** Next month in China, `YYYY-MM` (a childcare start month). */
-export function nextMonth(): string {
-  const now = new Date(Date.now() + 8 * 3_600_000);
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
-}
 
-/** A birth date (YYYYMMDD) `months` months before the first day of `month`. */
-export function bornMonthsBefore(month: string, months: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 1 - months, 1)).toISOString().slice(0, 10).replaceAll('-', '');
-}
 
 /** DynamoDB Local processes whose command line names this -dbPath, with their -port. */
 export function dynamoProcessesOn(dbPath: string): { pid: number; port: number }[] {

@@ -6,6 +6,7 @@ import { type LocalStack, startLocalStack } from '../../packages/local/src/stack
 import { apiClient, homeVisitApplication, mealApplication } from '../e2e/client';
 import { eventually } from '../support/dynamo';
 import { bornMonthsBefore, type CrashStats, injectCrashes, nextMonth, placeLedger, readTable, repeatedSteps, residentId } from './crash-support';
+import { flowActors } from './flow-actors';
 
 /**
  * Crashes (issue 12). Part (a), in this process: every consumer is killed between its write and
@@ -60,16 +61,12 @@ afterAll(async () => {
   );
 });
 
-const sign = (body: Record<string, string>) => stack.tokens.sign(body as never);
-const staffToken = () => sign({ role: 'staff', sub: 'crash-official', district: DISTRICT });
-const familyToken = () => sign({ role: 'family', sub: `family-${randomUUID()}` });
-const providerToken = (providerId: string) => sign({ role: 'provider', sub: `staff-of-${providerId}`, providerId });
-
-async function submit(token: string, body: unknown): Promise<string> {
-  const r = await call<Json>('POST', '/applications', { token, body });
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return r.body.id as string;
-}
+const { staffToken, familyToken, providerToken, submit } = flowActors(
+  () => stack,
+  () => call,
+  'crash-official',
+  DISTRICT,
+);
 
 async function until(id: string, token: string, ok: (app: Json) => boolean, what: string, timeoutMs = 30_000): Promise<Json> {
   return eventually(

@@ -7,6 +7,7 @@ import { lambdaContext } from '../../packages/local/src/bus';
 import { demoWaitlist, seedWaitlist } from '../../packages/local/src/seed';
 import type { LocalStack } from '../../packages/local/src/stack';
 import { apiClient, homeVisitApplication, mealApplication } from '../e2e/client';
+import { bornMonthsBefore, nextMonth } from '../support/calendar';
 import { acceptedHoursAgo, eventually } from '../support/dynamo';
 
 /**
@@ -58,16 +59,6 @@ function chinaDate(offsetDays = 0): string {
 /** An instant `hours` from now (negative: ago), as a phone in Nanjing would send it. */
 function hoursFromNow(hours: number): string {
   return `${new Date(Date.now() + hours * HOUR + 8 * HOUR).toISOString().slice(0, 19)}+08:00`;
-}
-/** Next month in China, `YYYY-MM`. */
-function nextMonth(): string {
-  const now = new Date(Date.now() + 8 * HOUR);
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
-}
-/** A birth date (YYYYMMDD) `months` months before the first day of `month`. */
-function bornMonthsBefore(month: string, months: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 1 - months, 1)).toISOString().slice(0, 10).replaceAll('-', '');
 }
 /** A valid ID number of another person of the district born on `birth` (YYYYMMDD). */
 let sequence = 500;

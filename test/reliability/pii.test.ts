@@ -6,6 +6,7 @@ import { type LocalStack, startLocalStack } from '../../packages/local/src/stack
 import { apiClient, homeVisitApplication, mealApplication } from '../e2e/client';
 import { acceptedHoursAgo, eventually } from '../support/dynamo';
 import { bornMonthsBefore, nextMonth, residentId } from './crash-support';
+import { flowActors } from './flow-actors';
 import { captureOutput, type Finding, type Fixtures, scanLine } from './pii-scan';
 
 /**
@@ -84,16 +85,12 @@ afterAll(async () => {
   );
 });
 
-const sign = (body: Record<string, string>) => stack.tokens.sign(body as never);
-const staffToken = () => sign({ role: 'staff', sub: 'pii-official', district: DISTRICT });
-const familyToken = () => sign({ role: 'family', sub: `family-${randomUUID()}` });
-const providerToken = (providerId: string) => sign({ role: 'provider', sub: `staff-of-${providerId}`, providerId });
-
-async function submit(token: string, body: unknown): Promise<string> {
-  const r = await call<Json>('POST', '/applications', { token, body });
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return r.body.id as string;
-}
+const { staffToken, familyToken, providerToken, submit } = flowActors(
+  () => stack,
+  () => call,
+  'pii-official',
+  DISTRICT,
+);
 async function until(id: string, token: string, ok: (a: Json) => boolean, what: string): Promise<Json> {
   return eventually(
     async () => {
@@ -179,7 +176,7 @@ describe('logs of the four programmes', () => {
       await ok(call('POST', `/applications/${cancelled}/cancel`, { token: other }));
 
       // A grid worker files for four neighbours.
-      const grid = await sign({ role: 'grid', sub: 'pii-grid', district: DISTRICT, street: '仙林街道' });
+      const grid = await stack.tokens.sign({ role: 'grid', sub: 'pii-grid', district: DISTRICT, street: '仙林街道' });
       for (const idNumber of gridIds) {
         const filed = await submit(grid, { ...mealApplication({ idNumber, ...HOMES.meal }), applicant: { name: '陈建国', phone: '13700001111' } });
         await reaches(filed, grid, 'OFFERED');

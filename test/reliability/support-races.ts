@@ -6,7 +6,10 @@ import { expect, inject } from 'vitest';
 import type { BusEvent } from '../../packages/local/src/bus';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
 import { apiClient } from '../e2e/client';
+import { nextMonth } from '../support/calendar';
 import { eventually } from '../support/dynamo';
+
+export { bornMonthsBefore, nextMonth } from '../support/calendar';
 
 /**
  * Shared by the race and replay suites (issue 12): a local stack on a fresh table with no demo
@@ -86,17 +89,7 @@ export function idNumber(birth: string): string {
   return first17 + checkCharFor(first17);
 }
 
-/** Next month in China, `YYYY-MM`. */
-export function nextMonth(): string {
-  const now = new Date(Date.now() + 8 * 3_600_000);
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
-}
 
-/** A birth date `months` months before the first day of `month`, as YYYYMMDD. */
-export function bornMonthsBefore(month: string, months: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 1 - months, 1)).toISOString().slice(0, 10).replaceAll('-', '');
-}
 
 /** Where applicants live: a street of the district and a point in it. */
 export interface Where {
