@@ -109,6 +109,14 @@ function runProcess(file: string, solver: Solver, anchors: Anchors, warmRuns: nu
       : solver === 'scipy-highs'
         ? [anchors.python!, [scipyAssignScript, file, warm]]
         : [process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver, warm]];
+  return runJsonProcess<WorkerResult>(command, args, KILL_MS[solver]);
+}
+
+/**
+ * Runs one solver process and reads the JSON line it ends with; a crash, a non-zero exit or the
+ * time box (SIGKILL after `killMs`) becomes `{ error }` with the error line of its stderr.
+ */
+export function runJsonProcess<T>(command: string, args: string[], killMs: number): Promise<T | { error: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -123,21 +131,21 @@ function runProcess(file: string, solver: Solver, anchors: Anchors, warmRuns: nu
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, KILL_MS[solver]);
+    }, killMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       resolve({ error: String(error) });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (killed) return resolve({ error: `killed at the ${Math.round(KILL_MS[solver] / 1000)} s time box` });
+      if (killed) return resolve({ error: `killed at the ${Math.round(killMs / 1000)} s time box` });
       const line = stdout.trim().split('\n').pop() ?? '';
       if (code !== 0 || line === '') {
         const lines = stderr.trim().split('\n');
         const message = lines.find((l) => /^\w*Error\b/.test(l.trim())) ?? lines.slice(-1)[0] ?? '';
         return resolve({ error: `exit code ${code}: ${message.trim()}` });
       }
-      resolve(JSON.parse(line) as WorkerResult);
+      resolve(JSON.parse(line) as T);
     });
   });
 }

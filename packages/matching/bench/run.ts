@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { deferredAcceptance } from '../src/deferred-acceptance';
 import { createSpatialIndex } from '../src/spatial';
 import { findAnchors } from './anchors';
-import { badRows, fmt, planFor, type Row, runAdversarial, runCheck, runSizes, type Solver } from './assignment-bench';
+import { badRows, fmt, planFor, type Row, runAdversarial, runCheck, runJsonProcess, runSizes, type Solver } from './assignment-bench';
 import { generateChildcareRound, qixiaSampler } from './generate';
 import { generateHomeVisitInstance } from './generate-home-visit';
 import { writeDemandProblem } from './instance-io';
@@ -180,36 +180,7 @@ function runWorker(file: string, solver: string, killMs: number, warmRuns: numbe
     solver === 'hv-scipy'
       ? ['python3', [scipyScript, file, String(warmRuns)]]
       : [process.execPath, ['--import', 'tsx', '--expose-gc', workerPath, file, solver, String(warmRuns)]];
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, killMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (killed) return resolve({ error: `killed at the ${Math.round(killMs / 1000)} s time box` });
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || line === '') {
-        const lines = stderr.trim().split('\n');
-        const message = lines.find((l) => /^\w*Error\b/.test(l.trim())) ?? lines.slice(-1)[0] ?? '';
-        return resolve({ error: `exit code ${code}: ${message.trim()}` });
-      }
-      resolve(JSON.parse(line) as WorkerResult);
-    });
-  });
+  return runJsonProcess<WorkerResult>(command, args, killMs);
 }
 
 function percentile(sorted: Float64Array, q: number): number {
