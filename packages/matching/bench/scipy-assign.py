@@ -14,13 +14,12 @@ includes building the sparse matrix, not reading the file.
 """
 
 import json
-import resource
 import sys
-import time
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
+from scipy_timing import timed
 
 
 def read(path):
@@ -67,29 +66,10 @@ def main():
 
 
 def run(path, warm_runs):
-    problem = read(path)
-    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
-    served, cost, message = solve(*problem)
-    cold_ms = (time.perf_counter() - t0) * 1000
-    times = []
-    for _ in range(warm_runs):
-        t0 = time.perf_counter()
-        served2, cost2, _ = solve(*problem)
-        times.append((time.perf_counter() - t0) * 1000)
-        if served2 != served or cost2 != cost:
-            raise RuntimeError('solver is not deterministic')
-    ordered = sorted(times)
-    ms = ordered[(len(ordered) - 1) // 2] if ordered else cold_ms
-    import scipy
-
-    warm = f"warm {'/'.join(str(round(t)) for t in times)} ms" if times else 'warm not run (cold only)'
-    detail = f"cold {round(cold_ms)} ms; {warm}: scipy {scipy.__version__} linprog(method='highs'): {message}"
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({
-        'ms': ms, 'coldMs': cold_ms, 'warmRuns': warm_runs, 'warmTimes': times, 'served': served,
-        'objective': cost, 'peakMb': peak_mb, 'baseMb': base_mb, 'detail': detail,
-    }), flush=True)
+    (served, cost, _), fields = timed(solve, read(path), warm_runs)
+    if fields['ms'] is None:
+        fields['ms'] = fields['coldMs']
+    print(json.dumps({**fields, 'served': served, 'objective': cost}), flush=True)
 
 
 main()

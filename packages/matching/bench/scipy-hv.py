@@ -14,13 +14,12 @@ the sparse matrix (the solver's input form), not reading the file.
 
 import json
 import math
-import resource
 import sys
-import time
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
+from scipy_timing import timed
 
 
 def read(path):
@@ -61,29 +60,9 @@ def solve(R, P, capacity, arc_start, arc_provider, arc_cost, demand):
 def main():
     path, warm_arg = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else '1'
     warm_runs = max(0, int(warm_arg))  # 0: the cold run only (the 200k LP takes minutes)
-    problem = read(path)
-    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
-    hours, cost, message = solve(*problem)
-    cold_ms = (time.perf_counter() - t0) * 1000
-    times = []
-    for _ in range(warm_runs):
-        t0 = time.perf_counter()
-        hours2, cost2, _ = solve(*problem)
-        times.append((time.perf_counter() - t0) * 1000)
-        if hours2 != hours or cost2 != cost:
-            raise RuntimeError('solver is not deterministic')
-    times.sort()
-    ms = times[(len(times) - 1) // 2] if times else None
-    import scipy
-
-    warm = f"warm {'/'.join(str(round(t)) for t in times)} ms" if times else 'warm not run (cold only)'
-    detail = f"cold {round(cold_ms)} ms; {warm}: scipy {scipy.__version__} linprog(method='highs'): {message}"
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({
-        'ms': ms, 'coldMs': cold_ms, 'warmRuns': warm_runs, 'served': -1, 'objective': cost,
-        'boundDemand': hours, 'boundObjective': cost, 'peakMb': peak_mb, 'baseMb': base_mb, 'detail': detail,
-    }))
+    (hours, cost, _), fields = timed(solve, read(path), warm_runs)
+    del fields['warmTimes']
+    print(json.dumps({**fields, 'served': -1, 'objective': cost, 'boundDemand': hours, 'boundObjective': cost}))
 
 
 main()

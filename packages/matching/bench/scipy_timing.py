@@ -1,0 +1,29 @@
+"""Timing shared by the SciPy anchors (scipy-assign.py, scipy-hv.py): one cold solve, then the
+median of `warm_runs` more, each checked to give the same answer; the figures as the TypeScript
+workers print them."""
+
+import resource
+import time
+
+
+def timed(solve, problem, warm_runs):
+    """(first answer, fields for the JSON line): cold and warm times, peak memory, the detail text."""
+    import scipy
+
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    t0 = time.perf_counter()
+    first = solve(*problem)
+    cold_ms = (time.perf_counter() - t0) * 1000
+    times = []
+    for _ in range(warm_runs):
+        t0 = time.perf_counter()
+        again = solve(*problem)
+        times.append((time.perf_counter() - t0) * 1000)
+        if again[:2] != first[:2]:
+            raise RuntimeError('solver is not deterministic')
+    ordered = sorted(times)
+    ms = ordered[(len(ordered) - 1) // 2] if ordered else None
+    warm = f"warm {'/'.join(str(round(t)) for t in times)} ms" if times else 'warm not run (cold only)'
+    detail = f"cold {round(cold_ms)} ms; {warm}: scipy {scipy.__version__} linprog(method='highs'): {first[2]}"
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return first, {'ms': ms, 'coldMs': cold_ms, 'warmRuns': warm_runs, 'warmTimes': times, 'peakMb': peak_mb, 'baseMb': base_mb, 'detail': detail}
