@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { problemFromLists } from '../test/random-problems';
 import { type AssignmentProblem, clampCapacities, solveAssignment } from './assignment';
 
 /**
@@ -10,19 +11,7 @@ import { type AssignmentProblem, clampCapacities, solveAssignment } from './assi
  */
 const HUGE = 0x7fffffff;
 
-function fromLists(capacity: number[], options: [provider: number, cost: number][][]): AssignmentProblem {
-  const arcStart = [0];
-  const arcProvider: number[] = [];
-  const arcCost: number[] = [];
-  for (const list of options) {
-    for (const [p, c] of list) {
-      arcProvider.push(p);
-      arcCost.push(c);
-    }
-    arcStart.push(arcProvider.length);
-  }
-  return { residentCount: options.length, providerCount: capacity.length, capacity, arcStart, arcProvider, arcCost };
-}
+const fromLists = problemFromLists;
 
 function expectSameAsSsp(problem: AssignmentProblem): ReturnType<typeof solveAssignment> {
   const fast = solveAssignment(problem);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateInstance } from '../bench/generate';
+import { problemFromLists } from '../test/random-problems';
 import { type AssignmentProblem, solveAssignment } from './assignment';
 
 /** Two problems side by side: residents and providers of `b` after those of `a`, no arc between them. */
@@ -47,19 +48,7 @@ describe('independent components', () => {
           ),
         }),
       )
-      .map(({ capacity, options }): AssignmentProblem => {
-        const arcStart = [0];
-        const arcProvider: number[] = [];
-        const arcCost: number[] = [];
-        for (const list of options) {
-          for (const [p, c] of list) {
-            arcProvider.push(p);
-            arcCost.push(c);
-          }
-          arcStart.push(arcProvider.length);
-        }
-        return { residentCount: options.length, providerCount: capacity.length, capacity, arcStart, arcProvider, arcCost };
-      });
+      .map(({ capacity, options }): AssignmentProblem => problemFromLists(capacity, options));
     fc.assert(
       fc.property(fc.array(piece, { minLength: 2, maxLength: 6 }), (pieces) => {
         const problem = pieces.reduce((acc, next) => sideBySide(acc, next));

@@ -29,19 +29,22 @@ export function randomProblem(opts: { minResidents: number; maxResidents: number
         ),
       }),
     )
-    .map(({ capacity, options }) => {
-      const arcStart = [0];
-      const arcProvider: number[] = [];
-      const arcCost: number[] = [];
-      for (const list of options) {
-        for (const o of list) {
-          arcProvider.push(o.provider);
-          arcCost.push(o.cost);
-        }
-        arcStart.push(arcProvider.length);
-      }
-      return { residentCount: options.length, providerCount: capacity.length, capacity, arcStart, arcProvider, arcCost };
-    });
+    .map(({ capacity, options }) => problemFromLists(capacity, options.map((list) => list.map((o) => [o.provider, o.cost] as const))));
+}
+
+/** A problem from each resident's list of (provider, cost). */
+export function problemFromLists(capacity: number[], options: readonly (readonly (readonly [provider: number, cost: number])[])[]): AssignmentProblem {
+  const arcStart = [0];
+  const arcProvider: number[] = [];
+  const arcCost: number[] = [];
+  for (const list of options) {
+    for (const [p, c] of list) {
+      arcProvider.push(p);
+      arcCost.push(c);
+    }
+    arcStart.push(arcProvider.length);
+  }
+  return { residentCount: options.length, providerCount: capacity.length, capacity, arcStart, arcProvider, arcCost };
 }
 
 /** The cost-scaling core's input for a problem whose costs are already integers, with a safe penalty. */
