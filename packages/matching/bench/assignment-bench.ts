@@ -32,6 +32,21 @@ export interface Size {
   seed: number;
 }
 
+/** The figures of a row whose solver did not run (skipped, or failed: the caller says which); a fresh object each time. */
+const notRun = () => ({
+  ms: null,
+  coldMs: null,
+  warmTimes: [] as number[],
+  ratioToOurs: null,
+  ratioToLemon: null,
+  peakMb: null,
+  served: null,
+  objective: null,
+  reference: null,
+  match: null,
+  skipped: true,
+});
+
 export interface Row {
   /** Size name, or the adversarial family's. */
   size: string;
@@ -204,18 +219,8 @@ async function measure(
     const base: Row = {
       ...label,
       solver,
-      ms: null,
-      coldMs: null,
-      warmTimes: [],
+      ...notRun(),
       rounds: 0,
-      ratioToOurs: null,
-      ratioToLemon: null,
-      peakMb: null,
-      served: null,
-      objective: null,
-      reference: null,
-      match: null,
-      skipped: true,
     };
     const why = skipped.get(solver);
     if (why !== undefined) return { ...base, reason: why };
@@ -554,18 +559,8 @@ export async function runCheck(anchors: Anchors): Promise<Row[]> {
           providers: x.problem.providerCount,
           arcs: x.problem.arcProvider.length,
           solver,
-          ms: null,
-          coldMs: null,
-          warmTimes: [],
+          ...notRun(),
           rounds: 1,
-          ratioToOurs: null,
-          ratioToLemon: null,
-          peakMb: null,
-          served: null,
-          objective: null,
-          reference: null,
-          match: null,
-          skipped: true,
         };
         if (answer === undefined) return { ...base, reason: available(anchors, solver) ?? 'not run' };
         if (answer.error !== undefined) return { ...base, failed: true, reason: `failed: ${answer.error}` };

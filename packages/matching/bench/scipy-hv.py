@@ -19,23 +19,13 @@ import sys
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
-from scipy_timing import timed
+from scipy_common import read_assignment, timed
 
 
 def read(path):
-    data = open(path, 'rb').read()
-    R, P, A = np.frombuffer(data, dtype=np.int32, count=3)
-    at = 12
-    capacity = np.frombuffer(data, dtype=np.int32, count=P, offset=at)
-    at += 4 * P
-    arc_start = np.frombuffer(data, dtype=np.int32, count=R + 1, offset=at)
-    at += 4 * (R + 1)
-    arc_provider = np.frombuffer(data, dtype=np.int32, count=A, offset=at)
-    at += 4 * A
-    at += (8 - at % 8) % 8
-    arc_cost = np.frombuffer(data, dtype=np.float64, count=A, offset=at)
+    data, R, P, capacity, arc_start, arc_provider, arc_cost = read_assignment(path)
     demand = np.frombuffer(data, dtype=np.int32, count=R, offset=len(data) - 4 * R)
-    return int(R), int(P), capacity, arc_start, arc_provider, arc_cost, demand
+    return R, P, capacity, arc_start, arc_provider, arc_cost, demand
 
 
 def solve(R, P, capacity, arc_start, arc_provider, arc_cost, demand):

@@ -1,9 +1,27 @@
-"""Timing shared by the SciPy anchors (scipy-assign.py, scipy-hv.py): one cold solve, then the
-median of `warm_runs` more, each checked to give the same answer; the figures as the TypeScript
-workers print them."""
+"""What the SciPy anchors (scipy-assign.py, scipy-hv.py) share: reading the instance file the bench
+writes (bench/instance-io.ts), and timing one cold solve, then the median of `warm_runs` more, each
+checked to give the same answer, with the figures as the TypeScript workers print them."""
 
 import resource
 import time
+
+import numpy as np
+
+
+def read_assignment(path):
+    """(file bytes, R, P, capacity, arc_start, arc_provider, arc_cost) of an assignment instance."""
+    data = open(path, 'rb').read()
+    R, P, A = (int(v) for v in np.frombuffer(data, dtype=np.int32, count=3))
+    at = 12
+    capacity = np.frombuffer(data, dtype=np.int32, count=P, offset=at)
+    at += 4 * P
+    arc_start = np.frombuffer(data, dtype=np.int32, count=R + 1, offset=at)
+    at += 4 * (R + 1)
+    arc_provider = np.frombuffer(data, dtype=np.int32, count=A, offset=at)
+    at += 4 * A
+    at += (8 - at % 8) % 8
+    arc_cost = np.frombuffer(data, dtype=np.float64, count=A, offset=at)
+    return data, R, P, capacity, arc_start, arc_provider, arc_cost
 
 
 def timed(solve, problem, warm_runs):
