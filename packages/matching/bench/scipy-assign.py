@@ -17,9 +17,7 @@ import json
 import sys
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix, vstack
-from scipy_common import read_assignment, timed
+from scipy_common import read_assignment, solve_lp, timed
 
 
 def read(path):
@@ -33,14 +31,7 @@ def solve(R, P, capacity, arc_start, arc_provider, arc_cost):
     resident_of = np.repeat(np.arange(R, dtype=np.int64), np.diff(arc_start))
     M = (min(P, R) + 1) * float(arc_cost.max()) + 1
     c = arc_cost - M
-    cols = np.arange(A, dtype=np.int64)
-    rows_r = csr_matrix((np.ones(A), (resident_of, cols)), shape=(R, A))
-    rows_p = csr_matrix((np.ones(A), (arc_provider.astype(np.int64), cols)), shape=(P, A))
-    A_ub = vstack([rows_r, rows_p], format='csr')
-    b_ub = np.concatenate([np.ones(R), capacity.astype(np.float64)])
-    result = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method='highs')
-    if result.status != 0:
-        raise RuntimeError(f'linprog status {result.status}: {result.message}')
+    result = solve_lp(c, R, P, resident_of, arc_provider, capacity, np.ones(A))
     x = result.x
     rounded = np.rint(x)
     if np.abs(x - rounded).max() > 1e-6:

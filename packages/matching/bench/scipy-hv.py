@@ -17,9 +17,7 @@ import math
 import sys
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix, vstack
-from scipy_common import read_assignment, timed
+from scipy_common import read_assignment, solve_lp, timed
 
 
 def read(path):
@@ -35,14 +33,7 @@ def solve(R, P, capacity, arc_start, arc_provider, arc_cost, demand):
     max_unit = float((arc_cost / d).max()) if A > 0 else 0.0
     M = math.ceil((min(P, R) + 1) * max_unit) + 1
     c = arc_cost - M * d
-    cols = np.arange(A, dtype=np.int64)
-    rows_r = csr_matrix((np.ones(A), (resident_of, cols)), shape=(R, A))
-    rows_p = csr_matrix((d, (arc_provider.astype(np.int64), cols)), shape=(P, A))
-    A_ub = vstack([rows_r, rows_p], format='csr')
-    b_ub = np.concatenate([np.ones(R), capacity.astype(np.float64)])
-    result = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method='highs')
-    if result.status != 0:
-        raise RuntimeError(f'linprog status {result.status}: {result.message}')
+    result = solve_lp(c, R, P, resident_of, arc_provider, capacity, d)
     x = result.x
     return float(np.dot(d, x)), float(np.dot(arc_cost, x)), result.message
 

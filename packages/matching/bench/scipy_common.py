@@ -6,6 +6,8 @@ import resource
 import time
 
 import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix, vstack
 
 
 def read_assignment(path):
@@ -45,3 +47,18 @@ def timed(solve, problem, warm_runs):
     detail = f"cold {round(cold_ms)} ms; {warm}: scipy {scipy.__version__} linprog(method='highs'): {first[2]}"
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return first, {'ms': ms, 'coldMs': cold_ms, 'warmRuns': warm_runs, 'warmTimes': times, 'peakMb': peak_mb, 'baseMb': base_mb, 'detail': detail}
+
+
+def solve_lp(c, R, P, resident_of, arc_provider, capacity, provider_weight):
+    """The assignment LP both anchors solve: minimise c·x with at most one arc per resident and at most
+    capacity_p of `provider_weight` (1 per place, or a resident's hours) into each provider; x >= 0."""
+    A = len(arc_provider)
+    cols = np.arange(A, dtype=np.int64)
+    rows_r = csr_matrix((np.ones(A), (resident_of, cols)), shape=(R, A))
+    rows_p = csr_matrix((provider_weight, (arc_provider.astype(np.int64), cols)), shape=(P, A))
+    A_ub = vstack([rows_r, rows_p], format='csr')
+    b_ub = np.concatenate([np.ones(R), capacity.astype(np.float64)])
+    result = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=(0, None), method='highs')
+    if result.status != 0:
+        raise RuntimeError(f'linprog status {result.status}: {result.message}')
+    return result
