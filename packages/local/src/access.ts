@@ -12,6 +12,8 @@ import { AccessDeniedError, grantsOf, useKey, usesOf } from '@huimin/store';
 const running = new AsyncLocalStorage<FunctionName>();
 const used = new Map<FunctionName, Set<string>>();
 const guarded = new WeakSet<object>();
+/** Each function's declaration as `PREFIX:Action` strings, built once. */
+const grantsByFunction = new Map<FunctionName, ReadonlySet<string>>();
 
 /** Runs `body` as function `fn`: its table requests are checked against `fn`'s declaration. */
 export function asFunction<T>(fn: FunctionName, body: () => Promise<T>): Promise<T> {
@@ -31,7 +33,8 @@ export function guardDataAccess(doc: DynamoDBDocumentClient): void {
     (next, context) => async (args) => {
       const fn = running.getStore();
       if (fn) {
-        const granted = grantsOf(FUNCTIONS[fn].data);
+        const granted = grantsByFunction.get(fn) ?? grantsOf(FUNCTIONS[fn].data);
+        grantsByFunction.set(fn, granted);
         const seen = used.get(fn) ?? new Set<string>();
         used.set(fn, seen);
         for (const use of usesOf(context.commandName ?? '', args.input as Record<string, unknown>)) {
