@@ -3,6 +3,7 @@ import {
   APPLICATION_TYPES,
   ASSIGNMENT_STATUSES,
   allocationRoundInputSchema,
+  NOTIFICATION_KINDS,
   PROGRAMMES,
   type ProviderDeclaration,
   RELATIONSHIPS,
@@ -142,6 +143,14 @@ export const ApplicationView = z
         status: assignmentStatus,
         expiresAt: timestamp.describe('When an open offer lapses'),
         distanceMetres: metres,
+        contact: z
+          .object({
+            phone: z.string().optional(),
+            address: z.string().describe("The provider's street address (its street's name when none is registered)"),
+            openingHours: z.string().optional(),
+          })
+          .optional()
+          .describe("The provider's contact: present only once the offer is accepted (ACCEPTED, COMPLETED) — the minimum a family needs to use the service"),
       })
       .nullable()
       .describe('The latest offer to a provider; null before matching'),
@@ -220,6 +229,19 @@ export const AssignmentView = z
     district: districtCode,
     street: z.string(),
     subjectName: z.string(),
+    subjectAge: count.optional().describe("The resident's age in whole years, to tell residents of the same name apart"),
+    resident: z
+      .object({
+        name: z.string(),
+        age: count,
+        phone: z.string().describe("The resident's own phone, else the applicant's"),
+        address: z.object({ street: z.string(), detail: z.string().optional(), location }),
+        contactName: z.string().describe('The family member who applied'),
+        contactPhone: z.string(),
+        relationship: z.string(),
+      })
+      .optional()
+      .describe('Who to serve and how to reach them: present only on ACCEPTED and COMPLETED assignments (minimum necessary, PIPL)'),
     type: applicationType,
     needs,
     units: z.number().positive().describe('Units reserved at the provider: one place, or the monthly hours'),
@@ -244,6 +266,10 @@ export const SubsidyView = z
     district: districtCode,
     street: z.string(),
     subjectName: z.string(),
+    applicant: z
+      .object({ name: z.string(), phone: z.string(), relationship: z.string() })
+      .optional()
+      .describe("Who applied and how to reach them, for the district's staff to check the subsidy (absent only if the application is gone)"),
     status: subsidyStatus,
     amount: yuanPerUnit,
     currency: z.literal('CNY'),
@@ -289,6 +315,8 @@ export const ProviderView = z
     // Each programme's declaration, e.g. `diets` for meal points, `services` and `streets` for home visits.
     ...declarationFields(),
     phone: z.string().optional(),
+    address: z.string().optional().describe('Street address'),
+    openingHours: z.string().optional(),
     createdAt: timestamp,
   })
   .describe('A service provider, e.g. a meal point / 服务机构');
@@ -376,6 +404,22 @@ export const SupplyDemandReport = z
   })
   .describe('Demand, capacity and unmet demand by street and grid / 供需分析');
 export type SupplyDemandReport = z.infer<typeof SupplyDemandReport>;
+
+export const NotificationView = z
+  .object({
+    id: z.string(),
+    at: timestamp,
+    kind: z.enum(NOTIFICATION_KINDS).describe('What it is about: an offer made or accepted, the waiting list, a deadline near, a subsidy asked for or decided'),
+    titleZh: z.string(),
+    title: z.string(),
+    bodyZh: z.string(),
+    body: z.string(),
+    applicationId: z.string().optional(),
+    assignmentId: z.string().optional(),
+    subsidyId: z.string().optional(),
+  })
+  .describe("A message in the user's inbox (a family's, a provider's, a district's staff's) / 消息");
+export type NotificationView = z.infer<typeof NotificationView>;
 
 export const Health = z.object({ status: z.literal('ok') }).describe('Alive / 服务正常');
 

@@ -1,7 +1,13 @@
 import {
   AllocationRoundRequested,
   ApplicationSubmitted,
+  ApplicationWaitlisted,
+  AssignmentAccepted,
+  AssignmentOffered,
+  EligibilityAssessed,
   EVENT_SOURCE,
+  SubsidyApproved,
+  SubsidyRejected,
 } from '@huimin/events';
 import type { DataAccess } from '@huimin/store';
 
@@ -77,7 +83,8 @@ export const FUNCTIONS = {
     entry: 'functions/src/applications/get/handler.ts',
     description: 'One application with eligibility, subsidy, assignment and history',
     http: [{ method: 'GET', path: '/applications/{id}', roles: ['family', 'grid', 'staff'] }],
-    data: { APP: ['GetItem'], ROUNDENTRY: ['Query'], VISITMONTH: ['GetItem'] },
+    // The provider's contact is read once the offer is accepted.
+    data: { APP: ['GetItem'], PROVIDER: ['GetItem'], ROUNDENTRY: ['Query'], VISITMONTH: ['GetItem'] },
   },
   cancelApplication: {
     entry: 'functions/src/applications/cancel/handler.ts',
@@ -89,7 +96,8 @@ export const FUNCTIONS = {
     entry: 'functions/src/applications/accept-offer/handler.ts',
     description: 'The family takes the place offered (childcare) before its deadline; the application becomes ACTIVE',
     http: [{ method: 'POST', path: '/applications/{id}/offer/accept', roles: ['family', 'grid'] }],
-    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem'], OUTBOX: ['PutItem'], ROUNDENTRY: ['Query'] },
+    // The answer shows the nursery's contact once the place is taken (PROVIDER: GetItem).
+    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem'], OUTBOX: ['PutItem'], PROVIDER: ['GetItem'], ROUNDENTRY: ['Query'] },
   },
   declineOffer: {
     entry: 'functions/src/applications/decline-offer/handler.ts',
@@ -101,14 +109,15 @@ export const FUNCTIONS = {
     entry: 'functions/src/applications/confirm-plan/handler.ts',
     description: "The family confirms the contractor's plan (retrofits): price, subsidy and their share; the work may start",
     http: [{ method: 'POST', path: '/applications/{id}/plan/confirm', roles: ['family', 'grid'] }],
-    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem'], OUTBOX: ['PutItem'] },
+    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem'], OUTBOX: ['PutItem'], PROVIDER: ['GetItem'] },
   },
   // ---- HTTP: providers ------------------------------------------------------------------
   listAssignments: {
     entry: 'functions/src/assignments/list/handler.ts',
     description: "A provider's own assignments",
     http: [{ method: 'GET', path: '/assignments', roles: ['provider'] }],
-    data: { ASSIGN: ['Query@gsi1', 'Query@gsi2'] },
+    // Each page's applications in one batch: the resident's age, and contact once accepted.
+    data: { APP: ['BatchGetItem'], ASSIGN: ['Query@gsi1', 'Query@gsi2'] },
     secrets: ['pageTokens'],
   },
   acceptAssignment: {
@@ -166,7 +175,8 @@ export const FUNCTIONS = {
     entry: 'functions/src/subsidies/list/handler.ts',
     description: "Subsidies of the staff member's district",
     http: [{ method: 'GET', path: '/subsidies', roles: ['staff'] }],
-    data: { SUBSIDY: ['Query@gsi2'] },
+    // Each page's applications in one batch: the applicant's contact for staff to check.
+    data: { APP: ['BatchGetItem'], SUBSIDY: ['Query@gsi2'] },
     secrets: ['pageTokens'],
   },
   approveSubsidy: {
@@ -185,7 +195,7 @@ export const FUNCTIONS = {
     entry: 'functions/src/applications/inspect/handler.ts',
     description: 'Staff of its district inspect finished work (retrofits): a pass completes it and makes the subsidy payable, a fail returns it',
     http: [{ method: 'POST', path: '/applications/{id}/inspection', roles: ['staff'] }],
-    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem'], OPENAPP: ['DeleteItem'], OUTBOX: ['PutItem'], PROVIDER: ['UpdateItem'], SERVICE: ['PutItem'], SETTLEMONTH: ['UpdateItem'], SUBSIDY: ['GetItem', 'PutItem'] },
+    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['GetItem', 'PutItem'], OPENAPP: ['DeleteItem'], OUTBOX: ['PutItem'], PROVIDER: ['GetItem', 'UpdateItem'], SERVICE: ['PutItem'], SETTLEMONTH: ['UpdateItem'], SUBSIDY: ['GetItem', 'PutItem'] },
   },
   createSettlement: {
     entry: 'functions/src/settlements/create/handler.ts',
@@ -277,6 +287,13 @@ export const FUNCTIONS = {
     http: [{ method: 'GET', path: '/programmes/{type}/providers', roles: ALL }],
     data: { PROVIDER: ['Query@gsi2'] },
   },
+  listNotifications: {
+    entry: 'functions/src/notifications/list/handler.ts',
+    description: "The caller's inbox, newest first: a family's, a provider's, or their district's for staff",
+    http: [{ method: 'GET', path: '/notifications', roles: ALL }],
+    data: { NOTE: ['Query'] },
+    secrets: ['pageTokens'],
+  },
   // ---- HTTP: anyone ---------------------------------------------------------------------
   health: {
     entry: 'functions/src/public/health/handler.ts',
@@ -319,11 +336,20 @@ export const FUNCTIONS = {
     timeoutSeconds: 900,
     memoryMb: 1024,
   },
+  notify: {
+    entry: 'functions/src/consumers/notify/handler.ts',
+    description: 'Writes what each person should know into their inbox (family, provider, district staff) and texts the family when they need to act',
+    subscription: {
+      ...fromUs,
+      'detail-type': [EligibilityAssessed, AssignmentOffered, AssignmentAccepted, ApplicationWaitlisted, SubsidyApproved, SubsidyRejected].map((d) => d.detailType),
+    },
+    data: { APP: ['GetItem'], CONSUMED: ['PutItem'], NOTE: ['PutItem'] },
+  },
   expireOffers: {
     entry: 'functions/src/consumers/expire-offers/handler.ts',
-    description: 'Expires offers past their deadline, releasing the place',
+    description: 'Expires offers past their deadline, releasing the place, and reminds whoever answers an offer whose deadline is near',
     schedule: 'rate(5 minutes)',
-    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['PutItem', 'Query@gsi3'], OUTBOX: ['PutItem'], PROVIDER: ['UpdateItem'] },
+    data: { APP: ['GetItem', 'PutItem'], ASSIGN: ['PutItem', 'Query@gsi3'], CONSUMED: ['PutItem'], NOTE: ['PutItem'], OUTBOX: ['PutItem'], PROVIDER: ['UpdateItem'] },
     timeoutSeconds: 60,
   },
 } as const satisfies Record<string, FunctionSpec>;

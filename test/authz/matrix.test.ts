@@ -263,6 +263,56 @@ describe('lists never show another principal’s records', () => {
   });
 });
 
+describe('inboxes and contact details reach only whose they are', () => {
+  it('GET /notifications: each inbox holds messages about its own records only', async () => {
+    const about = async (path: string, token: string | undefined) => (await listAll(path, token)) as { applicationId?: string; assignmentId?: string }[];
+    const a = await about('/notifications', w.token('familyA'));
+    const b = await about('/notifications', w.token('familyB'));
+    // The fixtures offered, accepted and waitlisted: each family was told something.
+    expect(a.length, "family A's inbox").toBeGreaterThan(0);
+    expect(b.length, "family B's inbox").toBeGreaterThan(0);
+    for (const [inbox, sub] of [[a, w.A.familySub], [b, w.B.familySub]] as const) {
+      const owners = await Promise.all(inbox.map(async (n) => (await stack.store.getApplication(n.applicationId!))?.ownerSub));
+      expect(owners.filter((o) => o !== sub), `${sub}'s inbox tells of others' applications`).toEqual([]);
+    }
+    for (const programme of PROGRAMMES) {
+      for (const [name, providerId] of [['providerX', w.A.providerIds[programme]], ['providerY', w.B.providerIds[programme]]] as const) {
+        const inbox = await about('/notifications', w.token(name, programme));
+        const apps = await Promise.all(inbox.map(async (n) => stack.store.getApplication(n.applicationId!)));
+        const assignments = await Promise.all(inbox.filter((n) => n.assignmentId).map(async (n) => stack.store.getAssignment(n.assignmentId!)));
+        expect(assignments.filter((x) => x?.providerId !== providerId).map((x) => x?.id), `${programme} ${name}: another provider's assignments`).toEqual([]);
+        expect(apps.filter((x) => x === undefined).length, `${programme} ${name}: messages about no application`).toBe(0);
+      }
+    }
+    for (const [name, district] of [['staffThis', THIS_DISTRICT], ['staffOther', OTHER_DISTRICT]] as const) {
+      const inbox = await about('/notifications', w.token(name));
+      expect(inbox.length, `${name}'s inbox: a subsidy waits`).toBeGreaterThan(0);
+      const districts = await Promise.all(inbox.map(async (n) => (await stack.store.getApplication(n.applicationId!))?.district));
+      expect(districts.filter((d) => d !== district), `${name}'s inbox tells of another district`).toEqual([]);
+    }
+  });
+
+  it("contact details appear only once an offer is accepted, and only to that provider and that family", async () => {
+    for (const programme of PROGRAMMES) {
+      for (const [name, side] of [['providerX', w.A], ['providerY', w.B]] as const) {
+        const items = (await listAll('/assignments', w.token(name, programme))) as { status: string; applicationId: string; resident?: { phone: string } }[];
+        const early = items.filter((i) => i.status === 'OFFERED' && i.resident);
+        expect(early.map((i) => i.applicationId), `${programme} ${name}: a resident's contact before accepting`).toEqual([]);
+        for (const i of items.filter((x) => x.resident)) {
+          const app = await stack.store.getApplication(i.applicationId);
+          expect(app?.ownerSub, `${programme} ${name}: a contact of another side's resident`).toBe(side.familySub);
+        }
+      }
+      for (const [name, side] of [['familyA', w.A], ['familyB', w.B]] as const) {
+        const app = side.apps[programme] as { id: string };
+        const view = (await send('GET', `/applications/${app.id}`, w.token(name), undefined)).json as { assignment?: { status: string; contact?: unknown } | null };
+        const shown = view.assignment?.contact !== undefined;
+        expect(shown, `${programme} ${name}: contact shown while the assignment is ${view.assignment?.status}`).toBe(['ACCEPTED', 'COMPLETED'].includes(view.assignment?.status ?? ''));
+      }
+    }
+  });
+});
+
 describe('a page token does not open another principal’s list', () => {
   // A token from one principal's list, replayed on another's: the other list's own items or a 400 — never
   // the first principal's records, never a 5xx.

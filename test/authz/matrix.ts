@@ -208,6 +208,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /allocation-rounds': {},
   'GET /allocation-rounds/{id}': { targets: rounds },
   'GET /reports/supply-demand': { query: 'type=meal' },
+  'GET /notifications': {},
 
   'PUT /providers/{id}/capacity': {
     targets: providers,

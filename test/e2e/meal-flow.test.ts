@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { checkCharFor } from '@huimin/domain';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
@@ -194,6 +195,65 @@ describe('a meal application from form to accepted assignment', () => {
     const done = await statusOf(r.body.id, family, 'INELIGIBLE');
     expect(done.eligibility).toMatchObject({ eligible: false, policyVersion: 'meal-subsidy/2026.1' });
     expect(done.eligibility.reasons.map((x: Json) => x.code)).toContain('DISTRICT_NOT_IN_PROGRAMME');
+  });
+});
+
+describe('once matched, and only then, each side can reach the other; everyone is told', () => {
+  it('shows contact after acceptance, fills each inbox and texts the family without an ID number', async () => {
+    const family = await familyToken();
+    const staff = await staffToken();
+    const phone = `139${String(Date.now()).slice(-8)}`;
+    const idNumber = anotherPerson('19430101');
+    const body = mealApplication({ idNumber });
+    body.applicant = { ...body.applicant, phone };
+    const id = (await call<Json>('POST', '/applications', { token: family, body })).body.id as string;
+    const waiting = await statusOf(id, family, 'AWAITING_APPROVAL');
+
+    // Staff see who applied, to check the subsidy.
+    const pending = (await call<Json>('GET', '/subsidies?status=PENDING', { token: staff })).body.items.find((s: Json) => s.id === waiting.subsidy.id);
+    expect(pending.applicant).toEqual({ name: body.applicant.name, phone, relationship: 'child' });
+    await call('POST', `/subsidies/${waiting.subsidy.id}/approve`, { token: staff, body: {} });
+
+    // Offered: neither side sees the other's contact yet.
+    const offered = await statusOf(id, family, 'OFFERED');
+    expect(offered.assignment.contact).toBeUndefined();
+    const mealPoint = await providerToken(offered.assignment.providerId);
+    const offer = (await call<Json>('GET', '/assignments?status=OFFERED', { token: mealPoint })).body.items.find((a: Json) => a.applicationId === id);
+    expect(offer.subjectAge).toBeGreaterThanOrEqual(80);
+    expect(offer.resident).toBeUndefined();
+
+    // Accepted: the family sees where, when and whom to call; the meal point sees whom to serve.
+    await call('POST', `/assignments/${offer.id}/accept`, { token: mealPoint });
+    const active = await statusOf(id, family, 'ACTIVE');
+    const provider = await stack.store.getProvider(offered.assignment.providerId);
+    expect(active.assignment.contact).toEqual({ address: provider?.address, phone: provider?.phone, openingHours: provider?.openingHours });
+    expect(active.assignment.contact.address).toMatch(/号$/);
+    const serving = (await call<Json>('GET', '/assignments?status=ACCEPTED', { token: mealPoint })).body.items.find((a: Json) => a.applicationId === id);
+    expect(serving.resident).toMatchObject({ name: body.subject.name, phone, contactName: body.applicant.name, contactPhone: phone, address: { street: '仙林街道' } });
+    expect(JSON.stringify(serving)).not.toContain(idNumber);
+
+    // Each inbox: the family's tells the whole story, the meal point's its assignment, the staff's the subsidy.
+    const kinds = async (tok: string, about = id) =>
+      eventually(async () => {
+        const items = (await call<Json>('GET', '/notifications', { token: tok })).body.items.filter((n: Json) => n.applicationId === about);
+        return items.length && items.some((n: Json) => n.kind === 'offer-accepted' || n.kind === 'offer-made' || n.kind === 'subsidy-requested') ? items.map((n: Json) => n.kind) : undefined;
+      }, 'notifications');
+    await eventually(async () => ((await kinds(family)).includes('offer-accepted') ? true : undefined), 'the acceptance in the family inbox');
+    expect(new Set(await kinds(family))).toEqual(new Set(['subsidy-decided', 'offer-made', 'offer-accepted']));
+    expect(await kinds(mealPoint)).toEqual(['offer-made']);
+    expect(await kinds(staff)).toEqual(['subsidy-requested']);
+    // Newest first.
+    const inbox = (await call<Json>('GET', '/notifications', { token: family })).body.items as Json[];
+    expect(inbox.map((n) => n.at)).toEqual([...inbox.map((n) => n.at)].sort().reverse());
+
+    // Texts went to the applicant's phone: the subsidy decided and the acceptance; never an ID number.
+    const texts = await eventually(async () => {
+      const lines = readFileSync(stack.smsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json).filter((m) => m.to === phone);
+      return lines.length >= 2 ? lines : undefined;
+    }, 'two text messages');
+    expect(texts.map((m) => m.kind).sort()).toEqual(['offer-accepted', 'subsidy-decided']);
+    expect(texts.every((m) => /^【惠民】/.test(m.text))).toBe(true);
+    expect(readFileSync(stack.smsFile, 'utf8')).not.toMatch(/\d{17}[\dX]/);
   });
 });
 

@@ -115,10 +115,11 @@ export async function runTour(stack: LocalStack, calls: HttpCall[]): Promise<voi
     (await call('POST', '/applications', 202, { token, body, ...(headers ? { headers } : {}) })).id as string;
 
   /** Moves an offer's deadline into the past (rewritten rather than waited for, as test/e2e does). */
-  const pastDeadline = async (assignmentId: string) => {
+  const pastDeadline = (assignmentId: string) => moveDeadline(assignmentId, '2026-01-01T00:00:00.000Z');
+  const moveDeadline = async (assignmentId: string, expiresAt: string) => {
     const a = await stack.store.getAssignment(assignmentId);
     if (!a) throw new Error(`assignment ${assignmentId} is missing`);
-    await stack.store.commit([stack.store.replace('assignment', Assignments, { ...a, expiresAt: '2026-01-01T00:00:00.000Z' }, a.version)]);
+    await stack.store.commit([stack.store.replace('assignment', Assignments, { ...a, expiresAt }, a.version)]);
   };
 
   // ---- Anyone, and the forms' reference data ------------------------------------------------------
@@ -150,6 +151,8 @@ export async function runTour(stack: LocalStack, calls: HttpCall[]): Promise<voi
   const mealPoint = await providerToken(MEAL_2);
   await call('POST', `/assignments/${mealSecond.assignment.id}/accept`, 200, { token: mealPoint });
   await reaches(mealId, mealFamily, 'ACTIVE');
+  // Everyone's inbox: the family, the meal point, the district's staff.
+  for (const token of [mealFamily, mealPoint, staff]) await call('GET', '/notifications', 200, { token });
   await call('POST', `/assignments/${mealSecond.assignment.id}/meals`, 201, { token: mealPoint, body: { date: chinaDate(), count: 2 } });
   // Its readers: the meal point, the district's staff and the application's owner.
   for (const token of [mealPoint, staff, mealFamily]) await call('GET', `/assignments/${mealSecond.assignment.id}/records`, 200, { token });
@@ -188,11 +191,17 @@ export async function runTour(stack: LocalStack, calls: HttpCall[]): Promise<voi
   const lateId = await submit(lateFamily, mealApplication({ idNumber: person('19600315') })); // 66: no subsidy
   const lateOffer = await reaches(lateId, lateFamily, 'OFFERED');
   await pastDeadline(lateOffer.assignment.id);
+  // …and one due within the hour: the same sweep reminds its meal point.
+  const dueFamily = await familyToken();
+  const dueOffer = await reaches(await submit(dueFamily, mealApplication({ idNumber: person('19610820') })), dueFamily, 'OFFERED');
+  await moveDeadline(dueOffer.assignment.id, new Date(Date.now() + 3_600_000).toISOString());
   // What the local stack's timer does every five minutes (stack.ts): the handler, run as expireOffers.
   const { handler: sweep } = await import('../../functions/src/consumers/expire-offers/handler');
   const scheduled = { id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} };
   await asFunction('expireOffers', () => sweep(scheduled as never, lambdaContext('expireOffers')));
   await until(lateId, lateFamily, (a) => a.status === 'OFFERED' && a.assignment.id !== lateOffer.assignment.id, 'to be offered again after the deadline');
+  const dueInbox = await call('GET', '/notifications', 200, { token: await providerToken(dueOffer.assignment.providerId) });
+  if (!dueInbox.items.some((n: Json) => n.kind === 'deadline-near' && n.assignmentId === dueOffer.assignment.id)) throw new Error(`no reminder of ${dueOffer.assignment.id}: ${JSON.stringify(dueInbox)}`);
 
   // ---- Meal: waitlisted out of reach; a provider registered there takes them ---------------------------
   const farFamily = await familyToken();

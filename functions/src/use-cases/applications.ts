@@ -15,6 +15,7 @@ import {
   NotFoundError,
   parseIdNumber,
   programmeOf,
+  SERVING_STATUSES,
   SUBSIDY_MACHINE,
   ValidationError,
 } from '@huimin/domain';
@@ -24,6 +25,7 @@ import {
   Applications,
   Assignments,
   type OpenApplicationRecord,
+  type ProviderRecord,
   type RoundEntryRecord,
   type Store,
   Subsidies,
@@ -208,8 +210,18 @@ export async function loadApplicationFor(store: Store, actor: Actor, id: string)
  */
 export async function applicationDetail(deps: Deps, app: ApplicationRecord): Promise<ApplicationView> {
   const stable = programmeOf(app.type).rounds === 'stable';
-  const [entitlement, entry] = await Promise.all([entitlementOf(deps, app), stable ? deps.store.latestRoundEntry(app.id) : undefined]);
-  return applicationView(app, deps.now(), entitlement, entry);
+  const serving = app.assignment && SERVING_STATUSES.includes(app.assignment.status);
+  const [entitlement, entry, provider] = await Promise.all([
+    entitlementOf(deps, app),
+    stable ? deps.store.latestRoundEntry(app.id) : undefined,
+    serving && app.assignment ? deps.store.getProvider(app.assignment.providerId) : undefined,
+  ]);
+  return applicationView(app, deps.now(), entitlement, entry, provider);
+}
+
+/** The provider's contact as the family reads it once matched: where, when, and a phone. */
+function providerContact(p: ProviderRecord): NonNullable<NonNullable<ApplicationView['assignment']>['contact']> {
+  return { address: p.address ?? p.street, ...(p.phone ? { phone: p.phone } : {}), ...(p.openingHours ? { openingHours: p.openingHours } : {}) };
 }
 
 /** What a stable round says to the family: the place offered, and why not each preference above it. */
@@ -234,7 +246,13 @@ function allocationView(e: RoundEntryRecord): NonNullable<ApplicationView['alloc
 }
 
 /** What GET /applications/{id} answers: no raw ID number, no applicant phone for staff lists. */
-export function applicationView(app: ApplicationRecord, now: Date, entitlement?: ApplicationView['entitlement'], entry?: RoundEntryRecord): ApplicationView {
+export function applicationView(
+  app: ApplicationRecord,
+  now: Date,
+  entitlement?: ApplicationView['entitlement'],
+  entry?: RoundEntryRecord,
+  provider?: ProviderRecord,
+): ApplicationView {
   const programme = programmeOf(app.type);
   return {
     id: app.id,
@@ -253,7 +271,9 @@ export function applicationView(app: ApplicationRecord, now: Date, entitlement?:
     needs: app.needs,
     eligibility: app.eligibility ?? null,
     subsidy: app.subsidy ? { ...app.subsidy, currency: 'CNY', unit: programme.subsidyUnit.code } : null,
-    assignment: app.assignment ?? null,
+    assignment: app.assignment
+      ? { ...app.assignment, ...(provider && SERVING_STATUSES.includes(app.assignment.status) ? { contact: providerContact(provider) } : {}) }
+      : null,
     ...(entitlement ? { entitlement } : {}),
     ...(entry ? { allocation: allocationView(entry) } : {}),
     ...(app.job ? { job: app.job } : {}),

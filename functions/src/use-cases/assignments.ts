@@ -1,4 +1,4 @@
-import { ASSIGNMENT_MACHINE, type AssignmentStatus, ConflictError, NotFoundError, policyOn, programmeOf, transition } from '@huimin/domain';
+import { ASSIGNMENT_MACHINE, type AssignmentStatus, ageOn, ConflictError, NotFoundError, policyOn, programmeOf, SERVING_STATUSES, transition } from '@huimin/domain';
 import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired, type EventDefinition } from '@huimin/events';
 import {
   type ApplicationRecord,
@@ -14,6 +14,7 @@ import { newEvent } from '../lib/events';
 import type { AssignmentView } from '../views';
 import { applicationWrites, moveApplication } from './history';
 import { finishWork } from './jobs';
+import { DEADLINE_REMINDER_MS } from './notifications';
 
 export class OfferExpiredError extends ConflictError {
   override readonly code = 'OFFER_EXPIRED';
@@ -42,9 +43,36 @@ export async function loadAssignmentFor(store: Store, actor: Extract<Actor, { ro
   return a;
 }
 
-export function assignmentView(a: AssignmentRecord): AssignmentView {
+/**
+ * An assignment as its provider reads it. With the application (a list reads them in one batch) it
+ * also carries the resident's age, and — only once the provider has accepted — how to reach the
+ * resident: the minimum the service needs (PIPL), never the ID number.
+ */
+export function assignmentView(a: AssignmentRecord, app?: ApplicationRecord, now = new Date()): AssignmentView {
   const { version: _v, ...view } = a;
-  return view;
+  if (!app) return view;
+  const age = ageOn(app.subject.birthDate, now);
+  if (!SERVING_STATUSES.includes(a.status)) return { ...view, subjectAge: age };
+  const { name, phone, address } = app.subject;
+  return {
+    ...view,
+    subjectAge: age,
+    resident: {
+      name,
+      age,
+      phone: phone ?? app.applicant.phone,
+      address: { street: address.street, ...(address.detail ? { detail: address.detail } : {}), location: address.location },
+      contactName: app.applicant.name,
+      contactPhone: app.applicant.phone,
+      relationship: app.applicant.relationship,
+    },
+  };
+}
+
+/** A page of a provider's assignments, each with its resident as assignmentView shows them. */
+export async function assignmentPage(store: Store, items: readonly AssignmentRecord[], now: Date): Promise<AssignmentView[]> {
+  const apps = await store.getApplications(items.map((a) => a.applicationId));
+  return items.map((a) => assignmentView(a, apps.get(a.applicationId), now));
 }
 
 interface Change {
@@ -254,11 +282,16 @@ export async function declineOffer(deps: Deps, actor: Extract<Actor, { role: 'fa
   );
 }
 
-/** The scheduled sweep: every offer past its deadline lapses. */
-export async function expireOverdueOffers(deps: Deps, causationId: string): Promise<number> {
-  const overdue = await deps.store.listOffersExpiringBefore(deps.now().toISOString());
+/**
+ * The scheduled sweep: every offer past its deadline lapses. It answers the offers still open whose
+ * deadline is near too, for the reminders (use-cases/notifications.ts).
+ */
+export async function expireOverdueOffers(deps: Deps, causationId: string): Promise<{ expired: number; open: AssignmentRecord[] }> {
+  const now = deps.now();
+  const soon = await deps.store.listOffersExpiringBefore(new Date(now.getTime() + DEADLINE_REMINDER_MS).toISOString());
+  const overdue = soon.items.filter((a) => a.expiresAt < now.toISOString());
   let expired = 0;
-  for (const a of overdue.items) {
+  for (const a of overdue) {
     try {
       await expire(deps, a, causationId);
       expired++;
@@ -267,5 +300,5 @@ export async function expireOverdueOffers(deps: Deps, causationId: string): Prom
       if (!(err instanceof TransactionConflictError)) throw err;
     }
   }
-  return expired;
+  return { expired, open: soon.items.filter((a) => a.expiresAt >= now.toISOString()) };
 }

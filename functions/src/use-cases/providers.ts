@@ -29,6 +29,8 @@ export async function registerProvider(deps: Deps, actor: Extract<Actor, { role:
     street: input.street,
     location: input.location,
     ...(input.phone ? { phone: input.phone } : {}),
+    ...(input.address ? { address: input.address } : {}),
+    ...(input.openingHours ? { openingHours: input.openingHours } : {}),
     ...declaration,
     district: actor.district,
     capacity,

@@ -81,7 +81,7 @@ describe('applicationInputSchema', () => {
   });
 
   it.each<[string, unknown, string, RegExp?]>([
-    ['a wrong checksum', withSubject({ idNumber: '320113194403150427' }), 'subject.idNumber', /校验位/],
+    ['a wrong checksum', withSubject({ idNumber: '320113194403150427' }), 'subject.idNumber', /最后一位与前17位对不上/],
     ['an impossible birth date (30 Feb)', withSubject({ idNumber: '320113194402300426' }), 'subject.idNumber', /出生日期/],
     ['an ID number of the wrong length', withSubject({ idNumber: '32011319440315042' }), 'subject.idNumber', /18/],
     ['an unknown district', withAddress({ district: '999999' }), 'subject.address.district', /999999/],

@@ -33,9 +33,12 @@ export const idNumberSchema = z
     const parsed = parseIdNumber(id);
     if (parsed.ok) return;
     const messages = {
-      format: bi('身份证号码应为18位（末位可为X）', 'An ID number has 18 characters: 17 digits and a digit or X'),
-      checksum: bi('身份证号码校验位错误', 'ID number checksum is wrong'),
-      birthDate: bi('身份证号码中的出生日期不存在', 'The birth date in the ID number is impossible'),
+      format: bi('身份证号码应为18位（末位可为X），请对照身份证重新填写', 'An ID number has 18 characters (17 digits, then a digit or X): please copy it from the ID card'),
+      checksum: bi(
+        '身份证号码有一位填错了（最后一位与前17位对不上），请对照身份证逐位核对',
+        'One character of the ID number is wrong (the last one does not match the first 17): please check each against the ID card',
+      ),
+      birthDate: bi('身份证号码中的出生日期不存在，请核对第7至14位', 'The birth date in the ID number (characters 7–14) is impossible: please check it'),
     } as const;
     ctx.addIssue({ code: 'custom', message: messages[parsed.problem] });
   });
@@ -129,6 +132,9 @@ const providerBase = {
   street: z.string().trim().min(1).max(50),
   location: locationSchema,
   phone: phoneSchema.optional(),
+  /** What a family reads once matched: where to go, and when it is open. */
+  address: z.string().trim().min(1).max(100).optional().describe('门牌地址 Street address, e.g. 文苑路 9 号仙林社区服务中心一楼'),
+  openingHours: z.string().trim().min(1).max(100).optional().describe('开放时间 Opening hours, e.g. 每天 10:30–13:00、16:30–18:30'),
 };
 const [firstProvider, ...otherProviders] = PROGRAMMES.map((p) =>
   z.object({ kind: z.literal(p.type), ...providerBase, ...p.declarationSchema.shape, ...capacityShape(p).shape }),

@@ -43,13 +43,12 @@ const u = stack.url;
 console.log(`
 惠民 Huimin local stack is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — ${persist ? 'data persisted in .data/' : 'in memory (use --persist to keep data)'}
 
+  登录 Sign in               ${u}/signin.html   (pick a demo family, provider, staff member or grid worker)
   家属申请页 Family form      ${u}/
-  服务机构页 Provider console ${u}/provider.html?providerId=${stack.demo.providerId}
-  上门服务机构 Home visits     ${u}/provider.html?providerId=${stack.demo.homeVisitProviderId}
-  托育机构 Nursery             ${u}/provider.html?providerId=${stack.demo.nurseryId}
-  网格员代办 Grid worker      ${u}/?role=grid
+  服务机构页 Provider console ${u}/provider.html
   民政工作台 Staff console    ${u}/staff.html
   API (OpenAPI 3.1)           ${u}/openapi.json     health: ${u}/health
+  短信 Text messages          written to ${stack.smsFile} (the local SMS gateway)
 
 Ready tokens (12 h) — send as "Authorization: Bearer <token>":
   family   (sub demo-family)                          ${stack.demo.family}

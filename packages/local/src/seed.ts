@@ -4,6 +4,7 @@ import {
   checkCharFor,
   DEMO_DISTRICT,
   DIETS,
+  DISTRICTS,
   type Diet,
   HOME_VISIT_SERVICES,
   type HomeVisitService,
@@ -151,8 +152,33 @@ export function demoProviders(now = new Date()): ProviderRecord[] {
       createdAt,
     });
   }
-  return out;
+  // Contact details come last, without drawing on the generator, so positions stay as they were.
+  return out.map((p, i) => ({
+    ...p,
+    address: `${ROADS[p.street] ?? p.street} ${(i * 7) % 180 + 1} 号`,
+    openingHours: OPENING_HOURS[p.kind],
+    phone: p.phone ?? `025-85${String(310_000 + i * 173).slice(0, 6)}`,
+  }));
 }
+
+/** A main road of each demo street, for the demo providers' addresses. */
+const ROADS: Record<string, string> = {
+  仙林街道: '文苑路',
+  马群街道: '马群街',
+  尧化街道: '尧化路',
+  迈皋桥街道: '和燕路',
+  燕子矶街道: '燕子矶路',
+  栖霞街道: '栖霞街',
+  龙潭街道: '龙潭中路',
+  八卦洲街道: '八卦洲大道',
+  西岗街道: '西岗路',
+};
+const OPENING_HOURS: Record<ApplicationType, string> = {
+  meal: '每天 10:30–13:00、16:30–18:30',
+  'home-visit': '每天 8:00–20:00，上门时间电话预约',
+  retrofit: '周一至周六 9:00–17:30',
+  childcare: '周一至周五 7:30–17:30',
+};
 
 /** Writes the demo providers (skipping ones that exist, so a persisted run keeps its counts). */
 export async function seedProviders(store: Store, providers = demoProviders()): Promise<number> {
@@ -322,4 +348,52 @@ export async function seedDemoWaitlists(store: Store, count: number): Promise<vo
   await seedWaitlist(store, demoWaitlist(count));
   await seedWaitlist(store, demoWaitlist(Math.round(count / 2), undefined, 60_114, 'home-visit'));
   await seedWaitlist(store, demoWaitlist(Math.round(count / 5), undefined, 60_115, 'childcare'));
+}
+
+/** One person the local sign-in page lists: the claims of POST /local/token plus the name people see. */
+export interface DemoIdentity {
+  role: 'family' | 'provider' | 'staff' | 'grid';
+  sub: string;
+  name: string;
+  nameEn?: string;
+  providerId?: string;
+  kind?: ApplicationType;
+  /** The programme's name, for the sign-in page to group providers by (never a type name in a page). */
+  kindName?: { zh: string; en: string };
+  district?: string;
+  street?: string;
+}
+
+const DEMO_FAMILIES: DemoIdentity[] = [
+  { role: 'family', sub: 'demo-family', name: '王芳', nameEn: 'Wang Fang (daughter of 王秀英)' },
+  { role: 'family', sub: 'demo-family-li', name: '李建国', nameEn: 'Li Jianguo' },
+  { role: 'family', sub: 'demo-family-zhao', name: '赵敏', nameEn: 'Zhao Min (parent of a toddler)' },
+];
+const GRID_WORKERS = ['刘', '陈', '杨', '黄', '周', '吴', '徐', '孙', '马'];
+
+/**
+ * Everyone the local sign-in page offers: the demo families, every demo provider by name, staff of
+ * each district and a grid worker (网格员) per street of the demo district. The demo tokens of the
+ * stack (`demo-family`, `demo-staff`, `demo-grid`) are among them.
+ */
+export function demoIdentities(providers: readonly ProviderRecord[] = demoProviders()): DemoIdentity[] {
+  return [
+    ...DEMO_FAMILIES,
+    ...providers.map((p): DemoIdentity => ({ role: 'provider', sub: `demo-${p.id}`, name: p.name, providerId: p.id, kind: p.kind, kindName: programmeOf(p.kind).name, district: p.district })),
+    ...DISTRICTS.map((d): DemoIdentity => ({
+      role: 'staff',
+      sub: d.code === DEMO_DISTRICT ? 'demo-staff' : `demo-staff-${d.code}`,
+      name: `${d.name}民政局`,
+      nameEn: `${d.nameEn} civil affairs`,
+      district: d.code,
+    })),
+    ...QIXIA_STREETS.map((s, i): DemoIdentity => ({
+      role: 'grid',
+      sub: s.name === DEMO_GRID_STREET ? 'demo-grid' : `demo-grid-${i + 1}`,
+      name: `${s.name}网格员 ${GRID_WORKERS[i % GRID_WORKERS.length]}`,
+      nameEn: `Grid worker, ${s.nameEn}`,
+      district: DEMO_DISTRICT,
+      street: s.name,
+    })),
+  ];
 }

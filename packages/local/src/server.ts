@@ -8,6 +8,7 @@ import { errorResponse } from '@huimin/functions/http';
 import { FUNCTION_SPECS, type FunctionName, type HttpRoute, routeKeyOf } from '@huimin/functions/wiring';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaContext } from './bus';
+import type { DemoIdentity } from './seed';
 import { type LocalTokens, tokenRequestSchema } from './tokens';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -67,7 +68,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * The local HTTP API: the wiring's routes, each request checked for a valid token as the JWT
  * authorizer would, then handed to the function as an API Gateway HTTP API (v2) event.
  */
-export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvoke }): Server {
+export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvoke; identities?: readonly DemoIdentity[] }): Server {
   const routes = compileRoutes();
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
@@ -85,6 +86,10 @@ export function createLocalServer(deps: { tokens: LocalTokens; invoke: HttpInvok
         const parsed = parseWith(tokenRequestSchema, json);
         if (!parsed.ok) throw new ValidationError(parsed.issues);
         return send(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: await deps.tokens.sign(parsed.value) }) });
+      }
+      // The local sign-in page's list of demo people (never in the CDK stack, like /local/token).
+      if (method === 'GET' && url.pathname === '/local/identities') {
+        return send(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: deps.identities ?? [] }) });
       }
       let matched: { compiled: CompiledRoute; params: Record<string, string> } | undefined;
       for (const compiled of routes) {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getDeps } from '@huimin/functions/config';
@@ -10,7 +11,7 @@ import { asFunction, guardDataAccess } from './access';
 import { LocalBus, lambdaContext } from './bus';
 import { ensureTable, type RunningDynamo, startDynamoLocal } from './dynamo';
 import { importRegistryFile } from './low-income';
-import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_NURSERY_ID, DEMO_PROVIDER_ID, seedDemoWaitlists, seedProviders } from './seed';
+import { DEMO_GRID_STREET, DEMO_HOME_VISIT_PROVIDER_ID, DEMO_NURSERY_ID, DEMO_PROVIDER_ID, demoIdentities, seedDemoWaitlists, seedProviders } from './seed';
 import { createLocalServer } from './server';
 import { StreamPoller } from './stream';
 import { LocalTokens, localSecret } from './tokens';
@@ -39,6 +40,8 @@ export interface LocalStack {
   bus: LocalBus;
   store: Store;
   tokens: LocalTokens;
+  /** Where the local SMS gateway writes each text message, one JSON line each. */
+  smsFile: string;
   demo: { family: string; provider: string; staff: string; providerId: string; homeVisitProviderId: string; homeVisitProvider: string; grid: string; nurseryId: string; nursery: string };
   /** Resolves when no event delivery is in flight (events still on the stream are not waited for). */
   settle(): Promise<void>;
@@ -65,8 +68,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // Page tokens outlive a restart too when data does (a console's "more" link).
   const pageTokenKey = localSecret(opts.dataDir ? join(opts.dataDir, 'page-token-key') : undefined);
 
+  // Text messages go to a file locally (functions/src/lib/sms.ts): beside the data, else in the temp folder.
+  const smsFile = process.env.SMS_OUTBOX_FILE ?? join(opts.dataDir ?? join(tmpdir(), `huimin-${process.pid}`), 'sms.jsonl');
+
   // What a Lambda's configuration would set; the functions read it at cold start.
   Object.assign(process.env, {
+    SMS_OUTBOX_FILE: smsFile,
     REGISTRY_HMAC_KEY: registryKey,
     PAGE_TOKEN_KEY: pageTokenKey,
     TABLE_NAME: tableName,
@@ -123,7 +130,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (opts.demoWaitlist) await seedDemoWaitlists(store, opts.demoWaitlist);
 
   const tokens = LocalTokens.create(opts.dataDir ? join(opts.dataDir, 'token-key') : undefined);
-  const server: Server = createLocalServer({ tokens, invoke: (fn, event) => invoke(fn, event) as ReturnType<Parameters<typeof createLocalServer>[0]['invoke']> });
+  const server: Server = createLocalServer({ tokens, identities: demoIdentities(), invoke: (fn, event) => invoke(fn, event) as ReturnType<Parameters<typeof createLocalServer>[0]['invoke']> });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 3000, '127.0.0.1', () => resolveListen());
@@ -150,6 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     bus,
     store,
     tokens,
+    smsFile,
     demo,
     settle: async () => {
       await bus.idle();

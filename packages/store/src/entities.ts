@@ -1,4 +1,4 @@
-import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, PricedPlan, PriorityPoint, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
+import type { ApplicationStatus, ApplicationType, AssignmentStatus, LatLng, NotificationKind, PricedPlan, PriorityPoint, ProviderDeclaration, Reason, SubsidyStatus } from '@huimin/domain';
 import { Entity } from './model';
 
 export interface HistoryEntry {
@@ -145,6 +145,9 @@ export type ProviderRecord = ProviderDeclaration & {
    */
   pools?: Record<string, Pool>;
   phone?: string;
+  /** The street address and opening hours a family reads once its offer is accepted. */
+  address?: string;
+  openingHours?: string;
   createdAt: string;
 };
 
@@ -456,6 +459,28 @@ export const Rounds = new Entity<RoundRecord>({
   indexes: { gsi1: { pk: ['district'], sk: ['createdAt', 'id'] } },
 });
 
+/**
+ * One message in a user's inbox: a family (`user:<sub>`), a provider (`provider:<id>`) or a district's
+ * staff (`district:<code>`). Written by the notify consumer from events (and by the offer sweep for
+ * deadlines), keyed so that a redelivered event writes the same item again; gone after its ttl.
+ */
+export interface NotificationRecord {
+  recipient: string;
+  at: string;
+  id: string;
+  kind: NotificationKind;
+  titleZh: string;
+  title: string;
+  bodyZh: string;
+  body: string;
+  applicationId?: string;
+  assignmentId?: string;
+  subsidyId?: string;
+  ttl: number;
+}
+
+export const Notifications = new Entity<NotificationRecord>({ prefix: 'NOTE', pk: ['recipient'], sk: ['at', 'id'] });
+
 /** Every entity's key prefix: what a function's data access may name (the wiring's `data`). */
 export const ENTITY_PREFIXES: readonly string[] = [
   Applications,
@@ -475,4 +500,5 @@ export const ENTITY_PREFIXES: readonly string[] = [
   SettlementMonths,
   Settlements,
   Rounds,
+  Notifications,
 ].map((e) => e.spec.prefix);

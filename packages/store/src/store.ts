@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -18,6 +20,8 @@ import {
   Assignments,
   Consumed,
   LowIncomeRegistry,
+  type NotificationRecord,
+  Notifications,
   OpenApplications,
   Outbox,
   type OutboxRecord,
@@ -207,6 +211,28 @@ export class Store {
   getApplication(id: string) {
     return this.get(Applications, { id });
   }
+
+  /**
+   * Several applications at once (a page of a list), by id; ids not found are absent from the map.
+   * BatchGetItem takes 100 keys a call; keys DynamoDB leaves unprocessed are asked again.
+   */
+  async getApplications(ids: readonly string[]): Promise<Map<string, ApplicationRecord>> {
+    const found = new Map<string, ApplicationRecord>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => Applications.key({ id }));
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const app = Applications.fromItem(item);
+          found.set(app.id, app);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
   getSubsidy(id: string) {
     return this.get(Subsidies, { id });
   }
@@ -254,6 +280,16 @@ export class Store {
   }
 
   /** Open offers whose deadline is before `before`, earliest first. */
+  /** A user's inbox, newest first. */
+  listNotifications(recipient: string, opts: { limit?: number; nextToken?: string } = {}) {
+    return this.queryPartition(Notifications, { recipient }, { ...opts, forward: false });
+  }
+
+  /** Writes notifications; the same one written again (a redelivered event) overwrites itself. */
+  notification(record: NotificationRecord): TxOp {
+    return this.put('notification', Notifications, record);
+  }
+
   listOffersExpiringBefore(before: string, limit = 100) {
     return this.query(Assignments, 'gsi3', { status: 'OFFERED' }, { forward: true, limit }).then((p) => ({
       ...p,

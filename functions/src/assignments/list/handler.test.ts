@@ -1,12 +1,12 @@
 import '../../../test-support/setup';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Assignments } from '@huimin/store';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Applications, Assignments } from '@huimin/store';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DocumentClientMock, tableWith } from '../../../test-support/dynamodb';
 import { type Claims, claims, httpEvent, issuePaths, parseResponse } from '../../../test-support/http';
 import { fakeContext } from '../../../test-support/lambda';
-import { ASSIGNMENT_ID, assignmentRecord, NOW } from '../../../test-support/records';
+import { APP_ID, ASSIGNMENT_ID, applicationRecord, assignmentRecord, NOW } from '../../../test-support/records';
 import { handler } from './handler';
 
 const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
@@ -21,6 +21,7 @@ beforeEach(() => {
   ddb.reset();
   tableWith(ddb);
   ddb.on(QueryCommand).resolves({ Items: [Assignments.toItem(assignmentRecord())] });
+  ddb.on(BatchGetCommand).resolves({ Responses: { 'test-table': [Applications.toItem(applicationRecord())] } });
   vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
 });
 
@@ -37,6 +38,34 @@ describe('GET /assignments', () => {
 
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).not.toContain('13912345678');
+  });
+
+  it("tells an offer's resident by age only, and shows how to reach them once accepted", async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [Assignments.toItem(assignmentRecord()), Assignments.toItem(assignmentRecord({ id: 'accepted-1', status: 'ACCEPTED', acceptedAt: NOW.toISOString() }))],
+    });
+
+    const res = await list(claims.provider('p-near'));
+
+    expect(res.status).toBe(200);
+    // One batch read of the page's applications (the same application twice is asked once).
+    expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 1);
+    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems?.['test-table']?.Keys).toEqual([Applications.key({ id: APP_ID })]);
+    const [offer, accepted] = (res.body as { items: Record<string, unknown>[] }).items;
+    expect(offer).toMatchObject({ status: 'OFFERED', subjectAge: expect.any(Number) });
+    expect(offer).not.toHaveProperty('resident');
+    const app = applicationRecord();
+    expect(accepted).toMatchObject({
+      status: 'ACCEPTED',
+      resident: {
+        name: app.subject.name,
+        phone: app.subject.phone ?? app.applicant.phone,
+        address: { street: app.subject.address.street, location: app.subject.address.location },
+        contactName: app.applicant.name,
+        contactPhone: app.applicant.phone,
+      },
+    });
+    expect(JSON.stringify(res.body)).not.toContain(app.subject.idNumber);
   });
 
   it("lists the provider's own assignments from gsi1", async () => {

@@ -19,6 +19,7 @@ import * as listVisits from '../../assignments/list-visits/schema';
 import * as planJob from '../../assignments/plan/schema';
 import * as recordMeals from '../../assignments/record-meals/schema';
 import * as recordVisit from '../../assignments/record-visit/schema';
+import * as listNotifications from '../../notifications/list/schema';
 import * as listProgrammes from '../../programmes/list/schema';
 import * as listProgrammeProviders from '../../programmes/providers/schema';
 import * as setProviderCapacity from '../../providers/capacity/schema';
@@ -85,6 +86,7 @@ export const HTTP_SCHEMAS: Record<HttpFunction, HttpSchemas> = {
   listVisits,
   listProgrammes,
   listProgrammeProviders,
+  listNotifications,
   listSubsidies,
   approveSubsidy,
   rejectSubsidy,

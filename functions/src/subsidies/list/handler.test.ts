@@ -1,12 +1,12 @@
 import '../../../test-support/setup';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Subsidies } from '@huimin/store';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Applications, Subsidies } from '@huimin/store';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DocumentClientMock, tableWith } from '../../../test-support/dynamodb';
 import { type Claims, claims, errorOf, groupsAsArray, httpEvent, issuePaths, parseResponse } from '../../../test-support/http';
 import { fakeContext } from '../../../test-support/lambda';
-import { DISTRICT, NOW, OTHER_DISTRICT, SUBSIDY_ID, subsidyRecord } from '../../../test-support/records';
+import { applicationRecord, DISTRICT, NOW, OTHER_DISTRICT, SUBSIDY_ID, subsidyRecord } from '../../../test-support/records';
 import { handler } from './handler';
 
 const ddb: DocumentClientMock = mockClient(DynamoDBDocumentClient);
@@ -21,6 +21,7 @@ beforeEach(() => {
   ddb.reset();
   tableWith(ddb);
   ddb.on(QueryCommand).resolves({ Items: [Subsidies.toItem(subsidyRecord())] });
+  ddb.on(BatchGetCommand).resolves({ Responses: { 'test-table': [Applications.toItem(applicationRecord())] } });
   vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
 });
 
@@ -44,7 +45,7 @@ describe('GET /subsidies', () => {
       ScanIndexForward: false,
       Limit: 50,
     });
-    expect(res.body).toEqual({ items: [expect.objectContaining({ id: SUBSIDY_ID, status: 'PENDING', amount: 5, district: DISTRICT })] });
+    expect(res.body).toEqual({ items: [expect.objectContaining({ id: SUBSIDY_ID, status: 'PENDING', amount: 5, district: DISTRICT, applicant: applicationRecord().applicant })] });
     const [item] = (res.body as { items: Record<string, unknown>[] }).items;
     expect(item).not.toHaveProperty('version');
     expect(item).not.toHaveProperty('gsi2pk');
