@@ -437,6 +437,7 @@ export const ProgrammeView = z
     offersBy: z.enum(['matching', 'rounds']).describe('`matching`: the nearest free place is offered at once; `rounds`: only allocation rounds make offers'),
     offerAnsweredBy: z.enum(['provider', 'family']).describe('Who accepts or declines an offer'),
     policyVersion: z.string().describe('The policy in force today, `id/version`'),
+    policyName: label.describe('The policy as people read it; a decision names its version (`policyVersion`)'),
     effectiveFrom: z.string(),
     providerNoun: label,
     capacity: z.object({

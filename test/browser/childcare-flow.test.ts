@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkCharFor } from '@huimin/domain';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT, flat, localStackWithBrowser, SHOTS, text } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, seriousViolations, text } from './support';
 
 /**
  * Childcare places (普惠托育) across the three pages in a real (headless) browser: a family ranks
@@ -18,6 +18,12 @@ const FIRST = { id: 'childcare-320113-xianlin', name: '仙林街道普惠托育�
 const SECOND = { id: 'childcare-320113-xianlin-hu', name: '仙林湖社区嵌入式托育点' };
 
 const env = localStackWithBrowser('web-cc');
+
+/** A family page's text, asking it to fetch the application now (states that wait for days are polled slowly). */
+const fresh = (page: Page, selector: string) => async () => {
+  await page.click('#detail-refresh');
+  return flat(page.locator(selector));
+};
 
 const idNumber = (first17: string) => first17 + checkCharFor(first17);
 
@@ -103,6 +109,8 @@ describe('childcare places in the browser', () => {
     const childcare = family.locator('#programme-choices label', { hasText: '普惠托育' });
     await childcare.locator('input').check();
     expect(await flat(family.locator('#subject-legend'))).toContain('申请对象');
+    // The form opens empty: the example fills in the applicant and the home.
+    await family.click('#fill-example');
     await family.fill('#subject-name', '王小米');
     await family.fill('#subject-id', childId(14, '002'));
     // The start month defaults to next month.
@@ -149,6 +157,7 @@ describe('childcare places in the browser', () => {
     expect(await flat(full)).toMatch(/托小班.* 1 1 40 分 · 抽签号 0\.\d{4} 40 points · lottery 0\.\d{4}/);
     const open = staff.locator(`#cutoffs tr[data-provider="${SECOND.id}"][data-class="toddler"]`);
     expect(await flat(open)).toContain('未满 not full');
+    expect(await seriousViolations(staff)).toEqual([]);
     if (SHOTS) {
       await closeToasts(staff);
       await staff.screenshot({ path: `${SHOTS}/childcare-staff-cutoffs.png`, fullPage: true });
@@ -156,7 +165,8 @@ describe('childcare places in the browser', () => {
     }
 
     // 3. The second nursery sees the offer as the family's to answer: no accept or decline here.
-    const nursery = await (await env.browser.newContext(CONTEXT)).newPage();
+    // Reduced motion: confirmations go at once rather than fade, so axe never meets one half-faded.
+    const nursery = await (await env.browser.newContext({ ...CONTEXT, reducedMotion: 'reduce' })).newPage();
     await nursery.goto(`${env.stack.url}/provider.html?providerId=${SECOND.id}&sub=browser-cc-nursery`);
     const offer = nursery.locator('#offers-list li', { hasText: '王小米' });
     await offer.waitFor({ timeout: 15_000 });
@@ -165,10 +175,11 @@ describe('childcare places in the browser', () => {
     expect(offerText).toContain('托小班');
     expect(offerText).not.toContain(FIRST.name);
     expect(await offer.getByRole('button', { name: /接单|拒绝/ }).count()).toBe(0);
+    expect(await seriousViolations(nursery)).toEqual([]);
     if (SHOTS) await nursery.screenshot({ path: `${SHOTS}/childcare-nursery.png`, fullPage: true });
 
     // 4. The family sees its place at the second choice, and why not the first.
-    await expect.poll(text(family, '#detail'), { timeout: 15_000 }).toContain('待您确认');
+    await expect.poll(fresh(family, '#detail'), { timeout: 15_000 }).toContain('待您确认');
     const place = await flat(family.locator('#place-card'));
     expect(place).toContain(SECOND.name);
     expect(place).toContain('托小班');
@@ -193,7 +204,7 @@ describe('childcare places in the browser', () => {
     // 5. The family takes the place.
     await family.click('#offer-accept');
     await family.locator('.toast', { hasText: '已接受' }).waitFor();
-    await expect.poll(text(family, '#detail .card-status'), { timeout: 15_000 }).toContain('服务中');
+    await expect.poll(fresh(family, '#detail .card-status'), { timeout: 15_000 }).toContain('服务中');
     const taken = await flat(family.locator('#detail'));
     expect(taken).toContain('已接受 Taken');
     expect(taken).toContain('为什么没有录取到更靠前的志愿');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkCharFor } from '@huimin/domain';
 import { describe, expect, it } from 'vitest';
 import { acceptedHoursAgo } from '../support/dynamo';
-import { CONTEXT, flat, localStackWithBrowser, SHOTS, text } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, seriousViolations, text } from './support';
 
 /**
  * Home visits (居家上门服务) across the three pages in a real (headless) browser: a family applies
@@ -37,6 +37,8 @@ describe('home visits in the browser', () => {
     expect(await retrofit.locator('input').isDisabled()).toBe(false);
 
     await homeVisit.locator('input').check();
+    // The form opens empty: the example person fills it in.
+    await family.click('#fill-example');
     await family.getByLabel('助洁 Cleaning').check();
     await family.selectOption('select[name="needs.careLevel"]', { label: '2 级 · 能力中度受损（中度失能） Level 2 · Moderately impaired' });
     expect(await family.locator('#street-select').inputValue()).toBe('仙林街道');
@@ -56,6 +58,9 @@ describe('home visits in the browser', () => {
     const pending = staff.locator('#subsidies-list li', { hasText: '王秀英' });
     await pending.waitFor();
     expect(await flat(pending)).toContain('元/小时');
+    // Staff check the subsidy against the applicant's phone.
+    await pending.locator('a[href^="tel:"]').waitFor();
+    expect(await seriousViolations(staff)).toEqual([]);
     await pending.getByRole('button', { name: /批准/ }).click();
     await staff.locator('dialog[open] button[type="submit"]').click();
     await staff.locator('.toast', { hasText: '已批准' }).waitFor();
@@ -63,7 +68,8 @@ describe('home visits in the browser', () => {
     expect(await staff.locator('#report-type option').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('居家上门服务')]));
 
     // 3. The home-visit organisation accepts the offer; its phone is at the resident's door.
-    const orgContext = await env.browser.newContext({ ...CONTEXT, geolocation: { ...HOME, accuracy: 10 }, permissions: ['geolocation'] });
+    // Reduced motion: confirmations go at once rather than fade, so axe never meets one half-faded.
+    const orgContext = await env.browser.newContext({ ...CONTEXT, reducedMotion: 'reduce', geolocation: { ...HOME, accuracy: 10 }, permissions: ['geolocation'] });
     const org = await orgContext.newPage();
     await org.goto(`${env.stack.url}/provider.html?providerId=${env.stack.demo.homeVisitProviderId}&sub=browser-org`);
     const offer = org.locator('#offers-list li', { hasText: '王秀英' });
@@ -87,6 +93,9 @@ describe('home visits in the browser', () => {
 
     const accepted = org.locator('#all-list li', { hasText: '王秀英' }).filter({ hasText: '已接单' });
     await accepted.locator('form.visit-form').waitFor();
+    // Accepted, the organisation can reach the family: a phone link and the address.
+    expect(await accepted.locator('.contact a[href^="tel:"]').count()).toBeGreaterThan(0);
+    expect(await flat(accepted.locator('.contact'))).toContain('仙林街道');
     // Visits count from the acceptance: move it back to this morning, as a test cannot wait hours.
     const [taken] = (await env.stack.store.listAssignmentsByProvider(env.stack.demo.homeVisitProviderId, { status: 'ACCEPTED' })).items;
     await acceptedHoursAgo(env.stack.store, taken!.id, 3);
@@ -100,7 +109,9 @@ describe('home visits in the browser', () => {
     // Only the services the resident asked for are offered.
     expect(await form.locator('input[name="services"]').count()).toBe(2);
 
-    // Typed in far from the address: refused, with the reason in Chinese and English.
+    // Typed in far from the address (the coordinates are tucked under "type them if location fails"):
+    // refused, with the reason in Chinese and English.
+    await form.locator('details.manual-location summary').click();
     await form.locator('input[name="lat"]').fill('32.2');
     await form.locator('input[name="lng"]').fill('118.93');
     await form.getByRole('button', { name: /登记/ }).click();
@@ -113,10 +124,20 @@ describe('home visits in the browser', () => {
     await form.getByRole('button', { name: /登记/ }).click();
     await org.locator('.toast', { hasText: '已登记上门服务 1 小时' }).waitFor();
     await expect.poll(() => flat(accepted.locator('.visit-list')), { timeout: 10_000 }).toContain('60 分钟');
+    expect(await seriousViolations(org)).toEqual([]);
     if (SHOTS) await org.screenshot({ path: `${SHOTS}/home-visit-recorded.png`, fullPage: true });
 
     // 4. The family sees the visit and the hours used this month.
-    await expect.poll(text(family, '#detail'), { timeout: 15_000 }).toContain('本月已用 1 小时');
+    // An active service is polled slowly: ask the page to look now.
+    await expect
+      .poll(
+        async () => {
+          await family.click('#detail-refresh');
+          return flat(family.locator('#detail'));
+        },
+        { timeout: 15_000 },
+      )
+      .toContain('本月已用 1 小时');
     const after = await flat(family.locator('#detail'));
     expect(after).toContain('每月 14 小时 · 本月已用 1 小时');
     expect(after).toContain('14 hours a month · 1 used this month');
@@ -134,6 +155,7 @@ describe('home visits in the browser', () => {
     expect(await grid.locator('#street-select').inputValue()).toBe('仙林街道');
     expect(await grid.locator('#street-select').isDisabled()).toBe(true);
 
+    await grid.click('#fill-example');
     await grid.fill('#subject-name', '李建国');
     await grid.fill('#subject-id', idNumber('32011319400612001'));
     await grid.click('#submit');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT, flat, localStackWithBrowser, SHOTS, text } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, seriousViolations, text } from './support';
 
 /**
  * Age-friendly retrofits (适老化改造) across the three pages in a real (headless) browser: a family
@@ -18,6 +18,12 @@ const CONTRACTOR = { id: 'retrofit-320113-01', name: '南京安居适老化改�
 const RESIDENT = '王秀英';
 
 const env = localStackWithBrowser('web-rf');
+
+/** A family page's text, asking it to fetch the application now (states that wait for days are polled slowly). */
+const fresh = (page: Page, selector: string) => async () => {
+  await page.click('#detail-refresh');
+  return flat(page.locator(selector));
+};
 
 
 /** Close the toasts (as a user would) so a screenshot shows what is under them; one may go by itself meanwhile. */
@@ -61,6 +67,8 @@ describe('age-friendly retrofits in the browser', () => {
     await family.goto(`${env.stack.url}/?sub=${familySub}`);
     await family.locator('#apply-form[data-ready]').waitFor();
     await family.locator('#programme-choices label', { hasText: '适老化改造' }).locator('input').check();
+    // The form opens empty: the example person fills it in.
+    await family.click('#fill-example');
     await family.selectOption('select[name="needs.careLevel"]', { label: '2 级 Level 2' });
     await family.locator('#needs-fields label', { hasText: '扶手（卫生间、床边）' }).locator('input').check();
     await family.locator('#needs-fields label', { hasText: '淋浴椅' }).locator('input').check();
@@ -85,7 +93,8 @@ describe('age-friendly retrofits in the browser', () => {
     await expect.poll(text(staff, '#inspections-status')).toContain('目前没有待验收的工程');
 
     // 3. The contractor covering 仙林街道 accepts the job.
-    const contractor = await (await env.browser.newContext(CONTEXT)).newPage();
+    // Reduced motion: confirmations go at once rather than fade, so axe never meets one half-faded.
+    const contractor = await (await env.browser.newContext({ ...CONTEXT, reducedMotion: 'reduce' })).newPage();
     await contractor.goto(`${env.stack.url}/provider.html?providerId=${CONTRACTOR.id}&sub=browser-rf-contractor`);
     const offer = contractor.locator('#offers-list li', { hasText: RESIDENT });
     await refreshUntil(contractor, '#offers-refresh', offer);
@@ -94,7 +103,7 @@ describe('age-friendly retrofits in the browser', () => {
     await contractor.locator('.toast', { hasText: '已接单' }).getByRole('button', { name: /关闭/ }).click();
 
     // The family reads that the contractor will visit and plan the work.
-    await expect.poll(text(family, '#job-card'), { timeout: 15_000 }).toContain('待制定方案');
+    await expect.poll(fresh(family, '#job-card'), { timeout: 15_000 }).toContain('待制定方案');
     expect(await flat(family.locator('#detail .next-step').first())).toContain(`${CONTRACTOR.name}将上门评估`);
 
     // 4. It plans the work: the rows start from the family's wishes.
@@ -116,6 +125,7 @@ describe('age-friendly retrofits in the browser', () => {
     expect(await form.locator('.plan-row').nth(1).locator('input[name="quantity"]').getAttribute('aria-invalid')).toBe('true');
     expect(await form.locator('.plan-row').nth(0).locator('.field-error').count()).toBe(0);
     expect(await flat(form.locator('.plan-errors'))).toContain('方案未提交');
+    expect(await seriousViolations(contractor)).toEqual([]);
     if (SHOTS) await job.screenshot({ path: `${SHOTS}/retrofit-contractor-plan-error.png` });
 
     // The shower chair goes; flooring and alarms come in: catalogue subsidy 1,200 + 1,800 + 760.50.
@@ -144,7 +154,7 @@ describe('age-friendly retrofits in the browser', () => {
     }
 
     // 5. The family reads the plan and confirms it.
-    await expect.poll(text(family, '#detail'), { timeout: 15_000 }).toContain('待您确认');
+    await expect.poll(fresh(family, '#detail'), { timeout: 15_000 }).toContain('待您确认');
     const card = family.locator('#job-card');
     const cardText = await flat(card);
     expect(cardText).toContain('改造方案 Retrofit plan');
@@ -162,7 +172,7 @@ describe('age-friendly retrofits in the browser', () => {
     expect(await flat(confirmDialog)).toContain('个人自付 1358.50 元');
     await confirmDialog.locator('button[type="submit"]').click();
     await family.locator('.toast', { hasText: '已确认改造方案' }).waitFor();
-    await expect.poll(text(family, '#job-card .status-line'), { timeout: 15_000 }).toContain('施工中');
+    await expect.poll(fresh(family, '#job-card .status-line'), { timeout: 15_000 }).toContain('施工中');
     expect(await family.locator('#plan-confirm').count()).toBe(0);
 
     // 6. The contractor builds and reports the work done, with a note.
@@ -186,6 +196,7 @@ describe('age-friendly retrofits in the browser', () => {
     expect(queuedText).toContain('卫生间扶手已安装，地面已做防滑');
     expect(queuedText).toContain('工程总价 4358.50 元');
     expect(queuedText).toContain('补贴 3000.00 元（每户上限 3000.00 元）');
+    expect(await seriousViolations(staff)).toEqual([]);
     if (SHOTS) {
       await closeToasts(staff);
       await staff.screenshot({ path: `${SHOTS}/retrofit-staff-queue.png`, fullPage: true });
@@ -202,7 +213,7 @@ describe('age-friendly retrofits in the browser', () => {
     await expect.poll(text(staff, '#inspections-status')).toContain('目前没有待验收的工程');
 
     // The family and the contractor read the note; the contractor puts it right and reports again.
-    await expect.poll(text(family, '#job-card'), { timeout: 15_000 }).toContain('卫生间扶手固定不牢');
+    await expect.poll(fresh(family, '#job-card'), { timeout: 15_000 }).toContain('卫生间扶手固定不牢');
     expect(await flat(family.locator('#job-card'))).toContain('验收未通过');
     await refreshUntil(contractor, '#all-refresh', job.locator('.job-failed'));
     expect(await flat(job.locator('.job-failed'))).toContain('卫生间扶手固定不牢');
@@ -220,7 +231,7 @@ describe('age-friendly retrofits in the browser', () => {
     await staff.locator('.toast', { hasText: '验收通过' }).waitFor();
 
     // 9. The family sees the work passed, the application complete and the subsidy at the cap.
-    await expect.poll(text(family, '#job-card .status-line'), { timeout: 15_000 }).toContain('验收通过');
+    await expect.poll(fresh(family, '#job-card .status-line'), { timeout: 15_000 }).toContain('验收通过');
     const done = await flat(family.locator('#detail'));
     expect(done).toContain('补贴 3000.00 元直接拨付施工单位');
     expect(done).toContain('¥3000 元/户（上限）');

@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { mealApplication } from '../e2e/client';
 import { eventually } from '../support/dynamo';
-import { CONTEXT, flat, localStackWithBrowser, SHOTS, } from './support';
+import { CONTEXT, flat, localStackWithBrowser, SHOTS, seriousViolations } from './support';
 
 /**
  * Service records and monthly settlement (直补快办) in a real (headless) browser: an 82-year-old's
@@ -77,7 +77,8 @@ describe('monthly settlement in the browser', () => {
     expect(offered.assignment.providerId).toBe(POINT.id);
 
     // 2. The meal point accepts the offer in its console.
-    const point = await (await env.browser.newContext(CONTEXT)).newPage();
+    // Reduced motion: confirmations go at once rather than fade, so axe never meets one half-faded.
+    const point = await (await env.browser.newContext({ ...CONTEXT, reducedMotion: 'reduce' })).newPage();
     await point.goto(`${env.stack.url}/provider.html?providerId=${POINT.id}&sub=browser-settle-point`);
     const offer = point.locator('#offers-list li', { hasText: RESIDENT });
     await refreshUntil(point, '#offers-refresh', offer);
@@ -106,6 +107,7 @@ describe('monthly settlement in the browser', () => {
     expect(await form.locator('input[name="count"]').getAttribute('aria-invalid')).toBe('true');
     expect(await form.locator('.daily-count .hint').isHidden()).toBe(true);
     expect(await form.locator('.daily-date .field-error').count()).toBe(0);
+    expect(await seriousViolations(point)).toEqual([]);
     if (SHOTS) await accepted.screenshot({ path: `${SHOTS}/settle-meals-refused.png` });
 
     // Two meals: recorded at 5.00 元 a meal, 10.00 元.
@@ -162,11 +164,15 @@ describe('monthly settlement in the browser', () => {
     expect(lineText).not.toContain(RESIDENT);
     expect(lineText).toContain('2 餐');
     expect(lineText).toContain('5.00 元/餐');
-    expect(lineText).toContain('meal-subsidy/2026.1');
+    // The policy named in words, its version in small print; never its raw id.
+    expect(lineText).toContain('《老年助餐服务补贴政策》');
+    expect(lineText).toContain('2026.1 版 · version 2026.1');
+    expect(lineText).not.toContain('meal-subsidy/');
     expect(lineText).toContain('10.00 元');
     expect(await flat(card.locator('tfoot'))).toContain('合计 Total 10.00 元');
     expect(await flat(card.locator('.settlement-total'))).toContain('10.00 元');
     expect(await card.locator('.settlement-export').count()).toBe(0);
+    expect(await seriousViolations(staff)).toEqual([]);
     if (SHOTS) {
       await closeToasts(staff);
       await card.screenshot({ path: `${SHOTS}/settle-statement.png` });

@@ -34,6 +34,7 @@ export function programmeViews(at: Date): ProgrammeView[] {
       offersBy: p.offersBy,
       offerAnsweredBy: p.offerAnsweredBy,
       policyVersion: policyVersionOf(policy),
+      policyName: p.policyName,
       effectiveFrom: policy.effectiveFrom,
       providerNoun: p.providerNoun,
       capacity: { field: p.capacity.field, unit: p.capacity.unit, free: p.capacity.free, ...(p.capacity.classes ? { classes: p.capacity.classes.map((c) => ({ ...c })) } : {}) },

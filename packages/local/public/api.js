@@ -588,7 +588,22 @@ function quantityTimesPrice(line) {
  * subsidy), then the totals: price, subsidy with the household cap, the household's share.
  * `shareZh`/`shareEn` name the household's share for the reader ("个人自付 Your share").
  */
-export function renderPlan(plan, { shareZh = '个人自付', shareEn = 'Household share', id } = {}) {
+/**
+ * A policy named in words, its version in small print: "《老年助餐服务补贴政策》 2026.1 版". `programme`
+ * is GET /programmes' item (its `policyName`); `policyVersion` is a decision's `id/version`.
+ */
+export function policyText(programme, policyVersion) {
+  const version = String(policyVersion ?? '').split('/').pop();
+  const name = programme?.policyName;
+  return h(
+    'span',
+    { class: 'policy' },
+    name ? bi(`《${name.zh}》`, name.en) : bi('政策', 'Policy'),
+    version ? h('small', { class: 'meta policy-version' }, ` ${version} 版 · version ${version}`) : null,
+  );
+}
+
+export function renderPlan(plan, { shareZh = '个人自付', shareEn = 'Household share', id, programme } = {}) {
   if (!plan || !Array.isArray(plan.lines)) return null;
   const catalogueSum = plan.lines.reduce((s, l) => s + (l.subsidyFen ?? 0), 0);
   return h(
@@ -661,7 +676,7 @@ export function renderPlan(plan, { shareZh = '个人自付', shareEn = 'Househol
       'p',
       { class: 'meta' },
       plan.plannedAt ? ['方案提交 Planned ', timeEl(plan.plannedAt)] : null,
-      plan.policyVersion ? [' · 政策版本 Policy ', h('code', {}, plan.policyVersion)] : null,
+      plan.policyVersion ? [' · ', policyText(programme, plan.policyVersion)] : null,
     ),
   );
 }
@@ -731,11 +746,12 @@ function fallbackError(status, requestId) {
 }
 
 /**
- * An alert box for an error: messageZh, then message, then code and request id (which staff can
- * quote to support). `issues`, if any, are listed as well unless `withIssues` is false.
+ * An alert box for an error, in words people act on: messageZh, then message, then the issues'
+ * messages (without field paths). No codes or HTTP statuses; the request id, which support can
+ * look up, is kept in a closed <details> in small print. `withIssues: false` leaves the issues out.
  */
 export function errorBox(err, { titleZh, titleEn, withIssues = true } = {}) {
-  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? err), messageZh: '发生错误' });
+  const e = err instanceof ApiError ? err : new ApiError({ message: 'Something went wrong. Please try again.', messageZh: '出现问题，请重试。' });
   return h(
     'div',
     { class: 'alert alert-error', role: 'alert' },
@@ -746,16 +762,17 @@ export function errorBox(err, { titleZh, titleEn, withIssues = true } = {}) {
       ? h(
           'ul',
           { class: 'issue-list' },
-          e.issues.map((i) => h('li', {}, h('code', {}, i.path ?? ''), ' ', i.message ?? '')),
+          e.issues.filter((i) => i?.message).map((i) => h('li', {}, i.message)),
         )
       : null,
-    h(
-      'p',
-      { class: 'meta' },
-      `错误代码 Code: ${e.code}`,
-      e.status ? ` · HTTP ${e.status}` : '',
-      e.requestId ? ` · 请求编号 Request ID: ${e.requestId}` : '',
-    ),
+    e.requestId
+      ? h(
+          'details',
+          { class: 'support-info meta' },
+          h('summary', {}, bi('联系客服时提供', 'For support')),
+          h('p', {}, '请求编号 Request ID: ', h('code', {}, e.requestId)),
+        )
+      : null,
   );
 }
 
@@ -824,16 +841,20 @@ async function send(url, init) {
  * An API client acting as one demo identity. `claims` is the body of POST /local/token:
  * `{role, sub, providerId?, district?}`. The token is kept in sessionStorage per identity, so a
  * reload does not sign in again and two tabs may act as two different users.
+ * With `token` (an ID token from the identity provider's hosted login) that token is sent as it
+ * is; once it expires calls fail with 401 and the person signs in again.
  *
  *   const api = createApi({ role: 'family', sub: 'demo-family' });
  *   const app = await api.get(`/applications/${id}`);
  *   await api.post('/applications', body, { headers: { 'Idempotency-Key': key } });
  */
-export function createApi(claims, { baseUrl = '' } = {}) {
+export function createApi(claims, { baseUrl = '', token: given } = {}) {
   const storageKey = `huimin.token:${JSON.stringify(claims)}`;
-  let token = safeSession('get', storageKey);
+  let token = given ?? safeSession('get', storageKey);
 
   async function signIn() {
+    // Signed in through the identity provider (OIDC): there is no local token to mint again.
+    if (given) throw fallbackError(401);
     const res = await send(new URL(`${baseUrl}/local/token`, location.href), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -897,7 +918,7 @@ export function createApi(claims, { baseUrl = '' } = {}) {
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
-      if (res.status === 401 && attempt === 0) {
+      if (res.status === 401 && attempt === 0 && !given) {
         token = null;
         safeSession('remove', storageKey);
         continue;
@@ -946,22 +967,79 @@ export function showIdentity(claims) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A short message at the bottom of the screen (#toasts). `kind`: 'ok' or 'error'. Errors stay
- * until closed, so older users have time to read them; confirmations go after 8 seconds.
+ * A short message in the toast region under the header (#toasts, in the page flow: it never covers
+ * the content). `kind`: 'ok' or 'error'. Errors stay until closed, so older users have time to read
+ * them; confirmations fade and fold away after 6 seconds (no sudden jump).
  * `content` is a node (e.g. errorBox(err)) or bilingual [zh, en].
  */
 export function toast(content, kind = 'ok') {
-  const host = document.getElementById('toasts');
-  if (!host) return;
+  const host = toastHost();
   const body = Array.isArray(content) ? h('p', {}, bi(content[0], content[1])) : content;
   const close = h('button', { type: 'button', class: 'btn btn-small btn-quiet toast-close' }, bi('关闭', 'Close'));
   // An error toast holds an errorBox(), which is already role=alert.
   const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? undefined : 'status' }, body, close);
   close.addEventListener('click', () => el.remove());
   host.append(el);
+  unfold(el);
   // A live region inserted together with its text is not always read out: say it via #live too.
   if (Array.isArray(content)) announce(`${content[0]} ${content[1]}`);
-  if (kind !== 'error') setTimeout(() => el.remove(), 8000);
+  if (kind !== 'error') setTimeout(() => fadeAway(el), 6000);
+}
+
+/** The toast region: the page's #toasts, moved (or made) just under the header. */
+function toastHost() {
+  let host = document.getElementById('toasts');
+  if (!host) host = h('div', { id: 'toasts', class: 'toasts' });
+  const header = document.querySelector('header.site-header');
+  if (header && header.nextElementSibling !== host) header.after(host);
+  else if (!host.isConnected) document.body.prepend(host);
+  keepFocusClear(host);
+  return host;
+}
+
+/**
+ * While toasts show, the page scrolls what gets focus (Tab, links to #ids) below them: the region
+ * stays at the top edge as the page scrolls, so it reserves that much room (WCAG 2.4.11).
+ */
+function keepFocusClear(host) {
+  if (host.dataset.observed || typeof ResizeObserver !== 'function') return;
+  host.dataset.observed = 'true';
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingTop = host.offsetHeight ? `${host.offsetHeight + 8}px` : '';
+  }).observe(host);
+}
+
+/** Open a new toast smoothly (its height grows) rather than pushing the page down at once. */
+function unfold(el) {
+  if (window.matchMedia?.('(prefers-reduced-motion: reduce)').matches || typeof el.animate !== 'function') return;
+  const style = getComputedStyle(el);
+  el.animate(
+    [
+      { opacity: 0, height: '0px', paddingTop: '0px', paddingBottom: '0px', marginTop: '0px', marginBottom: '0px' },
+      { opacity: 1, height: `${el.getBoundingClientRect().height}px`, paddingTop: style.paddingTop, paddingBottom: style.paddingBottom, marginTop: style.marginTop, marginBottom: style.marginBottom },
+    ],
+    { duration: 250, easing: 'ease-out' },
+  );
+}
+
+/** Fade a toast out, then fold its height away smoothly, then remove it. */
+function fadeAway(el) {
+  if (!el.isConnected) return;
+  const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  if (reduced || typeof el.animate !== 'function') {
+    el.remove();
+    return;
+  }
+  const height = el.getBoundingClientRect().height;
+  const fold = el.animate(
+    [
+      { opacity: 1, height: `${height}px` },
+      { opacity: 0, height: `${height}px`, offset: 0.5 },
+      { opacity: 0, height: '0px', paddingTop: '0px', paddingBottom: '0px', marginTop: '0px', marginBottom: '0px', borderWidth: '0px' },
+    ],
+    { duration: 600, easing: 'ease-in-out', fill: 'forwards' },
+  );
+  fold.onfinish = () => el.remove();
 }
 
 /**

@@ -1,10 +1,13 @@
 // index.html: a family applies for care for a parent (a meal place, home visits… whichever
 // programmes GET /programmes says are open) and follows the application. Two views switched by the
-// URL hash: the form (no hash) and one application (#app=<id>, polled every 1.5 s until it reaches
-// a final status). "My applications" is always shown.
+// URL hash: the form (no hash) and one application (#app=<id>, polled while it may still change:
+// every 1.5 s backing off to 15 s, every 30 s in states that wait for days, never once final, and
+// not while the tab is hidden). "My applications" is always shown.
 //
-// `?role=grid` is a grid worker (网格员) filing for a resident of their own street: the street is
-// fixed to theirs (`?district=` / `?street=` pick another grid worker), and the list shows what they filed.
+// Who is signed in comes from the page shell (shell.js): a family, or a grid worker (网格员) filing
+// for a resident of their own street (the street is then fixed to theirs, and the list shows what
+// they filed). The form opens empty; "填入示例 Fill in an example" fills in an example person.
+// The home is placed on a simple offline street map (street-map.js); coordinates are never shown.
 //
 // Nothing about a programme is written here: its name, its needs fields, its units and labels all
 // come from GET /programmes, so a new programme needs no change to this page. A job with steps
@@ -12,6 +15,7 @@
 // which the family confirms, and how the work and its inspection go.
 
 import {
+  ApiError,
   announce,
   askDialog,
   badge,
@@ -20,12 +24,8 @@ import {
   classLabel,
   classText,
   countdownEl,
-  createApi,
   defList,
-  errorBox,
   familyAnswers,
-  fillFromGeolocation,
-  formatDistance,
   formatFen,
   formatLottery,
   formatNumber,
@@ -44,12 +44,11 @@ import {
   pagedList,
   pageParams,
   placeWord,
-  reasonsList,
+  policyText,
   recordsVisits,
   renderInspections,
   renderPlan,
   replaceChildren,
-  showIdentity,
   startCountdowns,
   timeEl,
   toast,
@@ -57,21 +56,21 @@ import {
   vocab,
   yuanText,
 } from './api.js';
+import { startPage } from './shell.js';
+import { createStreetMap, metresBetween, nearestStreet } from './street-map.js';
 
-const POLL_MS = 1500;
+/** Polling: the first delay, the longest while something may happen soon, and in states that wait for days. */
+const POLL_FIRST_MS = 1500;
+const POLL_MAX_MS = 15_000;
+const POLL_SLOW_MS = 30_000;
+/** States that wait for days (staff approval, a free place, the service running): polled slowly. */
+const SLOW_STATES = new Set(['ACTIVE', 'COMPLETED', 'WAITLISTED', 'AWAITING_APPROVAL']);
 
 const params = pageParams();
-const isGrid = params.get('role') === 'grid';
-// `?sub=xyz` acts as another family (each keeps its own token in sessionStorage).
-const claims = isGrid
-  ? {
-      role: 'grid',
-      sub: params.get('sub') || 'demo-grid',
-      district: params.get('district') || '320113',
-      street: params.get('street') || '仙林街道',
-    }
-  : { role: 'family', sub: params.get('sub') || 'demo-family' };
-const api = createApi(claims);
+// Set by start() from the signed-in session (shell.js).
+let api;
+let claims = {};
+let isGrid = false;
 
 const $ = (selector) => document.querySelector(selector);
 const form = $('#apply-form');
@@ -201,7 +200,7 @@ function buildBody() {
     applicant: {
       name: $('#applicant-name').value.trim(),
       phone: $('#applicant-phone').value.trim(),
-      relationship: $('#applicant-relationship').value,
+      relationship: optional($('#applicant-relationship').value),
     },
     subject: {
       name: $('#subject-name').value.trim(),
@@ -341,15 +340,16 @@ function renderNeedsField(field, programme) {
   }
   if (field.kind === 'multi') {
     const min = field.min ?? 0;
-    const hint = min > 0 ? bi(`至少选 ${min} 项`, `Choose at least ${min}`) : bi('可多选，也可不选', 'Choose any, or none');
+    // Only a minimum needs saying: checkboxes already say "choose any".
+    const hint = min > 0 ? bi(`至少选 ${min} 项`, `Choose at least ${min}`) : null;
     return h(
       'div',
       { class: 'field', dataset: { path: name } },
       h(
         'fieldset',
-        { class: 'checks', 'aria-describedby': `${id}-hint` },
+        { class: 'checks', 'aria-describedby': hint ? `${id}-hint` : undefined },
         h('legend', {}, bi(field.label.zh, field.label.en), req),
-        h('p', { class: 'hint', id: `${id}-hint` }, hint),
+        hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
         field.options.map((o, i) =>
           h(
             'label',
@@ -428,14 +428,6 @@ function homeLocation() {
   return Number.isFinite(la) && Number.isFinite(ln) ? { lat: la, lng: ln } : null;
 }
 
-/** Great-circle distance in metres (to show how far a provider is from home). */
-function metresBetween(a, b) {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const x = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(x));
-}
 
 // ---------------------------------------------------------------------------------------------
 // 'ranked-providers' needs: the family ranks providers of the subject's district (nurseries),
@@ -550,7 +542,7 @@ function drawRanked(state, focus) {
     directory = h('p', { class: 'loading' }, bi(`正在加载${n.zh}…`, `Loading the ${plural(n.en)}…`));
   } else if (state.error) {
     directory = [
-      errorBox(state.error, { titleZh: `无法加载${n.zh}列表`, titleEn: `Could not load the ${plural(n.en)}` }),
+      familyError(state.error, { titleZh: `无法加载${n.zh}列表`, titleEn: `Could not load the ${plural(n.en)}` }),
       h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => loadRankedDirectory(state) }, bi('重试', 'Try again')),
     ];
   } else if (!state.directory?.length) {
@@ -671,9 +663,12 @@ function redrawRanked() {
 
 const subjectName = $('#subject-name');
 const subjectId = $('#subject-id');
-// The page's own example (an older resident), as index.html fills it in.
-const ELDER_EXAMPLE = { name: subjectName.defaultValue, idNumber: subjectId.defaultValue };
-let shownExample = ELDER_EXAMPLE;
+/** The example an older resident fills in (the contract's example: an 82-year-old woman in Xianlin). */
+const ELDER_EXAMPLE = { name: '王秀英', idNumber: '320113194403150426' };
+const EXAMPLE_APPLICANT = { name: '王芳', phone: '13912345678', relationship: 'child' };
+const EXAMPLE_HOME = { district: '320113', street: '仙林街道' };
+/** The example person now in the form (null while the form holds none): swapped with the programme. */
+let shownExample = null;
 
 /** A valid 18-character ID number (GB 11643 check character) from its first 17 digits. */
 function withCheckCharacter(first17) {
@@ -684,7 +679,7 @@ function withCheckCharacter(first17) {
 
 /**
  * The example person for a programme: where its policy gives classes by age in months (nurseries),
- * a child in the middle class next month; otherwise the page's older resident.
+ * a child in the middle class next month; otherwise an older resident.
  */
 function exampleSubject(programme) {
   const classes = (programme?.figures?.ageClasses ?? []).filter((c) => Number.isFinite(c?.fromMonths) && Number.isFinite(c?.toMonths));
@@ -705,21 +700,58 @@ function applySubjectWords(programme) {
   replaceChildren($('#relationship-label'), bi(...words.relationship));
   // Swap the example person only while the user has not typed over it.
   const example = exampleSubject(programme);
-  if (subjectName.value === shownExample.name && subjectId.value === shownExample.idNumber) {
+  if (shownExample && subjectName.value === shownExample.name && subjectId.value === shownExample.idNumber) {
     subjectName.value = example.name;
     subjectId.value = example.idNumber;
     shownExample = example;
   }
 }
 
+/** "填入示例": the example for the programme chosen (applicant, person, street and home on the map). */
+function fillExample() {
+  clearIssues(form);
+  replaceChildren(formErrors);
+  $('#applicant-name').value = EXAMPLE_APPLICANT.name;
+  $('#applicant-phone').value = EXAMPLE_APPLICANT.phone;
+  if (vocab.relationships[EXAMPLE_APPLICANT.relationship]) $('#applicant-relationship').value = EXAMPLE_APPLICANT.relationship;
+  const example = exampleSubject(selectedProgramme());
+  subjectName.value = example.name;
+  subjectId.value = example.idNumber;
+  shownExample = example;
+  // A grid worker's street is fixed: the example lives there.
+  if (!isGrid && vocab.districts[EXAMPLE_HOME.district] && district.value !== EXAMPLE_HOME.district) {
+    district.value = EXAMPLE_HOME.district;
+    districtChanged();
+  }
+  if (!isGrid && districtHasStreets() && [...streetSelect.options].some((o) => o.value === EXAMPLE_HOME.street)) {
+    streetSelect.value = EXAMPLE_HOME.street;
+  }
+  streetChanged();
+  announce('已填入示例，可直接提交试用。The example is filled in: submit it to try the service.');
+}
+
+/** "清空": every field empty again (the programme back to the first open one, its needs to their defaults). */
+function clearForm() {
+  form.reset();
+  shownExample = null;
+  renderRelationships();
+  renderDistricts();
+  renderNeeds();
+  clearIssues(form);
+  replaceChildren(formErrors);
+  replaceChildren($('#locate-status'));
+  pendingSubmission = null;
+  announce('表格已清空。The form is cleared.');
+  $('#applicant-name').focus();
+}
+
 function renderRelationships() {
   const select = $('#applicant-relationship');
   replaceChildren(
     select,
+    h('option', { value: '' }, '请选择 Please choose'),
     Object.entries(vocab.relationships).map(([code, r]) => h('option', { value: code }, `${r.zh} ${r.en}`)),
   );
-  // The example: a son or daughter applying (the first one otherwise).
-  if (vocab.relationships.child) select.value = 'child';
 }
 
 /** Districts (and, where the API lists them, streets with their centres). */
@@ -732,22 +764,27 @@ function renderDistricts() {
   renderStreets();
 }
 
+function districtStreets() {
+  return vocab.districts[district.value]?.streets ?? [];
+}
+
 function renderStreets() {
-  const streets = vocab.districts[district.value]?.streets ?? [];
+  const streets = districtStreets();
   replaceChildren(
     streetSelect,
-    streets.map((st) =>
-      h('option', { value: st.name, dataset: { lat: String(st.location?.lat ?? ''), lng: String(st.location?.lng ?? '') } }, `${st.name} ${st.nameEn ?? ''}`),
-    ),
+    h('option', { value: '' }, '请选择街道 Choose a street'),
+    streets.map((st) => h('option', { value: st.name }, `${st.name} ${st.nameEn ?? ''}`)),
   );
   if (claims.street) streetSelect.value = claims.street;
   syncStreetInputs();
+  streetMap.setStreets(streets);
+  streetChanged({ keepPin: false });
 }
 
 /** A grid worker files for residents of their own street only: district and street are fixed. */
 function applyGridMode() {
   if (!isGrid) return;
-  document.title = '惠民 · 网格员代办 Huimin · Filing for a resident';
+  document.title = '网格员代办 Filing for a resident · 惠民 Huimin';
   replaceChildren($('#form-title'), bi('网格员代办', 'Filing for a resident'));
   $('#form-title').after(
     h(
@@ -772,50 +809,150 @@ function syncStreetInputs() {
   streetText.hidden = listed;
   streetText.disabled = listed;
   $('#street-label').htmlFor = listed ? 'street-select' : 'street-text';
+  $('#map-hint').hidden = !listed;
 }
 
-/** Put the centre of the chosen street (Qixia) or district (elsewhere) into lat/lng. */
-function fillLocationFrom(option) {
-  if (!option?.dataset.lat) return;
-  lat.value = option.dataset.lat;
-  lng.value = option.dataset.lng;
-  clearIssues(lat.closest('.field'));
-  clearIssues(lng.closest('.field'));
+// ---------------------------------------------------------------------------------------------
+// The home on the map: the pin fills the hidden lat/lng; the page says where it is in words
+// ---------------------------------------------------------------------------------------------
+
+const placeWords = $('#place-words');
+const streetMap = createStreetMap({
+  host: $('#street-map'),
+  label: '住址地图：点击或用方向键放置家的位置 Map: tap, or use the arrow keys, to place the home',
+  describedBy: 'place-words',
+  onPin: (point, how) => pinMoved(point, how),
+});
+
+function chosenStreet() {
+  return districtStreets().find((s) => s.name === streetSelect.value);
+}
+
+/** Distance in words: "约 300 米" / "about 300 m", "约 1.2 公里" / "about 1.2 km". */
+function distanceWords(metres) {
+  if (metres < 1000) {
+    const m = metres < 200 ? Math.round(metres / 10) * 10 : Math.round(metres / 50) * 50;
+    return [`约 ${m} 米`, `about ${m} m`];
+  }
+  const km = (metres / 1000).toFixed(1);
+  return [`约 ${km} 公里`, `about ${km} km`];
+}
+
+/** Say where the home is: "仙林街道，距街道中心约 300 米" (never coordinates). */
+function describePlace() {
+  const home = homeLocation();
+  const street = chosenStreet();
+  if (!districtHasStreets()) {
+    replaceChildren(
+      placeWords,
+      home
+        ? bi('已使用您当前的位置。', 'Your current location is used.')
+        : bi('该区暂无街道地图：请点「使用我的位置」。', 'No street map for this district: use "Use my location".'),
+    );
+    return;
+  }
+  if (!street || !home) {
+    replaceChildren(placeWords, bi('还没有标出家的位置。', 'The home is not marked yet.'));
+    return;
+  }
+  const metres = metresBetween(street.location, home);
+  if (metres < 50) {
+    replaceChildren(placeWords, bi(`${street.name}，在街道中心附近`, `${street.nameEn ?? street.name}, near its centre`));
+    return;
+  }
+  const [zh, en] = distanceWords(metres);
+  replaceChildren(placeWords, bi(`${street.name}，距街道中心${zh}`, `${street.nameEn ?? street.name}, ${en} from its centre`));
+}
+
+function setHome(point) {
+  lat.value = point ? String(point.lat) : '';
+  lng.value = point ? String(point.lng) : '';
+  clearIssues(lat.closest('[data-path]'));
   redrawRanked();
 }
 
-district.addEventListener('change', () => {
+/** The street chose: highlight it and put the pin at its centre (unless the pin is already in it). */
+function streetChanged({ keepPin = false } = {}) {
+  const street = chosenStreet();
+  streetMap.setStreet(street?.name ?? '');
+  if (!keepPin || !homeLocation()) {
+    const centre = street?.location ?? null;
+    streetMap.setPin(centre);
+    setHome(centre ? streetMap.pin : null);
+  }
+  clearIssues(streetSelect.closest('[data-path]'));
+  describePlace();
+}
+
+/** The user moved the pin: the street becomes the one whose centre is nearest. */
+function pinMoved(point, how) {
+  setHome(point);
+  const near = nearestStreet(districtStreets(), point);
+  if (near && near.street.name !== streetSelect.value && !isGrid) {
+    streetSelect.value = near.street.name;
+    streetMap.setStreet(near.street.name);
+    clearIssues(streetSelect.closest('[data-path]'));
+    if (how === 'click') announce(`街道已改为${near.street.name}。Street changed to ${near.street.nameEn ?? near.street.name}.`);
+  }
+  describePlace();
+}
+
+function districtChanged() {
   renderStreets();
-  fillLocationFrom(streetSelect.selectedOptions[0]);
   for (const state of ranked.values()) loadRankedDirectory(state);
-});
-lat.addEventListener('input', redrawRanked);
-lng.addEventListener('input', redrawRanked);
+}
+
+/** "使用我的位置": the browser's position, if it lies in the district on the map. */
+function useMyLocation() {
+  const button = $('#locate');
+  const status = $('#locate-status');
+  if (!navigator.geolocation) {
+    replaceChildren(status, bi('此浏览器无法定位，请在地图上点选。', 'Location is not available in this browser: tap the map instead.'));
+    return;
+  }
+  button.disabled = true;
+  replaceChildren(status, bi('正在定位…', 'Finding your location…'));
+  navigator.geolocation.getCurrentPosition(
+    (pos) => {
+      button.disabled = false;
+      const point = { lat: pos.coords.latitude, lng: pos.coords.longitude };
+      if (districtHasStreets() && !streetMap.contains(point)) {
+        replaceChildren(status, bi('您现在不在所选的区内，请在地图上点出家的位置。', 'You are not in the district chosen now: tap the map where the home is.'));
+        return;
+      }
+      if (districtHasStreets()) {
+        streetMap.setPin(point);
+        pinMoved(streetMap.pin, 'click');
+      } else {
+        setHome({ lat: Math.round(point.lat * 1e6) / 1e6, lng: Math.round(point.lng * 1e6) / 1e6 });
+        describePlace();
+      }
+      const acc = Math.round(pos.coords.accuracy);
+      replaceChildren(status, bi(`已使用您的当前位置（误差约 ${acc} 米）。`, `Your location is used (within about ${acc} m).`));
+    },
+    (err) => {
+      button.disabled = false;
+      const why =
+        err.code === err.PERMISSION_DENIED
+          ? ['您没有允许定位', 'Location permission was refused']
+          : err.code === err.TIMEOUT
+            ? ['定位超时', 'Finding the location took too long']
+            : ['暂时无法定位', 'The location is not available now'];
+      replaceChildren(status, bi(`${why[0]}，请在地图上点出家的位置。`, `${why[1]}: tap the map where the home is.`));
+    },
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+  );
+}
+
+district.addEventListener('change', districtChanged);
 programmeChoices.addEventListener('change', () => {
   clearIssues(form);
   renderNeeds();
 });
-streetSelect.addEventListener('change', () => fillLocationFrom(streetSelect.selectedOptions[0]));
-
-$('#locate').addEventListener('click', async () => {
-  const filled = await fillFromGeolocation({ button: $('#locate'), status: $('#locate-status'), lat, lng, fallback: ['请手动填写或选择街道。', 'Type it in or choose a street.'] });
-  if (filled) redrawRanked();
-});
-
-$('#reset').addEventListener('click', () => {
-  form.reset();
-  shownExample = ELDER_EXAMPLE;
-  renderProgrammeChoices();
-  renderRelationships();
-  renderDistricts();
-  fillLocationFrom(streetSelect.selectedOptions[0]);
-  // After the district: a ranked-providers field lists the district's providers.
-  renderNeeds();
-  clearIssues(form);
-  replaceChildren(formErrors);
-  replaceChildren($('#locate-status'));
-  pendingSubmission = null;
-});
+streetSelect.addEventListener('change', () => streetChanged());
+$('#locate').addEventListener('click', useMyLocation);
+$('#fill-example').addEventListener('click', fillExample);
+$('#clear-form').addEventListener('click', clearForm);
 
 // Editing a field clears its error marks.
 form.addEventListener('input', (event) => clearIssues(event.target.closest('[data-path]')));
@@ -870,24 +1007,33 @@ let errorCounter = 0;
 /** Mark the fields named by an error's issues and put a summary (with links) above the form. */
 function showIssues(err) {
   const summaryItems = [];
+  const marked = new Set();
   for (const issue of err.issues ?? []) {
     const field = fieldForPath(issue.path);
-    const message = issue.message ?? '';
+    let message = issue.message ?? '';
     if (!field) {
-      summaryItems.push(h('li', {}, h('code', {}, String(issue.path ?? '')), ' ', message));
+      summaryItems.push(h('li', {}, issueText(message)));
       continue;
+    }
+    // One message per field (the map stands for both latitude and longitude).
+    if (marked.has(field)) continue;
+    marked.add(field);
+    if (field.classList.contains('map-field')) {
+      message = districtHasStreets() ? '请在地图上点出家的位置 / Tap the map where the home is' : '请点「使用我的位置」 / Use "Use my location"';
     }
     const errorId = `field-error-${++errorCounter}`;
     field.classList.add('invalid');
-    field.append(h('p', { class: 'field-error', id: errorId }, h('span', { 'aria-hidden': 'true' }, '⚠ '), message));
-    for (const input of field.querySelectorAll('input, select, textarea')) {
+    field.append(h('p', { class: 'field-error', id: errorId }, h('span', { 'aria-hidden': 'true' }, '⚠ '), issueText(message)));
+    for (const input of field.querySelectorAll('input:not([type="hidden"]), select, textarea, [role="application"]')) {
       if (input.disabled) continue;
-      input.setAttribute('aria-invalid', 'true');
+      if (input.getAttribute('role') !== 'application') input.setAttribute('aria-invalid', 'true');
       // Remember the field's own description (its hint) once, to restore it when the error goes.
       if (input.dataset.describedby === undefined) input.dataset.describedby = input.getAttribute('aria-describedby') ?? '';
       input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') ?? ''} ${errorId}`.trim());
     }
-    const target = field.querySelector('input:not([disabled]), select:not([disabled]), textarea, button:not([disabled])');
+    const target = field.querySelector(
+      'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea, [role="application"], button:not([disabled])',
+    );
     const name = field.querySelector('label, legend, .field-name')?.textContent.trim().replace(/\s*\*$/, '') ?? issue.path;
     summaryItems.push(
       h(
@@ -904,22 +1050,28 @@ function showIssues(err) {
           },
           name,
         ),
-        `：${message}`,
+        '：',
+        issueText(message),
       ),
     );
   }
   replaceChildren(
     formErrors,
-    errorBox(err, { titleZh: '提交未成功', titleEn: 'The application was not sent', withIssues: false }),
+    familyError(err, {
+      titleZh: '申请还没有提交',
+      titleEn: 'The application was not sent',
+      withIssues: false,
+      // The fields to correct, each a link to its field: that is what to do.
+      extra: summaryItems.length
+        ? [h('p', { class: 'todo' }, bi('请修改以下内容后再提交：', 'Correct these, then send it again:')), h('ul', {}, summaryItems)]
+        : null,
+    }),
     err.existingId
       ? h(
           'p',
           { class: 'alert alert-info' },
           h('a', { href: `#app=${encodeURIComponent(err.existingId)}`, id: 'existing-app' }, bi('查看办理中的申请', 'See the open application')),
         )
-      : null,
-    summaryItems.length
-      ? h('div', { class: 'alert alert-error' }, h('p', {}, bi('请修改以下内容：', 'Please correct:')), h('ul', {}, summaryItems))
       : null,
   );
   formErrors.focus();
@@ -933,7 +1085,7 @@ function clearIssues(root) {
     if (!field.classList.contains('invalid')) continue;
     field.classList.remove('invalid');
     for (const p of field.querySelectorAll(':scope > .field-error')) p.remove();
-    for (const input of field.querySelectorAll('[aria-invalid]')) {
+    for (const input of field.querySelectorAll('[aria-invalid], [data-describedby]')) {
       input.removeAttribute('aria-invalid');
       const original = input.dataset.describedby;
       if (original) input.setAttribute('aria-describedby', original);
@@ -941,6 +1093,134 @@ function clearIssues(root) {
       delete input.dataset.describedby;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain language: errors that say what to do, reasons as sentences, places and policies in words
+// ---------------------------------------------------------------------------------------------
+
+/** What the family can do next, by HTTP status (0: no connection). */
+function whatToDo(status) {
+  if (status === 0) return ['请检查网络连接，然后再试一次。', 'Check the internet connection, then try again.'];
+  if (status === 400) return ['请按提示修改后再提交。', 'Correct what is marked, then send it again.'];
+  if (status === 401) return ['请重新登录后再试。', 'Sign in again, then try again.'];
+  if (status === 403) return ['请确认登录的是您自己的账号；如有疑问请联系客服。', 'Check that you are signed in as yourself; ask support if unsure.'];
+  if (status === 404) return ['请从「我的申请」中重新打开。', 'Open it again from "My applications".'];
+  if (status === 409) return ['情况已有变化：请点「刷新」查看最新状态后再试。', 'Something changed meanwhile: refresh to see the latest, then try again.'];
+  if (status === 422) return ['请再提交一次。', 'Please send it once more.'];
+  if (status === 429) return ['请稍等一分钟再试。', 'Wait a minute, then try again.'];
+  return ['请稍后再试；如果一直不成功，请联系客服，并告诉他们下方的技术信息。', 'Try again later; if it keeps failing, contact support and give them the technical details below.'];
+}
+
+/**
+ * An error for the family: what went wrong, what to do next, and the technical details (code,
+ * HTTP status, request id) folded away in a <details> for support.
+ */
+function familyError(err, { titleZh, titleEn, withIssues = true, extra = null } = {}) {
+  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? err), messageZh: '页面出了问题。' });
+  const [todoZh, todoEn] = whatToDo(e.status);
+  return h(
+    'div',
+    { class: 'alert alert-error family-error', role: 'alert' },
+    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
+    // With fields to correct, the list says what went wrong better than the general message.
+    !extra && (e.messageZh || e.message) ? h('p', {}, bi(e.messageZh || e.message, e.message && e.message !== e.messageZh ? e.message : '')) : null,
+    withIssues && e.issues.length ? h('ul', { class: 'issue-list' }, e.issues.map((i) => h('li', {}, issueText(i.message ?? '')))) : null,
+    extra,
+    extra ? null : h('p', { class: 'todo' }, bi(todoZh, todoEn)),
+    h(
+      'details',
+      { class: 'tech-details' },
+      h('summary', {}, bi('技术信息（供客服使用）', 'Technical details for support')),
+      h(
+        'p',
+        { class: 'meta' },
+        `${e.code}${e.status ? ` · HTTP ${e.status}` : ''}`,
+        e.requestId ? [h('br'), '请求编号 Request ID: ', h('code', {}, e.requestId)] : null,
+      ),
+    ),
+  );
+}
+
+/** An issue message; "中文 / English" is shown as Chinese with the English beside it. */
+function issueText(message) {
+  const text = String(message ?? '');
+  const at = text.indexOf(' / ');
+  return at > 0 ? bi(text.slice(0, at), text.slice(at + 3)) : h('span', {}, text);
+}
+
+/** District codes in a text replaced by their names ("居住地（320113）" → "居住地（栖霞区）"). */
+function namePlaces(text, en = false) {
+  let out = String(text ?? '');
+  for (const d of vocab.districtList) {
+    if (!d.code) continue;
+    out = en ? out.replace(new RegExp(`\\bdistrict ${d.code}\\b`, 'g'), d.en).replace(new RegExp(d.code, 'g'), d.en) : out.replace(new RegExp(d.code, 'g'), d.zh);
+  }
+  return out;
+}
+
+/** The eligibility reasons as sentences (no rule codes); the approval one follows the subsidy's status. */
+function plainReasons(reasons, subsidy) {
+  if (!Array.isArray(reasons) || !reasons.length) return null;
+  const decided = {
+    APPROVED: ['补贴已获区民政部门批准。', 'The subsidy was approved by district staff.'],
+    SETTLED: ['补贴已获区民政部门批准。', 'The subsidy was approved by district staff.'],
+    REJECTED: ['补贴未获区民政部门批准。', 'The subsidy was not approved by district staff.'],
+  };
+  return h(
+    'ul',
+    { class: 'reasons' },
+    reasons.map((r) => {
+      const swap = r.code === 'NEEDS_APPROVAL' ? decided[subsidy?.status] : null;
+      const [zh, en] = swap ?? [namePlaces(r.messageZh), namePlaces(r.message, true)];
+      return h('li', { dataset: { rule: r.code ?? '' } }, bi(zh, en));
+    }),
+  );
+}
+
+/** "审核依据《老年助餐服务补贴政策》" with its version in small print. */
+function policyLine(policyVersion, programme) {
+  if (!policyVersion) return null;
+  return h('p', { class: 'policy-line' }, bi('审核依据', 'Checked under'), ' ', policyText(programme, policyVersion));
+}
+
+/** Where the home is, in words: "仙林街道，距街道中心约 300 米". */
+function homeWords(address) {
+  const street = (vocab.districts[address?.district]?.streets ?? []).find((s) => s.name === address?.street);
+  if (!street?.location || !address?.location) return null;
+  const metres = metresBetween(street.location, address.location);
+  if (metres < 50) return bi(`${street.name}中心附近`, `near the centre of ${street.nameEn ?? street.name}`);
+  const [zh, en] = distanceWords(metres);
+  return bi(`距${street.name}中心${zh}`, `${en} from the centre of ${street.nameEn ?? street.name}`);
+}
+
+/** "距家约 400 米" for a provider's distance from home. */
+function fromHome(metres) {
+  if (typeof metres !== 'number' || !Number.isFinite(metres)) return null;
+  const [zh, en] = distanceWords(metres);
+  return bi(`距家${zh}`, `${en} from home`);
+}
+
+/** The provider's contact once the place is confirmed (the API sends it only then). */
+function contactBlock(contact) {
+  if (!contact) return null;
+  const digits = String(contact.phone ?? '').replace(/[^\d+]/g, '');
+  return h(
+    'section',
+    { class: 'contact', id: 'provider-contact', 'aria-labelledby': 'contact-title' },
+    h('h3', { id: 'contact-title' }, bi('联系方式', 'Contact')),
+    defList([
+      ['地址', 'Address', contact.address ?? null],
+      ['开放时间', 'Opening hours', contact.openingHours ?? null],
+      [
+        '电话',
+        'Phone',
+        digits
+          ? h('a', { href: `tel:${digits}`, class: 'btn btn-secondary tel-link' }, h('span', { 'aria-hidden': 'true' }, '☎ '), contact.phone)
+          : null,
+      ],
+    ]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -971,9 +1251,16 @@ function renderApplication(app, visits, providerNames) {
       { class: 'card card-status' },
       h('p', { class: 'status-line' }, badge(vocab.applicationStatus, status)),
       next ? h('p', { class: 'next-step' }, bi(next[0], next[1])) : null,
+      // Once the provider confirmed: how to reach it (its contact is in the provider's card below).
+      app.assignment?.contact && status === 'ACTIVE'
+        ? h(
+            'p',
+            { class: 'hint' },
+            bi(`${noun(programme).zh}的地址、开放时间和电话见下方，有事可直接打电话。`, `The ${noun(programme).en}'s address, opening hours and phone are below: call them with any question.`),
+          )
+        : null,
       defList([
         ['服务类型', 'Service', label(vocab.applicationTypes, app.type)],
-        ['申请编号', 'Application ID', h('code', {}, app.id)],
         ['提交时间', 'Submitted', timeEl(app.createdAt)],
         ['代办网格员', 'Filed by grid worker', app.filedBy ? filedBy(app.filedBy) : null],
         ['最后更新', 'Last updated', app.updatedAt ? timeEl(app.updatedAt) : null],
@@ -996,31 +1283,31 @@ function renderApplication(app, visits, providerNames) {
     app.allocation ? renderAllocation(app, programme) : null,
     visits ? renderVisits(visits, programme) : null,
     app.subsidy ? renderSubsidy(app.subsidy, programme) : null,
-    app.eligibility ? renderEligibility(app.eligibility) : null,
+    app.eligibility ? renderEligibility(app.eligibility, app.subsidy, programme) : null,
     card(
       ...subjectWords(programme).legend,
       defList([
         ['姓名', 'Name', subject.name],
-        ['身份证号', 'ID number', subject.idNumberMasked ? h('code', {}, subject.idNumberMasked) : null],
+        ['身份证号', 'ID number', subject.idNumberMasked ? bi(`尾号 ${subject.idNumberMasked.slice(-4)}`, `ending ${subject.idNumberMasked.slice(-4)}`) : null],
         ['年龄', 'Age', typeof subject.age === 'number' ? `${subject.age} 岁 ${subject.age} years` : null],
         [
           '地址',
           'Address',
-          [districtName ? `${districtName.zh} ${districtName.en}` : address.district, address.street, address.detail]
-            .filter(Boolean)
-            .join(' · '),
+          [districtName?.zh, address.street, address.detail].filter(Boolean).join(' '),
         ],
-        ['位置', 'Location', address.location ? `${address.location.lat}, ${address.location.lng}` : null],
+        ['位置', 'Where', homeWords(address)],
         ...needsRows(programme, app.needs, { providerNames }),
       ]),
     ),
     renderHistory(app.history),
+    h('p', { class: 'meta app-number' }, bi('申请编号（联系客服时提供）', 'Application number (for support)'), ' ', h('code', {}, app.id)),
   ];
 }
 
+/** The grid worker who filed it, by their street (never their user id). */
 function filedBy(f) {
-  if (typeof f !== 'object' || f === null) return String(f);
-  return [f.sub ?? f.name, f.street].filter(Boolean).join(' · ') || JSON.stringify(f);
+  if (typeof f !== 'object' || f === null) return bi('网格员', 'A grid worker');
+  return f.street ? bi(`${f.street}网格员`, `Grid worker, ${f.street}`) : bi('网格员', 'A grid worker');
 }
 
 /** Monthly hours and what this month has used: 每月 14 小时 · 本月已用 1 小时. */
@@ -1082,16 +1369,20 @@ function renderAssignment(a, programme) {
   return card(
     n.zh,
     n.en.charAt(0).toUpperCase() + n.en.slice(1),
-    h('p', { class: 'provider-name' }, a.providerName ?? a.providerId ?? '—'),
+    h('p', { class: 'provider-name' }, a.providerName ?? bi(`${n.zh}名称暂缺`, 'Name not available')),
     defList([
       ['派单状态', 'Offer status', badge(vocab.assignmentStatus, a.status)],
-      ['距离', 'Distance', typeof a.distanceMetres === 'number' ? formatDistance(a.distanceMetres) : null],
+      ['距离', 'Distance', fromHome(a.distanceMetres)],
       [
         '确认截止',
         'Offer deadline',
         a.status === 'OFFERED' && a.expiresAt ? h('span', {}, timeEl(a.expiresAt), ' · ', countdownEl(a.expiresAt)) : null,
       ],
     ]),
+    a.status === 'OFFERED'
+      ? h('p', { class: 'hint' }, bi(`${n.zh}确认接单后，这里会显示地址、开放时间和电话。`, `Once the ${n.en} confirms, its address, opening hours and phone show here.`))
+      : null,
+    contactBlock(a.contact),
   );
 }
 
@@ -1155,7 +1446,8 @@ function renderJob(app, job, programme) {
         )
       : null,
     job.plan
-      ? renderPlan(job.plan, { shareZh: '个人自付', shareEn: 'Your share', id: 'job-plan' })
+      ? // The policy's id is left out: the eligibility card names the policy in words.
+        renderPlan(job.plan, { shareZh: '个人自付', shareEn: 'Your share', id: 'job-plan', programme })
       : h('p', { class: 'empty' }, bi(`${app.assignment?.providerName ?? noun(programme).zh}上门评估后会在这里给出方案。`, 'The plan will show here after the home visit.')),
     toConfirm
       ? [
@@ -1203,7 +1495,7 @@ async function confirmPlan(app, plan, button) {
     await api.post(`/applications/${encodeURIComponent(app.id)}/plan/confirm`, {});
     toast(['已确认改造方案，施工单位可以开工了。', 'Plan confirmed: the work can start.']);
   } catch (err) {
-    toast(errorBox(err, { titleZh: '未能确认方案', titleEn: 'Could not confirm the plan' }), 'error');
+    toast(familyError(err, { titleZh: '未能确认方案', titleEn: 'Could not confirm the plan' }), 'error');
   } finally {
     button.disabled = false;
   }
@@ -1232,12 +1524,12 @@ function renderPlace(app, programme) {
     'section',
     { class: `card card-place${open ? ' card-action' : ''}`, id: 'place-card' },
     h('h2', {}, open ? bi(`为您分配的${place}`, 'The place offered to you') : bi(`${place}`, 'The place')),
-    h('p', { class: 'provider-name' }, a.providerName ?? a.providerId ?? '—'),
+    h('p', { class: 'provider-name' }, a.providerName ?? bi(`${n.zh}名称暂缺`, 'Name not available')),
     defList([
       ['班级', 'Class', allocation?.ageClass ? classText(programme, allocation.ageClass) : null],
       ['志愿', 'Choice', allocation?.rank ? choiceLabel(allocation.rank) : null],
       ['状态', 'Status', badge(FAMILY_OFFER_STATUS[a.status] ? FAMILY_OFFER_STATUS : vocab.assignmentStatus, a.status)],
-      ['距离', 'Distance', typeof a.distanceMetres === 'number' ? formatDistance(a.distanceMetres) : null],
+      ['距离', 'Distance', fromHome(a.distanceMetres)],
       ['确认截止', 'Answer by', open && a.expiresAt ? h('span', {}, timeEl(a.expiresAt), ' · ', countdownEl(a.expiresAt)) : null],
     ]),
     open
@@ -1269,6 +1561,7 @@ function renderPlace(app, programme) {
     a.status === 'ACCEPTED'
       ? h('p', { class: 'next-step' }, bi(`已接受${a.providerName ?? n.zh}的${place}。`, `You took the place at ${a.providerName ?? `the ${n.en}`}.`))
       : null,
+    contactBlock(a.contact),
   );
 }
 
@@ -1279,7 +1572,7 @@ async function acceptOffer(app, programme, button) {
     await api.post(`/applications/${encodeURIComponent(app.id)}/offer/accept`, {});
     toast([`已接受${app.assignment?.providerName ?? ''}的${place}。`, 'You took the place.']);
   } catch (err) {
-    toast(errorBox(err, { titleZh: '未能接受', titleEn: 'Could not take the place' }), 'error');
+    toast(familyError(err, { titleZh: '未能接受', titleEn: 'Could not take the place' }), 'error');
   } finally {
     button.disabled = false;
   }
@@ -1307,7 +1600,7 @@ async function declineOffer(app, programme, button) {
     await api.post(`/applications/${encodeURIComponent(app.id)}/offer/decline`, {});
     toast([`已放弃${name}的${place}，申请继续等待下一轮分配。`, 'Place declined; the application waits for the next round.']);
   } catch (err) {
-    toast(errorBox(err, { titleZh: '未能放弃', titleEn: 'Could not decline' }), 'error');
+    toast(familyError(err, { titleZh: '未能放弃', titleEn: 'Could not decline' }), 'error');
   } finally {
     button.disabled = false;
   }
@@ -1366,7 +1659,11 @@ function renderAllocation(app, programme) {
   const items = Array.isArray(al.explanation) ? al.explanation : [];
   const offered = Boolean(al.offeredProviderId);
   const left = offered && app.assignment?.providerId === al.offeredProviderId && ['DECLINED', 'EXPIRED'].includes(app.assignment.status);
-  const offeredName = offered && app.assignment?.providerId === al.offeredProviderId ? app.assignment.providerName : al.offeredProviderId;
+  // The provider by name (from the assignment, else the family's own ranked choices), never its id.
+  const offeredName =
+    (offered && app.assignment?.providerId === al.offeredProviderId ? app.assignment.providerName : null) ??
+    (Array.isArray(al.explanation) ? al.explanation.find((x) => x.providerId === al.offeredProviderId)?.providerName : null) ??
+    noun(programme).zh;
 
   let outcome;
   if (!offered) {
@@ -1452,7 +1749,7 @@ function renderSubsidy(s, programme) {
   );
 }
 
-function renderEligibility(e) {
+function renderEligibility(e, subsidy, programme) {
   return card(
     '资格审核',
     'Eligibility',
@@ -1463,8 +1760,8 @@ function renderEligibility(e) {
         ? h('span', { class: 'badge badge-ok' }, bi('符合条件', 'Eligible'))
         : h('span', { class: 'badge badge-bad' }, bi('不符合条件', 'Not eligible')),
     ),
-    reasonsList(e.reasons),
-    e.policyVersion ? h('p', { class: 'meta' }, '政策版本 Policy version: ', h('code', {}, e.policyVersion)) : null,
+    plainReasons(e.reasons, subsidy),
+    policyLine(e.policyVersion, programme),
   );
 }
 
@@ -1507,7 +1804,7 @@ async function cancelApplication(id) {
     await api.post(`/applications/${encodeURIComponent(id)}/cancel`, {});
     toast(['申请已撤销。', 'The application was cancelled.']);
   } catch (err) {
-    toast(errorBox(err, { titleZh: '撤销未成功', titleEn: 'Could not cancel' }), 'error');
+    toast(familyError(err, { titleZh: '撤销未成功', titleEn: 'Could not cancel' }), 'error');
   }
   refreshNow(id);
 }
@@ -1518,11 +1815,11 @@ async function cancelApplication(id) {
 
 // Polls one id at a time; a setTimeout chain (not setInterval) so calls never overlap. `gen`
 // changes whenever polling starts or stops, so a call still in flight for an older run is ignored.
-const poller = { id: null, gen: 0, timer: 0, inFlight: false, again: false, lastJson: '', lastStatus: null };
+const poller = { id: null, gen: 0, timer: 0, inFlight: false, again: false, lastJson: '', lastStatus: null, delay: POLL_FIRST_MS, paused: false };
 
 function startPolling(id) {
   stopPolling();
-  Object.assign(poller, { id, lastJson: '', lastStatus: null, inFlight: false, again: false });
+  Object.assign(poller, { id, lastJson: '', lastStatus: null, inFlight: false, again: false, delay: POLL_FIRST_MS, paused: false });
   replaceChildren(detail, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
   replaceChildren(detailError);
   replaceChildren(pollStatus);
@@ -1533,11 +1830,13 @@ function stopPolling() {
   clearTimeout(poller.timer);
   poller.gen++;
   poller.id = null;
+  poller.paused = false;
 }
 
-/** Fetch now (after an action) instead of waiting for the next tick. */
+/** Fetch now (after an action, or the 刷新 button) instead of waiting for the next tick. */
 function refreshNow(id) {
   if (poller.id !== id) return;
+  poller.delay = POLL_FIRST_MS;
   if (poller.inFlight) poller.again = true;
   else {
     clearTimeout(poller.timer);
@@ -1545,17 +1844,44 @@ function refreshNow(id) {
   }
 }
 
-function schedule(gen, delay = POLL_MS) {
+/** The 刷新 button: fetch now, and follow the application again if polling had stopped. */
+function refreshButton() {
+  const id = currentAppId();
+  if (!id) return;
+  if (poller.id === id) {
+    refreshNow(id);
+    return;
+  }
+  // Stopped on a final status or an error: keep what is shown while fetching again.
+  clearTimeout(poller.timer);
+  poller.gen++;
+  Object.assign(poller, { id, inFlight: false, again: false, delay: POLL_FIRST_MS, paused: false });
+  tick(poller.gen);
+}
+
+function schedule(gen, delay) {
   clearTimeout(poller.timer);
   poller.timer = setTimeout(() => tick(gen), delay);
 }
 
+// A hidden tab is not polled; it catches up as soon as it is shown again.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden || !poller.paused || !poller.id) return;
+  poller.paused = false;
+  poller.delay = POLL_FIRST_MS;
+  tick(poller.gen);
+});
+
 async function tick(gen) {
   if (gen !== poller.gen) return;
   const id = poller.id;
-  // Hidden tab: skip the call but keep the loop alive, so it resumes when shown.
-  if (document.hidden) return schedule(gen);
+  if (document.hidden) {
+    poller.paused = true;
+    return;
+  }
   poller.inFlight = true;
+  let status = poller.lastStatus;
+  let changed = false;
   try {
     const app = await api.get(`/applications/${encodeURIComponent(id)}`);
     const [visits, names] = await Promise.all([loadVisits(app), loadProviderNames(app)]);
@@ -1563,6 +1889,7 @@ async function tick(gen) {
     replaceChildren(detailError);
     const json = JSON.stringify([app, visits, names ? [...names] : null]);
     if (json !== poller.lastJson) {
+      changed = poller.lastJson !== '';
       renderKeepingFocus(app, visits, names);
       // Only once it is on screen: a rendering error is then shown again on the next tick.
       poller.lastJson = json;
@@ -1573,15 +1900,21 @@ async function tick(gen) {
       }
       poller.lastStatus = app.status;
     }
+    status = app.status;
     if (vocab.terminal.has(app.status)) {
       replaceChildren(pollStatus, bi('已是最终状态，不再自动刷新。', 'This is the final status; no more automatic updates.'));
       stopPolling();
       return;
     }
-    replaceChildren(pollStatus, bi('每 1.5 秒自动更新。', 'Updates automatically every 1.5 seconds.'));
+    replaceChildren(
+      pollStatus,
+      SLOW_STATES.has(app.status)
+        ? bi('这一步可能需要几天，页面约每 30 秒检查一次。', 'This step may take days; the page checks about every 30 s.')
+        : bi('页面会自动更新。', 'The page updates automatically.'),
+    );
   } catch (err) {
     if (gen !== poller.gen) return;
-    replaceChildren(detailError, errorBox(err, { titleZh: '无法获取申请', titleEn: 'Could not load the application' }));
+    replaceChildren(detailError, familyError(err, { titleZh: '暂时无法显示这份申请', titleEn: 'The application cannot be shown now' }));
     // Not found / not yours / not signed in will not fix themselves: stop. Others are retried.
     if ([401, 403, 404].includes(err.status)) {
       replaceChildren(detail);
@@ -1593,7 +1926,10 @@ async function tick(gen) {
   } finally {
     if (gen === poller.gen) poller.inFlight = false;
   }
-  const delay = poller.again ? 0 : POLL_MS;
+  // Back off while nothing changes: 1.5 s growing to 15 s, or to 30 s in states that wait for days.
+  const cap = SLOW_STATES.has(status) ? POLL_SLOW_MS : POLL_MAX_MS;
+  poller.delay = changed ? POLL_FIRST_MS : Math.min(cap, Math.round(poller.delay * 1.5));
+  const delay = poller.again ? 0 : poller.delay;
   poller.again = false;
   schedule(gen, delay);
 }
@@ -1644,7 +1980,10 @@ function currentAppId() {
   return new URLSearchParams(location.hash.slice(1)).get('app');
 }
 
-const myApps = pagedList({
+/** "My applications" (a grid worker: the ones they filed), once the signed-in api is known. */
+let myApps = { reload() {} };
+const createMyApps = () =>
+  pagedList({
   api,
   path: '/applications',
   list: $('#my-apps-list'),
@@ -1672,6 +2011,7 @@ const myApps = pagedList({
     ),
 });
 $('#my-apps-refresh').addEventListener('click', () => myApps.reload());
+$('#detail-refresh').addEventListener('click', refreshButton);
 
 function route() {
   const id = currentAppId();
@@ -1694,25 +2034,24 @@ function route() {
 window.addEventListener('hashchange', route);
 
 async function start() {
-  showIdentity(api.claims);
+  const started = await startPage({ role: ['family', 'grid'], titleZh: '为老人申请服务', titleEn: 'Apply for care' });
+  api = started.api;
+  claims = started.session.claims;
+  isGrid = claims.role === 'grid';
+  myApps = createMyApps();
   startCountdowns();
-  try {
-    await api.getToken();
-  } catch (err) {
-    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
-    return;
-  }
   try {
     await loadVocabulary(api);
   } catch (err) {
-    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '无法加载服务项目', titleEn: 'Could not load the programmes' }));
+    replaceChildren($('#signin-status'), familyError(err, { titleZh: '无法加载服务项目', titleEn: 'Could not load the programmes' }));
     return;
   }
   renderProgrammeChoices();
   renderRelationships();
   renderDistricts();
   applyGridMode();
-  fillLocationFrom(streetSelect.selectedOptions[0]);
+  // "使用我的位置" only where the browser can locate (a secure context with geolocation).
+  $('#locate').closest('.map-actions').hidden = !(navigator.geolocation && window.isSecureContext !== false);
   // After the district: a ranked-providers field lists the district's providers.
   renderNeeds();
   form.dataset.ready = 'true';

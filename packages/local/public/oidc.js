@@ -9,6 +9,15 @@
 
 const PENDING_KEY = 'huimin.oidc.pending';
 
+/** A sign-in that did not complete, in the users' words: Chinese first, English beside. */
+export class SignInError extends Error {
+  constructor(zh, en) {
+    super(en);
+    this.name = 'SignInError';
+    this.messageZh = zh;
+  }
+}
+
 /**
  * The site's sign-in configuration, when deployed with an identity provider:
  * `{"oidc":{"issuer","clientId","redirectUri","scope"?,"claims"?:{"role","providerId","district","street","name"}}}`.
@@ -28,9 +37,9 @@ export async function loadSiteConfig(fetchImpl = fetch) {
 /** The issuer's endpoints from its discovery document. */
 async function discover(config, fetchImpl) {
   const res = await fetchImpl(`${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`The identity provider's discovery document answered ${res.status}`);
+  if (!res.ok) throw new SignInError('暂时无法连接统一身份认证，请稍后再试', `The identity provider cannot be reached (${res.status}): please try again later`);
   const doc = await res.json();
-  if (!doc.authorization_endpoint || !doc.token_endpoint) throw new Error("The identity provider's discovery document lacks its endpoints");
+  if (!doc.authorization_endpoint || !doc.token_endpoint) throw new SignInError('统一身份认证配置有误，请联系民政部门', "The identity provider's configuration is incomplete: please tell the civil-affairs office");
   return doc;
 }
 
@@ -92,7 +101,7 @@ export async function completeOidcSignIn(config, { fetchImpl = fetch, search = l
   if (!code) return null;
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
   sessionStorage.removeItem(PENDING_KEY);
-  if (!pending || params.get('state') !== pending.state) throw new Error('The sign-in came back for another request (state mismatch): please sign in again');
+  if (!pending || params.get('state') !== pending.state) throw new SignInError('登录已过期或不是从本页发起的，请重新登录', 'This sign-in did not start here or has expired (state mismatch): please sign in again');
   const endpoints = await discover(config, fetchImpl);
   const res = await fetchImpl(endpoints.token_endpoint, {
     method: 'POST',
@@ -105,11 +114,11 @@ export async function completeOidcSignIn(config, { fetchImpl = fetch, search = l
       code_verifier: pending.verifier,
     }).toString(),
   });
-  if (!res.ok) throw new Error(`The identity provider refused the sign-in (${res.status}): please sign in again`);
+  if (!res.ok) throw new SignInError('统一身份认证未通过，请重新登录', `The identity provider refused the sign-in (${res.status}): please sign in again`);
   const body = await res.json();
-  if (!body.id_token) throw new Error('The identity provider sent no ID token');
+  if (!body.id_token) throw new SignInError('统一身份认证未返回身份信息，请重新登录', 'The identity provider sent no ID token: please sign in again');
   const claims = claimsOf(body.id_token);
-  if (claims.nonce !== pending.nonce) throw new Error('The ID token is for another sign-in (nonce mismatch): please sign in again');
+  if (claims.nonce !== pending.nonce) throw new SignInError('身份信息与本次登录不符，请重新登录', 'The ID token is for another sign-in (nonce mismatch): please sign in again');
   return { idToken: body.id_token, claims, next: pending.next };
 }
 
@@ -125,7 +134,7 @@ export function sessionFromClaims(idClaims, names = {}) {
   const n = { ...COGNITO_CLAIMS, ...names };
   const groups = [idClaims[n.role]].flat().flatMap((g) => String(g ?? '').split(/[\s,[\]]+/));
   const role = ROLES.find((r) => groups.includes(r));
-  if (!role) throw new Error('This account has no role in the service (family, provider, staff or grid worker): ask the civil-affairs office');
+  if (!role) throw new SignInError('此账号尚未开通本服务的角色，请联系民政部门', 'This account has no role in the service (family, provider, staff or grid worker): ask the civil-affairs office');
   const pick = (key) => (typeof idClaims[n[key]] === 'string' && idClaims[n[key]] ? { [key]: idClaims[n[key]] } : {});
   return {
     claims: { role, sub: String(idClaims.sub), ...pick('providerId'), ...pick('district'), ...pick('street') },

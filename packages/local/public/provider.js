@@ -1,30 +1,28 @@
-// provider.html: a provider's list of assignments (a meal point, a home-visit organisation…).
-// Accept or decline offers, report accepted ones as completed, and — for programmes that record
-// visits — record each visit against the resident's monthly hours. Jobs with steps (programmes
-// whose GET /programmes figures carry a priced catalogue, e.g. a retrofit contractor's) are planned
-// here from the catalogue, then reported done for inspection. `?providerId=` (default
-// meal-320113-xianlin-01, the demo meal point; home-visit-320113-yikang is the demo home-visit
-// organisation, retrofit-320113-01 the demo contractor) and `?sub=` pick the identity. Needs,
-// units and labels come from GET /programmes. Programmes counted by the day (figures with a daily
-// maximum, e.g. meal points) record each day's count here for the monthly settlement.
+// provider.html: the console of a provider (a meal point, a home-visit organisation, a nursery, a
+// retrofit contractor…), acting as whoever signed in (the shell's session: its claims' providerId).
+// Offers show enough to tell two residents apart before accepting (age, street, distance, needs, a
+// short reference) but no contact; accepted and completed ones show the resident's contact (name,
+// age, phone, address, the family's contact), as GET /assignments gives it only then. Accept or
+// decline offers (a reason is asked), report accepted ones as completed (after a confirmation), and
+// — for programmes that record visits — record each visit against the resident's monthly hours.
+// Jobs with steps (programmes whose GET /programmes figures carry a priced catalogue, e.g. a
+// retrofit contractor's) are planned here from the catalogue, then reported done for inspection.
+// Programmes counted by the day (figures with a daily maximum, e.g. meal points) record each day's
+// count here for the monthly settlement. Needs, units and labels come from GET /programmes.
 
 import {
+  ApiError,
   askDialog,
   badge,
   bi,
   catalogueOf,
   chinaDay,
   classText,
-  countdownEl,
-  createApi,
   defList,
-  errorBox,
   familyAnswers,
   fillFromGeolocation,
-  formatDistance,
   formatFen,
   formatNumber,
-  formatUnits,
   h,
   isJob,
   JOB_STEPS,
@@ -36,7 +34,7 @@ import {
   needsRows,
   optionLabel,
   pagedList,
-  pageParams,
+  policyText,
   quantityText,
   rateText,
   recordsVisits,
@@ -44,60 +42,32 @@ import {
   renderPlan,
   replaceChildren,
   runAction,
-  showIdentity,
   stacked,
-  startCountdowns,
   timeEl,
   toast,
   vocab,
   yuanText,
 } from './api.js';
+import { startPage } from './shell.js';
 
 const REFRESH_MS = 15_000;
 
-const params = pageParams();
-const claims = {
-  role: 'provider',
-  sub: params.get('sub') || 'demo-provider',
-  providerId: params.get('providerId') || 'meal-320113-xianlin-01',
-};
-const api = createApi(claims);
-
 const $ = (selector) => document.querySelector(selector);
 
-const offers = pagedList({
-  api,
-  path: '/assignments',
-  query: () => ({ status: 'OFFERED' }),
-  list: $('#offers-list'),
-  more: $('#offers-more'),
-  status: $('#offers-status'),
-  emptyZh: '目前没有待接的派单。',
-  emptyEn: 'No offers waiting.',
-  renderItem: renderAssignment,
-});
-
+/** The API client of the signed-in provider (set by start()). */
+let api;
+/** The lists of offers and of all assignments (made by start() once signed in). */
+let offers;
+let all;
 const allFilter = $('#all-filter');
-const all = pagedList({
-  api,
-  path: '/assignments',
-  query: () => ({ status: allFilter.value }),
-  list: $('#all-list'),
-  more: $('#all-more'),
-  status: $('#all-status'),
-  emptyZh: '没有派单。',
-  emptyEn: 'No assignments.',
-  renderItem: renderAssignment,
-});
 
 function reloadBoth(opts) {
-  offers.reload(opts);
-  all.reload(opts);
+  return Promise.all([offers?.reload(opts), all?.reload(opts)]);
 }
 
-$('#offers-refresh').addEventListener('click', () => offers.reload());
-$('#all-refresh').addEventListener('click', () => all.reload());
-allFilter.addEventListener('change', () => all.reload());
+$('#offers-refresh').addEventListener('click', () => offers?.reload());
+$('#all-refresh').addEventListener('click', () => all?.reload());
+allFilter.addEventListener('change', () => all?.reload());
 
 function nounOf(a) {
   return vocab.byType.get(a.type)?.providerNoun ?? { zh: '服务机构', en: 'provider' };
@@ -109,37 +79,289 @@ function nounOf(a) {
  */
 const AWAITING_FAMILY = { OFFERED: { zh: '等待家庭确认', en: 'Awaiting the family', tone: 'wait' } };
 
-function renderAssignment(a) {
+// ---------------------------------------------------------------------------------------------
+// Plain words: ages, streets, distances, deadlines, references, phone numbers
+// ---------------------------------------------------------------------------------------------
+
+/** "82 岁 82 years old", "1 岁 1 year old", or null when the age is not known. */
+function ageText(age) {
+  if (typeof age !== 'number' || !Number.isFinite(age)) return null;
+  return bi(`${age} 岁`, `${age} ${age === 1 ? 'year' : 'years'} old`);
+}
+
+/**
+ * Who is served, in words fitting their age: an older resident (老人), a young child (幼儿), or the
+ * neutral "person served" (服务对象) when the age says neither or is not known.
+ */
+function subjectWord(age) {
+  if (typeof age === 'number' && age >= 60) return { zh: '老人', en: 'resident' };
+  if (typeof age === 'number' && age < 7) return { zh: '幼儿', en: 'child' };
+  return { zh: '服务对象', en: 'person served' };
+}
+
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A street of a district by its names: "仙林街道 Xianlin Street" (the Chinese name alone when the vocabulary lacks it). */
+function streetText(district, street) {
+  if (!street) return null;
+  const known = (vocab.districts[district]?.streets ?? []).find((s) => s.name === street);
+  if (!known?.nameEn) return h('span', { lang: 'zh-CN' }, street);
+  return bi(known.name, /street|subdistrict/i.test(known.nameEn) ? known.nameEn : `${known.nameEn} Street`);
+}
+
+/** A distance as people say it: "约 390 米，步行约 5 分钟 About 390 m, a 5-minute walk"; "约 2.4 公里 About 2.4 km". */
+function distanceWords(metres) {
+  if (typeof metres !== 'number' || !Number.isFinite(metres)) return null;
+  if (metres < 1000) {
+    const m = Math.max(10, Math.round(metres / 10) * 10);
+    const walk = Math.max(1, Math.round(metres / 80)); // about 80 m a minute at an older person's pace
+    return bi(`约 ${m} 米，步行约 ${walk} 分钟`, `About ${m} m, a ${walk}-minute walk`);
+  }
+  const km = (metres / 1000).toFixed(1);
+  return bi(`约 ${km} 公里`, `About ${km} km`);
+}
+
+/** The short reference people read out on the phone: the application id's last 4 characters, "7F3A". */
+function shortRef(id) {
+  return id ? String(id).replace(/-/g, '').slice(-4).toUpperCase() : null;
+}
+
+/**
+ * Time left to a deadline: "还剩 3 小时 Due in 3 h", "还剩 1 小时 20 分钟 Due in 1 h 20 min",
+ * "还剩 12 分钟 Due in 12 min", "已过期 Past the deadline". As {zh, en, soon, past}.
+ */
+function dueText(iso, now = Date.now()) {
+  const ms = new Date(iso).getTime() - now;
+  if (Number.isNaN(ms)) return { zh: '', en: '', soon: false, past: false };
+  if (ms <= 0) return { zh: '已过期', en: 'Past the deadline', soon: true, past: true };
+  const minutes = Math.floor(ms / 60_000);
+  const soon = ms < 3_600_000;
+  if (minutes < 1) return { zh: '不到 1 分钟', en: 'Due in under a minute', soon, past: false };
+  if (minutes < 60) return { zh: `还剩 ${minutes} 分钟`, en: `Due in ${minutes} min`, soon, past: false };
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours < 3 && rest) return { zh: `还剩 ${hours} 小时 ${rest} 分钟`, en: `Due in ${hours} h ${rest} min`, soon, past: false };
+  if (hours < 48) return { zh: `还剩 ${hours} 小时`, en: `Due in ${hours} h`, soon, past: false };
+  const days = Math.floor(hours / 24);
+  return { zh: `还剩 ${days} 天`, en: `Due in ${days} days`, soon, past: false };
+}
+
+/** An element saying the time left to `iso`, kept current by startDueTimers(). */
+function dueEl(iso) {
+  const el = h('span', { class: 'due', dataset: { deadline: iso } });
+  paintDue(el, Date.now());
+  return el;
+}
+
+function paintDue(el, now) {
+  const t = dueText(el.dataset.deadline, now);
+  if (el.dataset.text === t.zh) return;
+  el.dataset.text = t.zh;
+  el.classList.toggle('due-soon', t.soon);
+  el.classList.toggle('due-past', t.past);
+  replaceChildren(el, bi(t.zh, t.en));
+}
+
+/** Keep every deadline on the page current (text only, so focus and reading position are kept). */
+function startDueTimers() {
+  setInterval(() => {
+    const now = Date.now();
+    for (const el of document.querySelectorAll('.due[data-deadline]')) paintDue(el, now);
+  }, 15_000);
+}
+
+/** "139 1234 5678" for an 11-digit mobile number; other numbers as given. */
+function phoneText(phone) {
+  const digits = String(phone ?? '').replace(/\s+/g, '');
+  return /^1\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}` : String(phone ?? '');
+}
+
+/** A phone number as a link that dials it. */
+function telLink(phone, labelZh, labelEn) {
+  if (!phone) return null;
+  const digits = String(phone).replace(/[^\d+]/g, '');
+  return h('a', { href: `tel:${digits}`, class: 'tel', 'aria-label': `${labelZh} ${labelEn} ${phoneText(phone)}` }, phoneText(phone));
+}
+
+/** A relationship code in words: "女儿 Daughter". */
+function relationshipText(code) {
+  if (!code) return null;
+  const r = vocab.relationships[code];
+  return r ? bi(r.zh, r.en) : null;
+}
+
+/** What to do next, by the kind of failure, when the answer itself does not say. */
+const NEXT_STEP = {
+  0: ['请检查网络连接后重试。', 'Check the connection and try again.'],
+  401: ['请刷新页面重新登录。', 'Reload the page to sign in again.'],
+  403: ['这项操作不属于本机构；如有疑问请联系区民政局。', "This is not your organisation's to do; ask the district civil affairs office if unsure."],
+  404: ['请刷新列表查看最新状态。', 'Refresh the list to see where things stand.'],
+  409: ['请刷新列表查看最新状态。', 'Refresh the list to see where things stand.'],
+  429: ['请稍等片刻再试。', 'Wait a moment and try again.'],
+  500: ['请稍后再试；如果一直不成功，请联系客服并提供下方的请求编号。', 'Try again later; if it keeps failing, call support with the request number below.'],
+};
+
+/**
+ * An error in words: the title, what the server said (Chinese, then English), each reason (without
+ * field paths), what to do next, and — out of the way, for support — the request number.
+ */
+function problemBox(err, { titleZh, titleEn, withIssues = true } = {}) {
+  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? err), messageZh: '发生错误' });
+  const next = NEXT_STEP[e.status] ?? (e.status >= 500 ? NEXT_STEP[500] : null);
+  return h(
+    'div',
+    { class: 'alert alert-error', role: 'alert' },
+    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
+    e.messageZh || e.message ? h('p', {}, bi(e.messageZh || e.message, e.message && e.message !== e.messageZh ? e.message : '')) : null,
+    withIssues && e.issues.length ? h('ul', { class: 'issue-list' }, e.issues.map((i) => h('li', {}, i.message ?? ''))) : null,
+    next && !e.issues.length ? h('p', {}, bi(next[0], next[1])) : null,
+    e.requestId
+      ? h('details', { class: 'support-info' }, h('summary', {}, bi('联系客服时提供', 'For support')), h('p', { class: 'meta' }, `请求编号 Request number: ${e.requestId}`))
+      : null,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// One assignment
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The resident's contact on an accepted or completed assignment (`resident` is on those only):
+ * name and age, their phone, the address, and the family's contact person.
+ */
+function renderContact(a, where) {
+  const r = a.resident;
+  const titleId = `${where}-${a.id}-contact`;
+  const age = r.age ?? a.subjectAge;
+  const who = subjectWord(age);
+  const addressParts = [streetText(a.district, r.address?.street ?? a.street), r.address?.detail ? h('span', { lang: 'zh-CN' }, r.address.detail) : null].filter(Boolean);
+  // Most residents are reached through the family member who applied: one number, said once.
+  const samePhone = r.phone && r.contactPhone && r.phone === r.contactPhone;
+  return h(
+    'section',
+    { class: 'contact', 'aria-labelledby': titleId },
+    h('h3', { id: titleId }, bi('联系方式', 'Contact details')),
+    defList([
+      [who.zh, capitalised(who.en), h('span', {}, r.name ?? a.subjectName ?? '—', typeof age === 'number' ? ['，', ageText(age)] : null)],
+      [
+        '电话',
+        'Phone',
+        r.phone
+          ? h(
+              'span',
+              {},
+              telLink(r.phone, '拨打电话', 'Call'),
+              samePhone && r.contactName ? h('span', { class: 'meta phone-note' }, bi(`家属${r.contactName}的电话`, `${r.contactName}'s phone (the family)`)) : null,
+            )
+          : null,
+      ],
+      ['住址', 'Address', addressParts.length ? h('span', { class: 'address' }, addressParts.flatMap((p, i) => (i ? [' · ', p] : [p]))) : null],
+      [
+        '家属联系人',
+        'Family contact',
+        r.contactName
+          ? h(
+              'span',
+              {},
+              r.contactName,
+              relationshipText(r.relationship) ? ['（', relationshipText(r.relationship), '）'] : null,
+              r.contactPhone && !samePhone ? [' ', telLink(r.contactPhone, '拨打家属电话', 'Call the family')] : null,
+            )
+          : null,
+      ],
+    ]),
+    a.status === 'ACCEPTED'
+      ? h('p', { class: 'hint' }, bi(`联系方式仅用于为${who.zh}提供服务，请勿转给他人。`, `Use these details only to serve the ${who.en}; do not pass them on.`))
+      : null,
+  );
+}
+
+/** "1 个餐位 1 place", "14 小时/月 14 hours a month": units in the programme's capacity unit. */
+function unitsText(programme, units) {
+  if (typeof units !== 'number') return null;
+  const unit = programme?.capacity?.unit;
+  if (!unit) return formatNumber(units);
+  const n = formatNumber(units);
+  // For one: "places" → "place", "concurrent jobs" → "concurrent job", "hours a month" → "hour a month".
+  const en = units === 1 ? unit.en.replace(/\b([a-z]+[^s])s\b/i, '$1') : unit.en;
+  return bi(`${n} ${unit.zh}`, `${n} ${en}`);
+}
+
+/** Where the resident lives, as far as an offer tells: "仙林街道 Xianlin Street · 约 390 米，步行约 5 分钟". */
+function whereText(a) {
+  const street = streetText(a.district, a.street);
+  const distance = distanceWords(a.distanceMetres);
+  if (!street || !distance) return street ?? distance;
+  return h('span', {}, street, ' · ', distance);
+}
+
+/**
+ * One assignment as a list item. `where`: the list it is in ('offers' or 'all'), so that ids stay
+ * unique; an open offer in "all assignments" is shown short, pointing to where it is answered.
+ */
+function renderAssignment(a, where = 'all') {
   const programme = vocab.byType.get(a.type);
   const needs = a.needs;
   const family = familyAnswers(programme);
-  const awaitingFamily = family && a.status === 'OFFERED';
+  const offered = a.status === 'OFFERED';
+  const awaitingFamily = family && offered;
+  const matched = a.status === 'ACCEPTED' || a.status === 'COMPLETED';
+  const titleId = `${where}-${a.id}-title`;
+  const short = where === 'all' && offered;
   const li = h(
     'li',
-    { dataset: { assignmentId: a.id } },
+    { class: 'assignment', dataset: { assignmentId: a.id, status: a.status }, 'aria-labelledby': titleId },
     h(
       'div',
       { class: 'item-head' },
-      h('p', { class: 'item-title' }, a.subjectName ?? '—'),
+      h(
+        'p',
+        { class: 'item-title', id: titleId, tabindex: -1 },
+        h('span', { class: 'subject-name' }, a.subjectName ?? '—'),
+        typeof a.subjectAge === 'number' ? [' ', h('span', { class: 'subject-age' }, ageText(a.subjectAge))] : null,
+      ),
       awaitingFamily ? badge(AWAITING_FAMILY, a.status) : badge(vocab.assignmentStatus, a.status),
     ),
-    defList([
-      ['服务项目', 'Programme', programme ? bi(programme.nameZh, programme.name) : a.type],
+    offered && a.expiresAt
+      ? h(
+          'p',
+          { class: 'deadline' },
+          bi(family ? '家庭确认截止' : '接单截止', family ? 'Family answers by' : 'Accept by'),
+          ' ',
+          timeEl(a.expiresAt),
+          ' · ',
+          dueEl(a.expiresAt),
+        )
+      : null,
+    // Once matched, how to reach the resident comes first: it is what the provider needs next.
+    matched && a.resident ? renderContact(a, where) : null,
+    short ? null : defList([
       ['班级', 'Class', a.pool ? classText(programme, a.pool) : null],
-      ['街道', 'Street', a.street],
-      ['距离', 'Distance', typeof a.distanceMetres === 'number' ? formatDistance(a.distanceMetres) : null],
+      ['住在', 'Lives in', whereText(a)],
       // Where else the family applied is not the provider's business: ranked choices are left out.
       ...needsRows(programme, needs, { skipKinds: ['ranked-providers'] }),
-      ['预留', 'Reserved', formatUnits(programme, a.units)],
-      ['派单时间', 'Offered at', timeEl(a.createdAt)],
-      [
-        family ? '家庭确认截止' : '接单截止',
-        family ? 'Family answers by' : 'Accept by',
-        a.status === 'OFFERED' && a.expiresAt ? h('span', {}, timeEl(a.expiresAt), ' · ', countdownEl(a.expiresAt)) : null,
-      ],
-      ['申请编号', 'Application ID', a.applicationId ? h('code', {}, a.applicationId) : null],
+      ['预留', 'Reserved', unitsText(programme, a.units)],
+      ['派单时间', 'Offered at', offered ? null : timeEl(a.createdAt)],
+      ['接单时间', 'Accepted at', a.acceptedAt ? timeEl(a.acceptedAt) : null],
+      ['拒绝原因', 'Reason for declining', a.status === 'DECLINED' ? (a.declineReason ?? null) : null],
+      ['编号', 'Ref.', a.applicationId ? h('span', { class: 'ref', title: '申请编号末 4 位 Last 4 characters of the application number' }, shortRef(a.applicationId)) : null],
     ]),
   );
+  if (short && family) {
+    li.append(h('p', { class: 'hint' }, bi('等待家庭确认，机构无需操作。', 'Awaiting the family; nothing to do here.')));
+    return li;
+  }
+  if (short) {
+    const link = h('a', { href: `#offers-${a.id}-title`, class: 'to-offer' }, bi('到“待接单”中接单或拒绝', 'Accept or decline it under New offers'));
+    link.addEventListener('click', (event) => {
+      const target = document.getElementById(`offers-${a.id}-title`);
+      if (!target) return;
+      event.preventDefault();
+      target.focus();
+    });
+    li.append(h('p', { class: 'hint' }, link));
+    return li;
+  }
   if (awaitingFamily) {
     li.append(
       h(
@@ -148,6 +370,8 @@ function renderAssignment(a) {
         bi('等待家庭确认：由家庭决定接受或放弃，机构无需操作。', 'Awaiting the family: they take or leave the place; nothing to do here.'),
       ),
     );
+  } else if (offered) {
+    li.append(h('p', { class: 'contact-locked' }, bi('接单后可见联系方式', 'Contact details appear once you accept')));
   }
 
   const buttons = [];
@@ -158,7 +382,7 @@ function renderAssignment(a) {
     return b;
   };
   const job = isJob(a, programme);
-  if (a.status === 'OFFERED' && !family) {
+  if (offered && !family) {
     button('btn-ok', '接单', 'Accept', accept);
     button('btn-danger', '拒绝', 'Decline', decline);
   } else if (a.status === 'ACCEPTED' && !job) {
@@ -166,7 +390,7 @@ function renderAssignment(a) {
     button('btn-primary', '服务已完成', 'Mark as completed', complete);
   }
   if (buttons.length) li.append(h('div', { class: 'actions' }, buttons));
-  if (recordsVisits(programme) && (a.status === 'ACCEPTED' || a.status === 'COMPLETED')) {
+  if (recordsVisits(programme) && matched) {
     li.append(renderVisitSection(a, programme));
   }
   if (job && (a.status === 'ACCEPTED' || a.job)) li.append(renderJobSection(a, programme));
@@ -174,6 +398,7 @@ function renderAssignment(a) {
   if (perDay && a.status === 'ACCEPTED') li.append(renderDailySection(a, programme, perDay));
   return li;
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Daily counts (programmes whose policy caps the units a day, e.g. meals): one record a day
@@ -310,7 +535,7 @@ function renderDailySection(a, programme, perDay) {
       first ??= input;
     }
     if (err && (elsewhere.length || !first)) {
-      replaceChildren(errors, errorBox(err, { titleZh: '未能登记', titleEn: 'Not recorded' }));
+      replaceChildren(errors, problemBox(err, { titleZh: '未能登记', titleEn: 'Not recorded' }));
     }
     (first ?? errors).focus();
   };
@@ -346,11 +571,11 @@ function renderDailySection(a, programme, perDay) {
   return section;
 }
 
-/** The days recorded from this page: date, count, the policy's rate, the amount. */
+/** The days recorded (from the server, and from this page since): date, count, the policy's rate, the amount. */
 function renderDailyRecords(programme, records) {
   if (!records.length) return null;
   return [
-    h('h4', {}, bi('本次已登记', 'Recorded just now')),
+    h('h4', {}, bi('已登记的用餐', 'Meals recorded')),
     h(
       'div',
       { class: 'table-wrap', role: 'region', 'aria-label': '已登记的用餐 Meals recorded', tabindex: 0 },
@@ -380,7 +605,7 @@ function renderDailyRecords(programme, records) {
               { dataset: { date: r.date } },
               h('th', { scope: 'row' }, h('time', { datetime: r.date }, r.date)),
               h('td', {}, stacked(q.zh, q.en)),
-              h('td', {}, stacked(rate.zh, rate.en), h('br'), h('span', { class: 'meta' }, r.policyVersion)),
+              h('td', {}, stacked(rate.zh, rate.en), r.policyVersion ? [h('br'), policyText(programme, r.policyVersion)] : null),
               h('td', { class: 'plan-num' }, stacked(formatFen(r.amountFen), `${yuanText(r.amountFen)} yuan`)),
             );
           }),
@@ -427,7 +652,7 @@ function renderJobSection(a, programme) {
           failed.note ? h('p', {}, failed.note) : null,
         )
       : null,
-    job.plan ? [h('h4', {}, bi('改造方案', 'The plan')), renderPlan(job.plan, { shareZh: '家庭自付', shareEn: "Family's share" })] : null,
+    job.plan ? [h('h4', {}, bi('改造方案', 'The plan')), renderPlan(job.plan, { shareZh: '家庭自付', shareEn: "Family's share", programme })] : null,
     defList([
       ['家庭确认', 'Confirmed by the family', job.confirmedAt ? timeEl(job.confirmedAt) : null],
       ['完工报验', 'Reported done', job.workCompletedAt ? timeEl(job.workCompletedAt) : null],
@@ -629,7 +854,7 @@ function renderPlanForm(a, programme, job) {
       ]);
       // Show the priced plan at once; the lists catch up in the background.
       const li = form.closest('li[data-assignment-id]');
-      const fresh = renderAssignment(updated);
+      const fresh = renderAssignment(updated, 'all');
       li?.replaceWith(fresh);
       fresh.querySelector('.job h4')?.setAttribute('tabindex', '-1');
       fresh.querySelector('.job h4')?.focus();
@@ -680,12 +905,12 @@ function showRowErrors(box, sent, issues, err) {
   }
   if (err) {
     const title = first ? ['方案未提交，请修改标出的项目', 'The plan was not sent: correct the marked items'] : ['方案未提交', 'The plan was not sent'];
-    replaceChildren(box, errorBox(err, { titleZh: title[0], titleEn: title[1], withIssues: false }));
+    replaceChildren(box, problemBox(err, { titleZh: title[0], titleEn: title[1], withIssues: false }));
   } else if (elsewhere.length || first) {
     replaceChildren(box, h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { class: 'alert-title' }, bi('请修改标出的项目', 'Please correct the marked items'))));
   }
   if (elsewhere.length) {
-    box.querySelector('.alert')?.append(h('ul', { class: 'issue-list' }, elsewhere.map((i) => h('li', {}, h('code', {}, i.path ?? ''), ' ', i.message ?? ''))));
+    box.querySelector('.alert')?.append(h('ul', { class: 'issue-list' }, elsewhere.map((i) => h('li', {}, i.message ?? ''))));
   }
   (first ?? box).focus();
 }
@@ -771,13 +996,21 @@ function renderVisitSection(a, programme) {
                 servicesField?.label.en ?? 'Services',
                 h('span', { class: 'tags' }, (v.services ?? []).map((x) => h('span', { class: 'tag' }, optionLabel(servicesField, x)))),
               ],
-              ['距老人住址', 'From the address', typeof v.distanceMetres === 'number' ? formatDistance(v.distanceMetres) : null],
+              [
+                '服务地点',
+                'Where',
+                typeof v.distanceMetres === 'number'
+                  ? v.distanceMetres < 50
+                    ? bi('在老人家中', "At the resident's home")
+                    : bi(`距老人住址 ${Math.round(v.distanceMetres)} 米`, `${Math.round(v.distanceMetres)} m from the address`)
+                  : null,
+              ],
             ]),
           ),
         ),
       );
     } catch (err) {
-      replaceChildren(listStatus, errorBox(err, { titleZh: '无法加载服务记录', titleEn: 'Could not load the visits' }));
+      replaceChildren(listStatus, problemBox(err, { titleZh: '无法加载服务记录', titleEn: 'Could not load the visits' }));
     }
   };
   loadList();
@@ -794,7 +1027,29 @@ function renderVisitSection(a, programme) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: id('submit') }, bi('登记', 'Record'));
   const locate = h('button', { type: 'button', class: 'btn btn-secondary', id: id('locate') }, bi('使用当前位置', 'Use my location'));
 
-  const fillLocation = () => fillFromGeolocation({ button: locate, status: locateStatus, lat, lng, fallback: ['请手动填写经纬度。', 'Type the latitude and longitude.'] });
+  // Coordinates are typed only when the browser cannot give the location: tucked away, opened then.
+  const manual = h(
+    'details',
+    { class: 'manual-location' },
+    h('summary', {}, bi('无法定位时，手动填写坐标', 'Type the coordinates if your location is not available')),
+    h(
+      'div',
+      { class: 'field-row' },
+      h('div', { class: 'field' }, h('label', { for: id('lat') }, bi('纬度', 'Latitude')), lat),
+      h('div', { class: 'field' }, h('label', { for: id('lng') }, bi('经度', 'Longitude')), lng),
+    ),
+  );
+  const fillLocation = async () => {
+    const ok = await fillFromGeolocation({
+      button: locate,
+      status: locateStatus,
+      lat,
+      lng,
+      fallback: ['请允许浏览器定位后再试，或展开下方手动填写坐标。', 'Allow the browser to use your location and try again, or type the coordinates below.'],
+    });
+    if (!ok) manual.open = true;
+    return ok;
+  };
   locate.addEventListener('click', fillLocation);
 
   const form = h(
@@ -821,21 +1076,34 @@ function renderVisitSection(a, programme) {
       ),
     ),
     h(
-      'div',
-      { class: 'field-row' },
-      h('div', { class: 'field' }, h('label', { for: id('lat') }, bi('纬度', 'Latitude')), lat),
-      h('div', { class: 'field' }, h('label', { for: id('lng') }, bi('经度', 'Longitude')), lng),
+      'fieldset',
+      { class: 'visit-place' },
+      h('legend', {}, bi('服务地点', 'Where the visit took place')),
+      h(
+        'p',
+        { class: 'hint' },
+        bi('请在老人家中点击“使用当前位置”：服务地点须在老人住址附近。', "At the resident's home, tap “Use my location”: the visit must be near their address."),
+      ),
+      h('div', { class: 'actions' }, locate),
+      locateStatus,
+      manual,
     ),
-    h('p', { class: 'hint' }, bi('服务地点须在老人住址附近；可使用当前位置或手动填写。', "The visit is recorded at the resident's address: use your location or type it in.")),
-    locateStatus,
-    h('div', { class: 'actions' }, locate, submit),
+    h('div', { class: 'actions' }, submit),
   );
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     replaceChildren(errors);
     if ((lat.value === '' || lng.value === '') && !(await fillLocation())) {
-      replaceChildren(errors, h('div', { class: 'alert alert-error', role: 'alert' }, bi('请填写服务地点的经纬度。', 'Please give the location of the visit.')));
+      replaceChildren(
+        errors,
+        h(
+          'div',
+          { class: 'alert alert-error', role: 'alert' },
+          bi('未能登记：不知道服务地点。请允许定位后点击“使用当前位置”，或手动填写坐标。', 'Not recorded: the place of the visit is missing. Allow location and tap “Use my location”, or type the coordinates.'),
+        ),
+      );
+      errors.focus();
       return;
     }
     const body = {
@@ -852,7 +1120,7 @@ function renderVisitSection(a, programme) {
       await loadList();
     } catch (err) {
       // A refusal (422 VISIT_REFUSED) lists each reason, in Chinese and English, under the form.
-      replaceChildren(errors, errorBox(err, { titleZh: '未能登记', titleEn: 'The visit was not recorded' }));
+      replaceChildren(errors, problemBox(err, { titleZh: '未能登记', titleEn: 'The visit was not recorded' }));
       errors.focus();
     } finally {
       submit.disabled = false;
@@ -867,22 +1135,75 @@ function path(a, action) {
   return `/assignments/${encodeURIComponent(a.id)}/${action}`;
 }
 
+/**
+ * Run an action on an assignment, disabling its buttons meanwhile, and say how it went. A 409 means
+ * the assignment changed under us (the offer expired, was cancelled or was answered elsewhere): the
+ * toast says so in words and the lists are refreshed to show where it is now.
+ */
+async function act(buttons, call, { okZh, okEn, failZh, failEn }) {
+  for (const b of buttons) b.disabled = true;
+  try {
+    await call();
+    toast([okZh, okEn]);
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      toast(
+        h(
+          'div',
+          { class: 'alert alert-error', role: 'alert' },
+          h('p', { class: 'alert-title' }, bi(failZh, failEn)),
+          h(
+            'p',
+            {},
+            bi(
+              '这个派单已有变化（可能已过期、已取消或已处理）。列表已刷新，请在“全部派单”中查看它现在的状态。',
+              'This offer has changed (it expired, was cancelled or was already answered). The lists are refreshed: see its state under All assignments.',
+            ),
+          ),
+        ),
+        'error',
+      );
+    } else {
+      toast(problemBox(err, { titleZh: failZh, titleEn: failEn }), 'error');
+    }
+    return false;
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+/** After an action, move focus to the assignment in "all assignments" (its title), if it is listed there. */
+function focusAssignment(id) {
+  const title = document.querySelector(`#all-list li[data-assignment-id="${CSS.escape(id)}"] .item-title`);
+  title?.focus();
+}
+
+/** An element that can take focus from a script (a heading). */
+function focusable(el) {
+  if (el && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+  return el;
+}
+
 async function accept(a, buttons) {
-  await runAction(buttons, () => api.post(path(a, 'accept'), {}), {
-    okZh: `已接单：${a.subjectName ?? ''}`,
-    okEn: 'Offer accepted.',
+  const ok = await act(buttons, () => api.post(path(a, 'accept'), {}), {
+    okZh: `已接单：${a.subjectName ?? ''}，联系方式已显示`,
+    okEn: 'Accepted: the contact details are shown.',
     failZh: '接单未成功',
     failEn: 'Could not accept',
   });
-  reloadBoth({ quiet: true });
+  await reloadBoth({ quiet: true });
+  if (ok) focusAssignment(a.id);
 }
 
 async function decline(a, buttons) {
+  const noun = nounOf(a);
+  const who = subjectWord(a.subjectAge);
   const reason = await askDialog({
-    titleZh: '拒绝这个派单？',
+    titleZh: `拒绝${a.subjectName ?? ''}的派单？`,
     titleEn: 'Decline this offer?',
-    textZh: `${a.subjectName ?? ''}：系统会为老人另找${nounOf(a).zh}。`,
-    textEn: `Another ${nounOf(a).en} will be found for the resident.`,
+    textZh: `拒绝后，系统会为${who.zh}另找${noun.zh}；这份申请近期不会再派给您。此操作不能撤销。`,
+    textEn: `Another ${noun.en} will be found for the ${who.en}, and this application will not be offered to you again for a while. This cannot be undone.`,
     labelZh: '拒绝原因（例如：名额已满、无法提供该服务）',
     labelEn: 'Reason (e.g. full, cannot provide this service)',
     required: true,
@@ -891,33 +1212,43 @@ async function decline(a, buttons) {
     danger: true,
   });
   if (reason === null) return;
-  await runAction(buttons, () => api.post(path(a, 'decline'), { reason }), {
-    okZh: '已拒绝该派单。',
-    okEn: 'Offer declined.',
+  const ok = await act(buttons, () => api.post(path(a, 'decline'), { reason }), {
+    okZh: `已拒绝该派单，系统正在为${who.zh}另找${noun.zh}。`,
+    okEn: `Offer declined; another ${noun.en} is being found.`,
     failZh: '拒绝未成功',
     failEn: 'Could not decline',
   });
-  reloadBoth({ quiet: true });
+  await reloadBoth({ quiet: true });
+  // The offer has gone: keyboard users go on from the next offer, or the section's heading.
+  if (ok) (document.querySelector('#offers-list .item-title') ?? focusable($('#offers-title')))?.focus();
 }
 
 async function complete(a, buttons) {
+  const programme = vocab.byType.get(a.type);
+  const recorded = maxPerDay(programme)
+    ? ['已登记的用餐按月结算；结束后不能再登记。', 'Meals recorded are settled monthly; none can be recorded after this.']
+    : recordsVisits(programme)
+      ? ['已登记的上门服务按月结算；结束后不能再登记。', 'Visits recorded are settled monthly; none can be recorded after this.']
+      : ['补贴随后结算。', 'The subsidy is then settled.'];
+  const who = subjectWord(a.subjectAge);
   const ok = await askDialog({
     input: false,
-    titleZh: '确认服务已完成？',
+    titleZh: `确认${a.subjectName ?? ''}的服务已完成？`,
     titleEn: 'Confirm the service is complete?',
-    textZh: `${a.subjectName ?? ''}：确认后将进入补贴结算。`,
-    textEn: 'The subsidy is then settled.',
+    textZh: `确认后，这项服务结束，名额释放给其他${who.zh}。${recorded[0]}此操作不能撤销。`,
+    textEn: `The service then ends and its place goes to another ${who.en}. ${recorded[1]} This cannot be undone.`,
     confirmZh: '确认完成',
     confirmEn: 'Yes, completed',
   });
   if (!ok) return;
-  await runAction(buttons, () => api.post(path(a, 'complete'), {}), {
+  const done = await act(buttons, () => api.post(path(a, 'complete'), {}), {
     okZh: '已记录服务完成。',
     okEn: 'Marked as completed.',
     failZh: '提交未成功',
     failEn: 'Could not mark as completed',
   });
-  reloadBoth({ quiet: true });
+  await reloadBoth({ quiet: true });
+  if (done) focusAssignment(a.id);
 }
 
 /** Whether a plan form being filled in is on screen (a background refresh would wipe it). */
@@ -936,17 +1267,68 @@ function fillStatusFilter(select, table) {
   select.value = current;
 }
 
+/** The page's heading: the provider's name, never its id. */
+function showName(name) {
+  if (!name) return;
+  replaceChildren($('#provider-name'), name);
+  document.title = `${name} · 接单 Assignments · 惠民 Huimin`;
+}
+
+/** "待接单 2": the count of open offers in the section heading (first page; "20+" when there are more). */
+function showOfferCount(items, more) {
+  const n = items.filter((a) => a.status === 'OFFERED').length;
+  replaceChildren($('#offers-count'), n ? `${n}${more ? '+' : ''}` : '');
+  $('#offers-count').hidden = !n;
+}
+
 async function start() {
-  showIdentity(claims);
-  startCountdowns();
+  let session;
   try {
-    await api.getToken();
+    ({ api, session } = await startPage({ role: 'provider', titleZh: '服务机构接单', titleEn: 'Provider: assignments' }));
+  } catch (err) {
+    replaceChildren($('#signin-status'), problemBox(err, { titleZh: '登录未成功，请刷新页面重新登录', titleEn: 'Sign-in failed: reload the page to sign in again' }));
+    return;
+  }
+  if (!api) return; // being sent to the sign-in page
+  showName(session?.name);
+  startDueTimers();
+  try {
     await loadVocabulary(api);
   } catch (err) {
-    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
+    replaceChildren($('#signin-status'), problemBox(err, { titleZh: '页面未能加载，请刷新重试', titleEn: 'The page could not load: reload to try again' }));
     return;
   }
   fillStatusFilter(allFilter, vocab.assignmentStatus);
+  offers = pagedList({
+    api,
+    path: '/assignments',
+    query: () => ({ status: 'OFFERED' }),
+    list: $('#offers-list'),
+    more: $('#offers-more'),
+    status: $('#offers-status'),
+    emptyZh: '目前没有待接的派单。有新派单时会出现在这里，并在“消息”中提醒您。',
+    emptyEn: 'No offers waiting. New offers appear here, and in your notifications.',
+    renderItem: (a) => renderAssignment(a, 'offers'),
+    onLoaded: (items) => {
+      showOfferCount(items, false);
+      // Without a name from the sign-in (a dev shortcut), the assignments carry it.
+      if (!session?.name && items[0]?.providerName) showName(items[0].providerName);
+    },
+  });
+  all = pagedList({
+    api,
+    path: '/assignments',
+    query: () => ({ status: allFilter.value }),
+    list: $('#all-list'),
+    more: $('#all-more'),
+    status: $('#all-status'),
+    emptyZh: '还没有派单。申请派给本机构后会出现在这里。',
+    emptyEn: 'No assignments yet. Applications offered to you appear here.',
+    renderItem: (a) => renderAssignment(a, 'all'),
+    onLoaded: (items) => {
+      if (!session?.name && items[0]?.providerName) showName(items[0].providerName);
+    },
+  });
   reloadBoth();
   // Background refresh: skipped while the tab is hidden or a dialog is open; quiet reloads only
   // re-render a list whose first page changed, so focus is not lost for nothing.

@@ -1,8 +1,9 @@
-// staff.html: a district official's console. Approve or reject pending subsidies, inspect finished
-// jobs (programmes with a priced catalogue, e.g. retrofits), settle a programme's month with its
-// providers (compute the statements, approve each, export its payment file), and read the
-// supply–demand report as a chart (inline SVG) and a table that opens per street to its grids.
-// `?district=` and `?sub=` in the page URL act as another official (default 320113, demo-staff).
+// staff.html: a district official's console. Approve or reject pending subsidies (with the
+// applicant's contact to check), inspect finished jobs (programmes with a priced catalogue, e.g.
+// retrofits), settle a programme's month with its providers (compute the statements, approve each,
+// export its payment file), run a district-wide allocation round (confirmed first, its outcome shown
+// against the state before it), and read the supply–demand report as a chart (inline SVG) and a
+// table that opens per street to its grids. The shell (shell.js) signs the official in.
 
 import {
   askDialog,
@@ -12,9 +13,7 @@ import {
   chinaDay,
   classLabel,
   classOrder,
-  createApi,
   defList,
-  errorBox,
   familyAnswers,
   formatDateTime,
   formatFen,
@@ -27,15 +26,13 @@ import {
   loadVocabulary,
   pagedList,
   pageParams,
+  policyText,
   quantityText,
   rateText,
-  reasonsList,
   renderInspections,
   renderPlan,
   replaceChildren,
-  runAction,
   saveFile,
-  showIdentity,
   stacked,
   svg,
   timeEl,
@@ -43,16 +40,78 @@ import {
   vocab,
   yuanText,
 } from './api.js';
+import { startPage } from './shell.js';
 
 const params = pageParams();
-const claims = {
-  role: 'staff',
-  sub: params.get('sub') || 'demo-staff',
-  district: params.get('district') || '320113',
+/** The signed-in official: `{role, sub, district}`, set by start(). */
+let claims = { role: 'staff', district: '' };
+/** The API client of the signed-in official, set by start(); `api` below forwards to it. */
+let client = null;
+const api = {
+  get: (...args) => client.get(...args),
+  post: (...args) => client.post(...args),
+  request: (...args) => client.request(...args),
+  download: (...args) => client.download(...args),
+  getToken: () => client.getToken(),
 };
-const api = createApi(claims);
 
 const $ = (selector) => document.querySelector(selector);
+
+// ---------------------------------------------------------------------------------------------
+// Errors in plain words: what happened, what to do; the request id for support, folded away
+// ---------------------------------------------------------------------------------------------
+
+/** What the official can do about a failed call, by its HTTP status. */
+function whatToDo(status, code) {
+  if (code === 'NETWORK') return ['请检查网络连接，然后重试。', 'Check the network connection, then try again.'];
+  if (status === 401) return ['登录已过期：请退出后重新登录。', 'Your sign-in has expired: sign out and sign in again.'];
+  if (status === 403) return ['此事项不属于您的辖区或权限：如有疑问请联系管理员。', 'This is outside your district or role: ask your administrator if in doubt.'];
+  if (status === 404) return ['此事项已不存在：请刷新页面。', 'This is no longer there: reload the page.'];
+  if (status === 409) return ['此事项刚被他人处理或已有变化：请刷新后查看最新状态。', 'Someone else has just dealt with this, or it changed: refresh to see where it stands.'];
+  if (status === 400 || status === 422) return ['请检查填写的内容后重试。', 'Check what you entered and try again.'];
+  if (status >= 500) return ['请稍后重试；仍不成功请联系技术支持，并告知下方的请求编号。', 'Try again in a moment; if it still fails, call support with the request number below.'];
+  return ['请稍后重试。', 'Try again in a moment.'];
+}
+
+/** An alert for a failed call: its message, what to do, and (folded) the request id for support. */
+function errorBox(err, { titleZh, titleEn } = {}) {
+  const e = err ?? {};
+  const [todoZh, todoEn] = whatToDo(Number(e.status) || 0, e.code);
+  return h(
+    'div',
+    { class: 'alert alert-error', role: 'alert' },
+    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
+    e.messageZh ? h('p', { lang: 'zh-CN' }, e.messageZh) : null,
+    e.message && e.message !== e.messageZh ? h('p', { lang: 'en', class: 'en' }, e.message) : null,
+    h('p', { class: 'what-to-do' }, bi(todoZh, todoEn)),
+    e.requestId
+      ? h(
+          'details',
+          { class: 'support-info' },
+          h('summary', {}, bi('技术支持信息', 'For support')),
+          h('p', { class: 'meta' }, `请求编号 Request no. ${e.requestId}`),
+        )
+      : null,
+  );
+}
+
+/**
+ * Run one button action (approve, pass…): `buttons` disabled meanwhile, then a toast saying how it
+ * went. Resolves to true on success.
+ */
+async function runAction(buttons, action, { okZh, okEn, failZh, failEn }) {
+  for (const b of buttons) b.disabled = true;
+  try {
+    await action();
+    toast([okZh, okEn]);
+    return true;
+  } catch (err) {
+    toast(errorBox(err, { titleZh: failZh, titleEn: failEn }), 'error');
+    return false;
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Subsidies
@@ -77,6 +136,86 @@ $('#subsidies-refresh').addEventListener('click', () => subsidies.reload());
 
 let itemCounter = 0;
 
+/** A street of the official's district with its English name beside it: "仙林街道 Xianlin Street". */
+function streetLabel(name) {
+  const street = (vocab.districts[claims.district]?.streets ?? []).find((st) => st.name === name);
+  return street?.nameEn ? bi(name, street.nameEn) : h('span', {}, name ?? '—');
+}
+
+function streetEn(name) {
+  return (vocab.districts[claims.district]?.streets ?? []).find((st) => st.name === name)?.nameEn ?? name;
+}
+
+/** The subsidy in words: "助餐服务补贴 每餐 ¥5 元/餐" beside "5 yuan per meal". */
+function subsidyText(s) {
+  const programme = vocab.byType.get(s.type);
+  const u = vocab.subsidyUnits[s.unit];
+  if (typeof s.amount !== 'number' || !u) return h('span', {}, formatSubsidy(s.amount, s.currency, s.unit));
+  const amount = Number.isInteger(s.amount) ? String(s.amount) : s.amount.toFixed(2);
+  return bi(`${programme?.nameZh ?? ''}补贴 ¥${amount} ${u.zh}`, `${programme ? `${programme.name}: ` : ''}${amount} ${u.en}`);
+}
+
+/** Who applied, to call and check: "王芳（女儿 daughter）", a phone link. */
+function applicantContact(applicant) {
+  if (!applicant) return null;
+  const rel = vocab.relationships[applicant.relationship];
+  return h(
+    'span',
+    { class: 'applicant' },
+    h('span', {}, applicant.name ?? '—'),
+    rel ? h('span', { class: 'meta' }, bi(`关系：${rel.zh}`, rel.en)) : null,
+    applicant.phone ? [' ', h('a', { href: `tel:${applicant.phone}`, class: 'tel' }, applicant.phone)] : null,
+  );
+}
+
+// Age is on the application: read it for each subsidy shown, a few at a time.
+const ageQueue = [];
+let ageRunning = 0;
+const AGE_PARALLEL = 3;
+
+const ages = new Map(); // applicationId → age (or null), read once per page
+
+function ageText(age) {
+  return typeof age === 'number' ? bi(`${age} 岁`, `${age} years`) : '—';
+}
+
+function fillAge(applicationId, el) {
+  if (ages.has(applicationId)) {
+    replaceChildren(el, ageText(ages.get(applicationId)));
+    return;
+  }
+  ageQueue.push({ applicationId, el });
+  pumpAges();
+}
+
+function pumpAges() {
+  while (ageRunning < AGE_PARALLEL && ageQueue.length) {
+    const { applicationId, el } = ageQueue.shift();
+    ageRunning++;
+    api
+      .get(`/applications/${encodeURIComponent(applicationId)}`)
+      .then((app) => {
+        const age = typeof app?.subject?.age === 'number' ? app.subject.age : null;
+        ages.set(applicationId, age);
+        replaceChildren(el, ageText(age));
+      })
+      .catch(() => replaceChildren(el, '—'))
+      .finally(() => {
+        ageRunning--;
+        pumpAges();
+      });
+  }
+}
+
+function ageOf(s) {
+  const age = s.subjectAge ?? s.subject?.age;
+  if (typeof age === 'number') return bi(`${age} 岁`, `${age} years`);
+  if (!s.applicationId) return null;
+  const el = h('span', { class: 'age' }, '…');
+  fillAge(s.applicationId, el);
+  return el;
+}
+
 function renderSubsidy(s) {
   const detailId = `subsidy-detail-${++itemCounter}`;
   const detailBox = h('div', { id: detailId, class: 'item-detail', hidden: true });
@@ -89,17 +228,21 @@ function renderSubsidy(s) {
 
   const li = h(
     'li',
-    {},
+    { dataset: { subsidyId: s.id } },
     h('div', { class: 'item-head' }, h('p', { class: 'item-title' }, s.subjectName ?? '—'), badge(vocab.subsidyStatus, s.status)),
     defList([
-      ['街道', 'Street', s.street],
-      ['补贴标准', 'Amount', formatSubsidy(s.amount, s.currency, s.unit)],
+      ['年龄', 'Age', ageOf(s)],
+      ['街道', 'Street', s.street ? streetLabel(s.street) : null],
+      ['申请人', 'Applicant', applicantContact(s.applicant)],
+      ['补贴', 'Subsidy', subsidyText(s)],
+      ['依据', 'Policy', s.policyVersion ? policyText(vocab.byType.get(s.type), s.policyVersion) : null],
       ['申请时间', 'Applied', timeEl(s.createdAt)],
-      ['政策版本', 'Policy version', s.policyVersion ? h('code', {}, s.policyVersion) : null],
-      ['申请编号', 'Application ID', s.applicationId ? h('code', {}, s.applicationId) : null],
+      ['备注', 'Note', s.note ?? null],
+      ['驳回原因', 'Reason for rejecting', s.reason ?? null],
     ]),
     s.applicationId ? toggle : null,
     detailBox,
+    s.applicationId ? h('p', { class: 'meta small-print' }, `申请编号 Application no. ${s.applicationId}`) : null,
   );
 
   if (s.status === 'PENDING') {
@@ -113,16 +256,19 @@ function renderSubsidy(s) {
   return li;
 }
 
+/** "王秀英（仙林街道）· 助餐服务 ¥8 元/餐，申请人 王芳 13912345678" for the confirmation dialogs. */
 function who(s) {
-  return `${s.subjectName ?? ''} · ${formatSubsidy(s.amount, s.currency, s.unit)}`;
+  const programme = vocab.byType.get(s.type);
+  const applicant = s.applicant ? `，申请人 ${s.applicant.name ?? ''}${s.applicant.phone ? ` ${s.applicant.phone}` : ''}` : '';
+  return `${s.subjectName ?? ''}${s.street ? `（${s.street}）` : ''} · ${programme?.nameZh ?? ''} ${formatSubsidy(s.amount, s.currency, s.unit)}${applicant}`;
 }
 
 async function approveSubsidy(s, buttons) {
   const note = await askDialog({
     titleZh: '批准这笔补贴？',
     titleEn: 'Approve this subsidy?',
-    textZh: who(s),
-    textEn: '',
+    textZh: `${who(s)}。批准后即为其安排服务，并通知申请人。`,
+    textEn: 'The service is then arranged and the applicant is told.',
     labelZh: '备注（选填）',
     labelEn: 'Note (optional)',
     confirmZh: '批准',
@@ -161,6 +307,21 @@ async function rejectSubsidy(s, buttons) {
   subsidies.reload({ quiet: true });
 }
 
+/** The eligibility reasons as sentences (Chinese, English beside), without their rule codes. */
+function reasonSentences(reasons) {
+  if (!Array.isArray(reasons) || !reasons.length) return null;
+  return h(
+    'ul',
+    { class: 'reasons' },
+    reasons.map((r) => h('li', {}, bi(r.messageZh ?? '', r.message ?? ''))),
+  );
+}
+
+/** " · 由您 by you" when the signed-in official did it (another official's account id is not shown). */
+function byMe(sub) {
+  return sub && sub === claims.sub ? h('span', {}, ' · ', bi('由您办理', 'by you')) : null;
+}
+
 /** Open/close the application behind a subsidy; loaded on first open (staff may read it). */
 async function toggleApplication(toggle, box, applicationId) {
   const open = toggle.getAttribute('aria-expanded') !== 'true';
@@ -186,7 +347,7 @@ async function toggleApplication(toggle, box, applicationId) {
           e ? (e.eligible ? bi('符合条件', 'Eligible') : bi('不符合条件', 'Not eligible')) : null,
         ],
       ]),
-      e ? reasonsList(e.reasons) : null,
+      e ? reasonSentences(e.reasons) : null,
     );
   } catch (err) {
     replaceChildren(box, errorBox(err, { titleZh: '无法加载申请', titleEn: 'Could not load the application' }));
@@ -302,9 +463,9 @@ function renderInspection(app) {
       ['施工单位', 'Contractor', app.assignment?.providerName ?? null],
       ['完工报验', 'Reported done', job.workCompletedAt ? timeEl(job.workCompletedAt) : null],
       ['完工说明', 'Contractor’s note', job.workNote ? h('span', { class: 'work-note' }, job.workNote) : bi('（未填写）', '(none)')],
-      ['申请编号', 'Application ID', h('code', {}, app.id)],
     ]),
-    plan ? renderPlan(plan, { shareZh: '家庭自付', shareEn: "Family's share" }) : null,
+    h('p', { class: 'meta small-print' }, `申请编号 Application no. ${app.id}`),
+    plan ? renderPlan(plan, { shareZh: '家庭自付', shareEn: "Family's share", programme: vocab.byType.get(app.type) }) : null,
     job.inspections?.length ? [h('h3', { class: 'inspections-title' }, bi('此前验收', 'Earlier inspections')), renderInspections(job.inspections)] : null,
     h('div', { class: 'actions' }, buttons),
   );
@@ -546,10 +707,10 @@ function showSettlement(s, { focus = true } = {}) {
     defList([
       ['服务项目', 'Programme', programme ? bi(programme.nameZh, programme.name) : s.type],
       ['结算月份', 'Month', formatMonth(s.month)],
-      [noun.zh, noun.en.replace(/^./, (c) => c.toUpperCase()), h('span', {}, s.providerName ?? '', ' ', h('code', {}, s.providerId))],
+      [noun.zh, noun.en.replace(/^./, (c) => c.toUpperCase()), s.providerName ?? null],
       ['服务记录', 'Records', bi(`${s.records} 条`, `${s.records} ${s.records === 1 ? 'record' : 'records'}`)],
-      ['计算', 'Computed', h('span', {}, timeEl(s.createdAt), s.computedBy ? ` · ${s.computedBy}` : '')],
-      ['审批', 'Approved', s.approvedAt ? h('span', {}, timeEl(s.approvedAt), s.approvedBy ? ` · ${s.approvedBy}` : '') : null],
+      ['计算', 'Computed', h('span', {}, timeEl(s.createdAt), byMe(s.computedBy))],
+      ['审批', 'Approved', s.approvedAt ? h('span', {}, timeEl(s.approvedAt), byMe(s.approvedBy)) : null],
     ]),
     h(
       'div',
@@ -584,7 +745,7 @@ function showSettlement(s, { focus = true } = {}) {
               h('td', { class: 'text-col settlement-dates' }, datesText(l.dates)),
               h('td', { class: 'plan-num' }, stacked(q.zh, q.en)),
               h('td', { class: 'plan-num' }, stacked(rate.zh, rate.en)),
-              h('td', { class: 'text-col' }, h('code', {}, l.policyVersion)),
+              h('td', { class: 'text-col' }, policyText(vocab.byType.get(s.type), l.policyVersion)),
               h('td', { class: 'plan-num' }, stacked(formatFen(l.amountFen), `${yuanText(l.amountFen)} yuan`)),
             );
           }),
@@ -736,6 +897,9 @@ const reportBox = $('#report');
 const reportSort = $('#report-sort');
 const reportType = $('#report-type');
 let report = null; // the last report loaded
+let previousTotals = null; // the totals before the last round, to highlight what changed
+/** The last round's waiting counts: {type, before: {waiting, byStreet}, after: {waiting, byStreet}}. */
+let roundChange = null;
 let chartBox = null; // where the SVG goes; redrawn when its width changes
 let chartWidth = 0;
 const expandedStreets = new Set(); // kept across re-sorts and refreshes
@@ -754,49 +918,87 @@ function sortedStreets() {
   return streets;
 }
 
-async function loadReport() {
-  replaceChildren(reportBox, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
+/**
+ * Load the chosen programme's report. `before`: the totals shown before a round, so that what
+ * changed is highlighted ("未满足 46 → 12").
+ */
+async function loadReport({ before = null } = {}) {
+  if (!report) replaceChildren(reportBox, h('p', { class: 'loading' }, bi('正在加载…', 'Loading…')));
   try {
     report = await api.get('/reports/supply-demand', { query: { type: reportType.value } });
+    previousTotals = before;
     renderReport();
+    return report;
   } catch (err) {
     report = null;
     chartBox = null;
     replaceChildren(
       reportBox,
-      err.status === 404
-        ? errorBox(err, { titleZh: '供需报表暂不可用', titleEn: 'The supply–demand report is not available yet' })
-        : errorBox(err, { titleZh: '报表加载失败', titleEn: 'Could not load the report' }),
+      errorBox(err, {
+        titleZh: '供需报表暂时无法加载，请稍后点“刷新”重试。',
+        titleEn: 'The supply–demand report could not be loaded: press Refresh in a moment.',
+      }),
     );
+    return null;
   }
+}
+
+/** The report's totals, as the totals boxes show them (for the before → after of a round). */
+function reportTotals() {
+  return report ? figures(report.totals ?? sumFigures(report.streets ?? [])) : null;
+}
+
+/** Per street, its grids numbered north-west to south-east: grid id → {n, lat, lng}. */
+function gridNumbers(streets) {
+  const out = new Map();
+  for (const s of streets) {
+    const grids = (Array.isArray(s.grids) ? s.grids : []).map((g) => {
+      const m = /(-?\d+(?:\.\d+)?)N\s+(-?\d+(?:\.\d+)?)E\s*$/.exec(String(g.grid ?? ''));
+      return { id: g.grid, lat: m ? Number(m[1]) : Number.NEGATIVE_INFINITY, lng: m ? Number(m[2]) : Number.POSITIVE_INFINITY };
+    });
+    grids.sort((a, b) => b.lat - a.lat || a.lng - b.lng || String(a.id).localeCompare(String(b.id)));
+    grids.forEach((g, i) => {
+      out.set(g.id, { n: i + 1, lat: g.lat, lng: g.lng });
+    });
+  }
+  return out;
+}
+
+/** "仙林街道 3 号网格 · Xianlin Street, grid 3", where the grid lies in the title (tooltip). */
+function gridLabel(street, grid) {
+  const g = gridNumbers.cache?.get(grid);
+  if (!g) return h('span', {}, street ?? '—');
+  const where = Number.isFinite(g.lat) && Number.isFinite(g.lng) ? `约 1 公里见方，西南角 北纬${g.lat}° 东经${g.lng}° · about 1 km square` : '';
+  return h('span', { class: 'grid-name', title: where || undefined }, bi(`${street} ${g.n} 号网格`, `${streetEn(street)}, grid ${g.n}`));
+}
+
+/** Words for "within reach": each programme's reach (walking distance, the streets served) is its own policy, named in the method below. */
+function reachWords() {
+  return { zh: '可达范围内', en: 'within reach' };
 }
 
 function renderReport() {
   const streets = sortedStreets();
   const totals = figures(report.totals ?? sumFigures(streets));
-  const district = vocab.districts[report.district];
-  const kind = vocab.applicationTypes[report.kind];
+  const programme = vocab.byType.get(report.kind);
+  const district = districtName(report.district);
+  const unit = report.unit ?? programme?.capacity?.unit;
+  gridNumbers.cache = gridNumbers(Array.isArray(report.streets) ? report.streets : []);
 
   chartBox = h('div', { class: 'chart' });
   replaceChildren(
     reportBox,
     h(
       'p',
-      { class: 'meta' },
-      district ? `${district.zh} ${district.en} (${report.district})` : (report.district ?? ''),
-      kind ? ` · ${kind.zh} ${kind.en}` : report.kind ? ` · ${report.kind}` : '',
-      ` · 生成时间 Generated ${formatDateTime(report.generatedAt)}`,
-      report.policyVersion ? ` · 政策版本 Policy ${report.policyVersion}` : '',
-      report.unit ? ` · 单位 Unit: ${report.unit.zh} ${report.unit.en}` : '',
-      Number.isFinite(report.boundServed) ? ` · 可服务上界 Bound on served: ${report.boundServed}` : '',
+      { class: 'meta report-meta' },
+      bi(`${district.zh} · ${programme?.nameZh ?? ''}`, `${district.en} · ${programme?.name ?? ''}`),
+      ' · ',
+      bi(`生成于 ${formatDateTime(report.generatedAt)}`, `generated ${formatDateTime(report.generatedAt)}`),
+      unit ? [' · ', bi(`单位：${unit.zh}`, `unit: ${unit.en}`)] : null,
+      report.policyVersion ? [' · ', policyText(vocab.byType.get(report.kind), report.policyVersion)] : null,
     ),
-    h(
-      'ul',
-      { class: 'totals', 'aria-label': '合计 Totals' },
-      FIGURES.map(([key, zh, en]) =>
-        h('li', { class: `t-${key}` }, h('span', { class: 'num' }, String(totals[key])), bi(zh, en)),
-      ),
-    ),
+    renderTotals(totals, previousTotals),
+    explainUnmet(programme, totals),
     streets.length
       ? [
           h('h3', {}, bi('各街道需求与容量', 'Demand and capacity by street')),
@@ -806,9 +1008,175 @@ function renderReport() {
           renderTable(streets, totals),
         ]
       : h('p', { class: 'empty' }, bi('报表中没有街道数据。', 'The report has no streets.')),
+    renderSpareProviders(programme),
+    renderMethod(report, totals),
   );
   chartWidth = 0;
   drawChart();
+}
+
+/** The five totals; where a round changed one, "46 → 12" and a highlight. */
+function renderTotals(totals, before) {
+  return h(
+    'ul',
+    { class: 'totals', id: 'report-totals', 'aria-label': '合计 Totals' },
+    FIGURES.map(([key, zh, en]) => {
+      const was = before?.[key];
+      const changed = typeof was === 'number' && was !== totals[key];
+      return h(
+        'li',
+        { class: `t-${key}${changed ? ' changed' : ''}`, dataset: { figure: key } },
+        h(
+          'span',
+          { class: 'num' },
+          changed ? h('span', { class: 'was' }, `${was} → `) : null,
+          String(totals[key]),
+        ),
+        bi(zh, en),
+      );
+    }),
+    waitingChange()
+      ? h(
+          'li',
+          { class: `t-waiting${waitingChange().before.waiting !== waitingChange().after.waiting ? ' changed' : ''}`, dataset: { figure: 'waiting' } },
+          h('span', { class: 'num' }, h('span', { class: 'was' }, `${waitingChange().before.waiting} → `), String(waitingChange().after.waiting)),
+          bi('排队（本轮前后）', 'Waiting (this round)'),
+        )
+      : null,
+  );
+}
+
+/** The waiting counts before and after the last round of the report's programme, or null. */
+function waitingChange() {
+  return roundChange && report && roundChange.type === report.kind ? roundChange : null;
+}
+
+/** Unmet next to spare in plain words, and the naive per-area gap beside the optimal one. */
+function explainUnmet(programme, totals) {
+  const reach = reachWords(programme);
+  const unit = report.unit ?? programme?.capacity?.unit ?? { zh: '个名额', en: 'places' };
+  const naive = Number.isFinite(report.totals?.naiveUnmet) ? report.totals.naiveUnmet : null;
+  return h(
+    'div',
+    { class: 'explain', id: 'unmet-explained' },
+    h(
+      'dl',
+      { class: 'explain-list' },
+      h('div', {}, h('dt', {}, bi('未满足', 'Unmet')), h('dd', {}, bi(
+        `${reach.zh}没有任何名额能服务到的居民需求：再怎么调配，这些居民附近也没有空位。`,
+        `Residents whom no place ${reach.en} can serve: however places are shared out, there is none near them.`,
+      ))),
+      h('div', {}, h('dt', {}, bi('空余', 'Spare')), h('dd', {}, bi(
+        `${reach.zh}没有居民需要的名额：这些名额附近没有排队的人。`,
+        `Places that no resident ${reach.en} needs: nobody waiting lives near them.`,
+      ))),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      bi(
+        '同一街道里未满足和空余可以同时都很大：需要服务的居民和有空位的地方相距太远。这时需要在缺口处增设服务点，而不是再做一轮分配。',
+        'Both can be large in one street when the residents and the free places are far apart. The answer there is a new service point near the gap, not another round.',
+      ),
+    ),
+    naive !== null ? naiveGap(naive, totals.unmet, unit) : null,
+  );
+}
+
+/** "Counting street by street would say X; the best district-wide allocation leaves Y", and why they differ. */
+function naiveGap(naive, unmet, unit) {
+  const why =
+    naive > unmet
+      ? bi(
+          '按街道相减会高估缺口：相邻街道的空位可以服务这些居民。',
+          "Street by street overstates the gap: places in a neighbouring street can serve these residents.",
+        )
+      : naive < unmet
+        ? bi(
+            '按街道相减会低估缺口：街道里虽有名额，却离需要的居民太远。',
+            'Street by street understates the gap: a street has places, but too far from the residents who need them.',
+          )
+        : null;
+  return h(
+    'div',
+    { class: 'naive-gap', id: 'naive-gap' },
+    h(
+      'p',
+      {},
+      bi(
+        `只按各街道分别计算（需求减去本街道的${unit.zh.replace(/^个/, '')}），会得出 ${naive} 未满足；按全区统筹的最优分配，实际未满足 ${unmet}。`,
+        `Counting each street on its own (demand minus its own ${unit.en}) would say ${naive} unmet; the best district-wide allocation leaves ${unmet}.`,
+      ),
+    ),
+    why ? h('p', { class: 'hint' }, why) : null,
+  );
+}
+
+// How many providers with spare places show before "show all".
+const SPARE_SHOWN = 6;
+
+/** The providers with the most spare places: name, street, spare of capacity (the first few, then all on request). */
+function renderSpareProviders(programme) {
+  const list = Array.isArray(report.spareProviders) ? report.spareProviders : [];
+  const n = noun(programme);
+  const unit = report.unit ?? programme?.capacity?.unit ?? { zh: '个名额', en: 'places' };
+  const items = list.map((p, i) =>
+    h(
+      'li',
+      { dataset: { providerId: p.id }, hidden: i >= SPARE_SHOWN },
+      h('span', { class: 'spare-name' }, p.name, h('span', { class: 'spare-street' }, streetLabel(p.street))),
+      h('span', { class: 'spare-figure' }, bi(`空余 ${p.spare} / 共 ${p.capacity} ${unit.zh}`, `${p.spare} of ${p.capacity} spare`)),
+    ),
+  );
+  let more = null;
+  if (list.length > SPARE_SHOWN) {
+    more = h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-small', 'aria-expanded': 'false', 'aria-controls': 'spare-list' },
+      bi(`显示全部 ${list.length} 个`, `Show all ${list.length}`),
+    );
+    more.addEventListener('click', () => {
+      const open = more.getAttribute('aria-expanded') !== 'true';
+      more.setAttribute('aria-expanded', String(open));
+      items.forEach((li, i) => {
+        li.hidden = !open && i >= SPARE_SHOWN;
+      });
+      replaceChildren(more, open ? bi(`只显示前 ${SPARE_SHOWN} 个`, `Show the first ${SPARE_SHOWN}`) : bi(`显示全部 ${list.length} 个`, `Show all ${list.length}`));
+    });
+  }
+  return h(
+    'section',
+    { class: 'spare-providers', id: 'spare-providers', 'aria-labelledby': 'spare-providers-title' },
+    h('h3', { id: 'spare-providers-title' }, bi(`有空余的${n.zh}`, `${n.en.replace(/^./, (c) => c.toUpperCase())}s with spare ${unit.en}`)),
+    list.length
+      ? [
+          h(
+            'p',
+            { class: 'hint' },
+            bi(
+              `最优分配后仍有空余的${n.zh}，空余多的在前（最多列出 20 个）。`,
+              `Where ${unit.en} are left after the best allocation, most first (up to 20).`,
+            ),
+          ),
+          h('ul', { class: 'spare-list', id: 'spare-list' }, items),
+          more,
+        ]
+      : h('p', { class: 'empty' }, bi(`所有${n.zh}的名额都有人需要。`, `Every ${n.en}'s ${unit.en} are needed.`)),
+  );
+}
+
+/** How "served" is computed, for those who ask (small print). */
+function renderMethod(r, totals) {
+  return h(
+    'details',
+    { class: 'method' },
+    h('summary', {}, bi('计算方法', 'How this is computed')),
+    r.methodZh ? h('p', { lang: 'zh-CN' }, r.methodZh) : null,
+    r.method ? h('p', { lang: 'en', class: 'en' }, r.method) : null,
+    Number.isFinite(r.boundServed) && r.boundServed !== totals.served
+      ? h('p', { class: 'meta' }, bi(`理论上限（可拆分时）：${r.boundServed}`, `Upper bound if hours could be split: ${r.boundServed}`))
+      : null,
+  );
 }
 
 function sumFigures(rows) {
@@ -954,26 +1322,44 @@ function barLabel(x, y, hgt, total, what) {
   );
 }
 
+/** A street's grids in the order chosen (most unmet or demand first), else north-west to south-east; ties by number. */
+function sortedGrids(street) {
+  const grids = Array.isArray(street.grids) ? [...street.grids] : [];
+  const by = reportSort.value;
+  const number = (g) => gridNumbers.cache?.get(g.grid)?.n ?? 0;
+  grids.sort((a, b) => (by ? figures(b)[by] - figures(a)[by] : 0) || number(a) - number(b));
+  return grids;
+}
+
 function renderTable(streets, totals) {
-  const cells = (row) => {
+  const change = waitingChange();
+  const waitingCell = (street) => {
+    if (!change) return null;
+    const a = street === undefined ? change.before.waiting : (change.before.byStreet.get(street) ?? 0);
+    const b = street === undefined ? change.after.waiting : (change.after.byStreet.get(street) ?? 0);
+    return h('td', { class: a !== b ? 'changed waiting-cell' : 'waiting-cell' }, a !== b ? [h('span', { class: 'was' }, `${a} → `), String(b)] : String(b));
+  };
+  const cells = (row, street) => {
     const f = figures(row);
-    return FIGURES.map(([key]) => h('td', { class: key === 'unmet' && f.unmet > 0 ? 'unmet-positive' : undefined }, String(f[key])));
+    return [
+      FIGURES.map(([key]) => h('td', { class: key === 'unmet' && f.unmet > 0 ? 'unmet-positive' : undefined }, String(f[key]))),
+      street === null ? (change ? h('td', {}) : null) : waitingCell(street),
+    ];
   };
 
   const bodies = streets.map((s, i) => {
-    const grids = Array.isArray(s.grids) ? s.grids : [];
+    const grids = sortedGrids(s);
     const open = expandedStreets.has(s.street);
     const rowIds = grids.map((_, j) => `grid-${i}-${j}`);
     const gridRows = grids.map((g, j) =>
-      h('tr', { id: rowIds[j], class: 'grid-row', hidden: !open }, h('th', { scope: 'row' }, g.grid ?? '—'), cells(g)),
+      h('tr', { id: rowIds[j], class: 'grid-row', hidden: !open }, h('th', { scope: 'row' }, gridLabel(s.street, g.grid)), cells(g, null)),
     );
     let head = s.street ?? '—';
     if (grids.length) {
       head = h(
         'button',
         { type: 'button', class: 'toggle', 'aria-expanded': String(open), 'aria-controls': rowIds.join(' ') },
-        s.street ?? '—',
-        h('span', { class: 'meta' }, ` ${grids.length} 个网格 grids`),
+        h('span', { class: 'street-cell' }, h('span', { class: 'street-cell-name' }, s.street ?? '—'), h('span', { class: 'meta' }, bi(`${grids.length} 个网格`, `${grids.length} grids`))),
       );
       head.addEventListener('click', () => {
         const nowOpen = head.getAttribute('aria-expanded') !== 'true';
@@ -983,7 +1369,7 @@ function renderTable(streets, totals) {
         else expandedStreets.delete(s.street);
       });
     }
-    return h('tbody', {}, h('tr', {}, h('th', { scope: 'row' }, head), cells(s)), gridRows);
+    return h('tbody', {}, h('tr', {}, h('th', { scope: 'row' }, head), cells(s, s.street)), gridRows);
   });
 
   return h(
@@ -1000,15 +1386,17 @@ function renderTable(streets, totals) {
           {},
           h('th', { scope: 'col' }, bi('街道 / 网格', 'Street / grid')),
           FIGURES.map(([, zh, en]) => h('th', { scope: 'col' }, bi(zh, en))),
+          change ? h('th', { scope: 'col' }, bi('排队（本轮前→后）', 'Waiting (before → after)')) : null,
         ),
       ),
       bodies,
-      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, bi('合计', 'Total')), cells(totals))),
+      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, bi('合计', 'Total')), cells(totals, undefined))),
     ),
   );
 }
 
 reportType.addEventListener('change', () => {
+  roundChange = null;
   replaceChildren($('#allocation-result'));
   showProgramme();
 });
@@ -1037,6 +1425,7 @@ function showProgramme() {
   const programme = chosenProgramme();
   replaceChildren($('#round-hint'), roundHint(programme));
   if (hasReport(programme)) {
+    report = null;
     loadReport();
   } else {
     report = null;
@@ -1086,53 +1475,192 @@ async function waitForRound(id) {
     const round = await api.get(`/allocation-rounds/${encodeURIComponent(id)}`);
     if (round.status === 'COMPLETED') return round;
     if (Date.now() > deadline) {
-      throw new Error(`The round ${id} is still running; check again later (GET /allocation-rounds/${id})`);
+      throw Object.assign(new Error('The round is still running: press Refresh later to see its outcome.'), {
+        messageZh: '分配仍在进行中：请稍后点“刷新”查看结果。',
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, ROUND_POLL_MS));
   }
 }
 
-/** A round offers places at once to everyone waiting: staff confirm first (no one-tap rounds). */
-function confirmRound(programme) {
+// How far the page counts before a round: pages of 100 (a district's waitlist is a few thousand at most).
+const COUNT_PAGES = 60;
+
+/** Every item of a list endpoint (`{items, nextToken?}`), up to COUNT_PAGES pages; `more` when cut short. */
+async function listAll(path, query) {
+  const items = [];
+  let nextToken;
+  for (let page = 0; page < COUNT_PAGES; page++) {
+    const body = await api.get(path, { query: { ...query, limit: 100, nextToken } });
+    items.push(...(Array.isArray(body?.items) ? body.items : []));
+    nextToken = body?.nextToken;
+    if (!nextToken) return { items, more: false };
+  }
+  return { items, more: true };
+}
+
+/** What a round starts from: applications waiting, places free (and at how many providers). */
+async function roundState(programme) {
+  const [waiting, providers] = await Promise.all([
+    listAll('/applications', { status: 'WAITLISTED', type: programme.type }),
+    listAll('/providers', { kind: programme.type }),
+  ]);
+  const free = providers.items.reduce((sum, p) => sum + Math.max(0, Number(p.available) || 0), 0);
+  const byStreet = new Map();
+  for (const app of waiting.items) byStreet.set(app.street, (byStreet.get(app.street) ?? 0) + 1);
+  return {
+    waiting: waiting.items.length,
+    waitingMore: waiting.more,
+    byStreet,
+    free,
+    providersWithFree: providers.items.filter((p) => Number(p.available) > 0).length,
+  };
+}
+
+/** "600" or "至少 600 at least 600" when the count was cut short. */
+function countText(n, more) {
+  return more ? { zh: `至少 ${n}`, en: `at least ${n}` } : { zh: String(n), en: String(n) };
+}
+
+/**
+ * A round offers places at once to everyone waiting: staff confirm first (no one-tap rounds), told
+ * in words what it will do: the programme, the district, how many wait, how many places are free,
+ * and who receives the offers.
+ */
+function confirmRound(programme, state) {
   const n = noun(programme);
+  const district = districtName(claims.district);
+  const unit = programme?.capacity?.unit ?? { zh: '个名额', en: 'places' };
   const hours = programme?.figures?.offerResponseHours;
   const stable = programme?.roundMechanism === 'stable';
-  const answer = familyAnswers(programme)
-    ? [`家庭需在${hours ? ` ${hours} 小时` : '截止时间'}内确认接受或放弃。`, `Families answer${hours ? ` within ${hours} hours` : ' by the deadline'}.`]
-    : [`${n.zh}需在截止时间前确认接单。`, `The ${n.en}s confirm by the deadline.`];
+  const waiting = countText(state.waiting, state.waitingMore);
+  const facts = {
+    zh: `${district.zh}${programme.nameZh}：目前 ${waiting.zh} 份申请在排队，${state.providersWithFree} 个${n.zh}共空余 ${state.free} ${unit.zh}。`,
+    en: `${programme.name} in ${district.en}: ${waiting.en} ${state.waiting === 1 ? 'application is' : 'applications are'} waiting; ${state.providersWithFree} ${n.en}s have ${state.free} ${unit.en} free.`,
+  };
+  const how = stable
+    ? {
+        zh: '系统将按家庭填报的志愿和加分规则统一录取（同分按本轮公开的抽签号）。',
+        en: "Places are given by the families' ranked choices and priority points (equal points by this round's published lottery).",
+      }
+    : {
+        zh: `系统将把空余名额一次性分给${reachWords(programme).zh}能服务到的排队者。`,
+        en: `The free places go at once to those waiting whom a place ${reachWords(programme).en} can serve.`,
+      };
+  const whom = familyAnswers(programme)
+    ? {
+        zh: `录取通知发给家庭，家庭需在${hours ? ` ${hours} 小时` : '截止时间'}内确认接受或放弃。`,
+        en: `Offers go to the families, who accept or decline${hours ? ` within ${hours} hours` : ' by the deadline'}.`,
+      }
+    : {
+        zh: `派单发给各${n.zh}，由${n.zh}在${hours ? ` ${hours} 小时` : '截止时间'}内确认接单。`,
+        en: `Offers go to the ${n.en}s, which confirm${hours ? ` within ${hours} hours` : ' by the deadline'}.`,
+      };
   return askDialog({
     input: false,
-    titleZh: `开始${programme?.nameZh ?? ''}全区统筹分配？`,
-    titleEn: `Run a district-wide ${programme?.name.toLowerCase() ?? ''} round?`,
-    textZh: stable
-      ? `将按志愿和加分规则，为全区排队中的申请统一分配空余名额，同分按本轮抽签（抽签种子会公开）。分配结果立即通知家庭，无法撤回。${answer[0]}`
-      : `将把当前空余名额一次性派给全区排队中的申请人，派单无法撤回。${answer[0]}`,
-    textEn: stable
-      ? `Free places go to everyone waiting in the district by ranked choices and priority points, equal points by this round's lottery (its seed is published). Families are told at once; it cannot be undone. ${answer[1]}`
-      : `Today's free places are offered to everyone waiting in the district at once; offers cannot be undone. ${answer[1]}`,
+    titleZh: `开始${programme.nameZh}全区统筹分配？`,
+    titleEn: `Run a district-wide round for ${programme.name.toLowerCase()}?`,
+    textZh: `${facts.zh}${how.zh}${whom.zh}发出后无法撤回。`,
+    textEn: `${facts.en} ${how.en} ${whom.en} This cannot be undone.`,
     confirmZh: '开始分配',
     confirmEn: 'Start the round',
   });
 }
 
+/** The round against the state before it: waiting before → after, offered, still waiting, free places. */
+function renderComparison(programme, before, after, round) {
+  const n = noun(programme);
+  const free = programme?.capacity?.free ?? { zh: '空余名额', en: 'places free' };
+  const waitingBefore = countText(before.waiting, before.waitingMore);
+  const offers = familyAnswers(programme)
+    ? { zh: '已发录取通知（发给家庭）', en: 'Offers made (to families)' }
+    : { zh: `已派单（发给${n.zh}）`, en: `Offers made (to the ${n.en}s)` };
+  const row = (id, zh, en, value, changed) =>
+    h('div', { class: changed ? 'changed' : undefined, dataset: { figure: id } }, h('dt', {}, bi(zh, en)), h('dd', {}, value));
+  const arrow = (a, b) => h('span', {}, h('span', { class: 'was' }, `${a} → `), h('strong', {}, String(b)));
+  return h(
+    'section',
+    { class: 'card round-compare', id: 'round-compare', 'aria-labelledby': 'round-compare-title', tabindex: -1 },
+    h('h3', { id: 'round-compare-title' }, bi('本轮分配前后对比', 'Before and after this round')),
+    h(
+      'dl',
+      { class: 'deflist compare-list' },
+      row('waiting', '排队申请', 'Applications waiting', arrow(waitingBefore.zh, round.stillWaiting), before.waiting !== round.stillWaiting),
+      row('offered', offers.zh, offers.en, h('strong', {}, String(round.offered)), round.offered > 0),
+      row('still-waiting', '仍在排队', 'Still waiting', h('strong', {}, String(round.stillWaiting)), false),
+      after ? row('free', free.zh, free.en.replace(/^./, (c) => c.toUpperCase()), arrow(before.free, after.free), before.free !== after.free) : null,
+      round.conflicts ? row('conflicts', '期间被他人占用', 'Taken meanwhile', String(round.conflicts), false) : null,
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      round.stillWaiting > 0
+        ? bi(
+            `仍在排队的 ${round.stillWaiting} 份申请附近暂无空位；有名额空出或新增服务点后可再做一轮。`,
+            `The ${round.stillWaiting} still waiting have no free place near them; run another round once places free up or a new point opens.`,
+          )
+        : bi('所有排队的申请都已分配。', 'Everyone waiting has been offered a place.'),
+    ),
+  );
+}
+
 $('#allocate').addEventListener('click', async (event) => {
   const button = event.currentTarget;
   const programme = chosenProgramme();
-  if (!programme || !(await confirmRound(programme))) return;
+  if (!programme) return;
+  const resultBox = $('#allocation-result');
+  button.disabled = true;
+  replaceChildren(resultBox, h('p', { class: 'meta' }, bi('正在统计排队人数和空余名额…', 'Counting who is waiting and the places free…')));
+  let before;
+  try {
+    before = await roundState(programme);
+  } catch (err) {
+    replaceChildren(resultBox, errorBox(err, { titleZh: '无法统计排队情况，请稍后重试。', titleEn: 'Could not count who is waiting: try again in a moment.' }));
+    button.disabled = false;
+    return;
+  }
+  replaceChildren(resultBox);
+  button.disabled = false;
+  const totalsBefore = hasReport(programme) && report?.kind === programme.type ? reportTotals() : null;
+  if (!(await confirmRound(programme, before))) {
+    button.focus();
+    return;
+  }
   let result;
   const ok = await runAction([button], async () => {
     const started = await api.post('/allocation-rounds', { type: programme.type });
-    replaceChildren($('#allocation-result'), h('p', { class: 'meta' }, bi('正在全区统筹分配…', 'Allocating district-wide…')));
+    replaceChildren(resultBox, h('p', { class: 'meta' }, bi('正在全区统筹分配…', 'Allocating district-wide…')));
     try {
       result = await waitForRound(started.id);
     } finally {
-      replaceChildren($('#allocation-result'));
+      replaceChildren(resultBox);
     }
-  }, { okZh: '统筹分配已完成', okEn: 'Allocation round done.', failZh: '统筹分配未成功', failEn: 'Allocation round failed' });
+  }, { okZh: '统筹分配已完成', okEn: 'Allocation round done.', failZh: '统筹分配未成功，请稍后重试', failEn: 'The round did not run: try again in a moment' });
   if (!ok || !result) return;
-  replaceChildren($('#allocation-result'), h('p', { class: 'meta' }, bi('统筹分配已完成，结果如下。', 'The round is done: the outcome is below.')));
-  replaceChildren($('#latest-round'), renderRound(result, programme, { fresh: true }));
-  if (hasReport(programme)) loadReport();
+  const after = await roundState(programme).catch(() => null);
+  roundChange = after ? { type: programme.type, before, after } : null;
+  const card = renderComparison(programme, before, after, result);
+  replaceChildren(resultBox, card);
+  // Stable rounds show their lottery seed and cutoffs; an optimal round's figures are all in the card.
+  replaceChildren($('#latest-round'), programme.roundMechanism === 'stable' ? renderRound(result, programme, { fresh: true }) : null);
+  if (hasReport(programme)) {
+    await loadReport({ before: totalsBefore });
+    const now = reportTotals();
+    if (totalsBefore && now && FIGURES.every(([key]) => now[key] === totalsBefore[key])) {
+      card.append(
+        h(
+          'p',
+          { class: 'hint', id: 'report-unchanged' },
+          bi(
+            '下方报表的需求、容量、已服务、未满足和空余没有变化：报表按全部名额（包括已占用的）计算全区最优分配，本轮只是把其中的空位实际派给了排队者。排队人数的变化见报表合计和明细表的“排队”一栏。',
+            'Demand, capacity, served, unmet and spare below are unchanged: the report counts the best allocation over every place (taken or not), and this round handed out the free ones to those waiting. The change in who is waiting is in the totals and in the table\'s "Waiting" column.',
+          ),
+        ),
+      );
+    }
+  }
+  card.focus({ preventScroll: true });
+  card.scrollIntoView({ block: 'start' });
 });
 
 let latestGen = 0;
@@ -1178,7 +1706,7 @@ function renderRound(round, programme, { fresh }) {
       stable
         ? ['录取志愿序号之和', 'Sum of offered choices', h('span', {}, String(round.objective), ' ', h('span', { class: 'meta' }, bi('（第1志愿记1，越小越好）', '(1st choice counts 1; lower is better)')))]
         : null,
-      ['政策版本', 'Policy version', round.policyVersion],
+      ['依据', 'Policy', round.policyVersion ? policyText(programme ?? vocab.byType.get(round.type), round.policyVersion) : null],
     ].filter(Boolean)),
     typeof round.lotterySeed === 'number'
       ? h(
@@ -1300,21 +1828,27 @@ function fillProgrammes() {
   if (wanted && vocab.byType.get(wanted)?.rounds) reportType.value = wanted;
 }
 
+/** "栖霞区 Qixia District" for a district code (never the code itself). */
+function districtName(code) {
+  const d = vocab.districts[code];
+  return d ? { zh: d.zh, en: d.en } : { zh: '本辖区', en: 'your district' };
+}
+
 async function start() {
-  showIdentity(claims);
   try {
-    await api.getToken();
+    const { api: signedIn, session } = await startPage({ role: 'staff', titleZh: '区民政工作台', titleEn: 'District civil-affairs console' });
+    client = signedIn;
+    claims = { ...claims, ...session.claims };
     await loadVocabulary(api);
   } catch (err) {
-    replaceChildren($('#signin-status'), errorBox(err, { titleZh: '演示登录失败', titleEn: 'Demo sign-in failed' }));
+    replaceChildren(
+      $('#signin-status'),
+      errorBox(err, { titleZh: '登录未成功，请刷新页面重试；仍不行请重新登录。', titleEn: 'Signing in did not work: reload the page, or sign in again.' }),
+    );
     return;
   }
-  const district = vocab.districts[claims.district];
-  replaceChildren(
-    $('#district-line'),
-    bi('辖区', 'District'),
-    `：${district ? `${district.zh} ${district.en}` : ''} (${claims.district})`,
-  );
+  const district = districtName(claims.district);
+  replaceChildren($('#district-line'), bi(`辖区：${district.zh}`, `District: ${district.en}`));
   fillStatusFilter(subsidyFilter, vocab.subsidyStatus);
   fillProgrammes();
   fillSettlementChoices();

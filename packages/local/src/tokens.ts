@@ -48,8 +48,9 @@ export class LocalTokens {
     return new LocalTokens(Buffer.from(localSecret(keyFile), 'base64'));
   }
 
-  async sign(r: TokenRequest, ttlSeconds = 12 * 3600): Promise<string> {
-    const claims: Claims = { 'cognito:groups': [r.role], token_use: 'id' };
+  /** A token for `r`, as the stage's identity provider would issue it; `extra` adds claims (a `name`, an OIDC `nonce`). */
+  async sign(r: TokenRequest, ttlSeconds = 12 * 3600, extra: Claims = {}): Promise<string> {
+    const claims: Claims = { ...extra, 'cognito:groups': [r.role], token_use: 'id' };
     if (r.providerId) claims['custom:providerId'] = r.providerId;
     if (r.district) claims['custom:district'] = r.district;
     if (r.street) claims['custom:street'] = r.street;

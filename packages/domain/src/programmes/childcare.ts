@@ -250,6 +250,7 @@ export const childcareProgramme: Programme<'childcare', ChildcareNeeds, Childcar
   offerAnsweredBy: 'family',
   waitlistOrder: 'arrival',
   providerNoun: { zh: '托育机构', en: 'nursery' },
+  policyName: { zh: '普惠托育招生政策', en: 'Childcare admission policy' },
   capacity: {
     field: 'places',
     max: 10_000,

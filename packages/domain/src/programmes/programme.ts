@@ -183,6 +183,8 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   readonly offerAnsweredBy: 'provider' | 'family';
   /** The provider as residents read it in notes: 助餐点 / 服务机构. */
   readonly providerNoun: Label;
+  /** The policy's name as people read it (its versions are `policies`): 助餐服务补贴政策. */
+  readonly policyName: Label;
   readonly capacity: CapacitySpec;
   /** What a subsidy is counted in: `code` is stored on subsidies (`meal`, `hour`), `label` is read. */
   readonly subsidyUnit: { code: string; label: Label };
