@@ -146,7 +146,7 @@ export const ApplicationView = z
         contact: z
           .object({
             phone: z.string().optional(),
-            address: z.string().describe("The provider's street address (its street's name when none is registered)"),
+            address: z.string().optional().describe("The provider's street address, when registered"),
             openingHours: z.string().optional(),
           })
           .optional()
@@ -270,6 +270,7 @@ export const SubsidyView = z
       .object({ name: z.string(), phone: z.string(), relationship: z.string() })
       .optional()
       .describe("Who applied and how to reach them, for the district's staff to check the subsidy (absent only if the application is gone)"),
+    subjectAge: count.optional().describe("The resident's age in whole years"),
     status: subsidyStatus,
     amount: yuanPerUnit,
     currency: z.literal('CNY'),
@@ -438,6 +439,7 @@ export const ProgrammeView = z
     offerAnsweredBy: z.enum(['provider', 'family']).describe('Who accepts or declines an offer'),
     policyVersion: z.string().describe('The policy in force today, `id/version`'),
     policyName: label.describe('The policy as people read it; a decision names its version (`policyVersion`)'),
+    subjectNoun: label.describe('Who the service is for, as forms and consoles name them (老人, 幼儿)'),
     effectiveFrom: z.string(),
     providerNoun: label,
     capacity: z.object({

@@ -92,7 +92,13 @@ export class HuiminStack extends Stack {
     }
     this.functions = functions;
 
-    this.identity = new Identity(this, 'Identity');
+    // The stage's site and hosted login (cdk.json or `-c webOrigin=… -c loginDomainPrefix=…`); without them no hosted login.
+    const webOrigin: unknown = this.node.tryGetContext('webOrigin');
+    const loginDomainPrefix: unknown = this.node.tryGetContext('loginDomainPrefix');
+    this.identity = new Identity(this, 'Identity', {
+      ...(typeof webOrigin === 'string' && webOrigin ? { webOrigin } : {}),
+      ...(typeof loginDomainPrefix === 'string' && loginDomainPrefix ? { loginDomainPrefix } : {}),
+    });
     this.http = new HttpApi(this, 'Http', {
       specs: FUNCTION_SPECS,
       functions: new Map<FunctionName, IFunction>([...functions].map(([name, wired]) => [name, wired.fn])),
@@ -105,6 +111,10 @@ export class HuiminStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.http.stage.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.webClient.userPoolClientId });
+    if (this.identity.loginDomain) {
+      // The issuer and client the site's config.json names (packages/local/public/oidc.js).
+      new CfnOutput(this, 'OidcIssuer', { value: `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.identity.userPool.userPoolId}`, description: "The site's config.json: oidc.issuer" });
+    }
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe on-call here' });

@@ -108,7 +108,7 @@ describe('childcare places in the browser', () => {
     await family.locator('#apply-form[data-ready]').waitFor();
     const childcare = family.locator('#programme-choices label', { hasText: '普惠托育' });
     await childcare.locator('input').check();
-    expect(await flat(family.locator('#subject-legend'))).toContain('申请对象');
+    expect(await flat(family.locator('#subject-legend'))).toContain('幼儿信息');
     // The form opens empty: the example fills in the applicant and the home.
     await family.click('#fill-example');
     await family.fill('#subject-name', '王小米');

@@ -72,11 +72,11 @@ describe('the family web form', () => {
     // Beside the field: what is wrong with the ID number (and what to check).
     await expect.poll(() => flat(page.locator('[data-path="subject.idNumber"] .field-error')), { timeout: 10_000 }).toMatch(/身份证号码/);
     expect(await page.locator('#subject-id').getAttribute('aria-invalid')).toBe('true');
-    // The error box says what to do; codes, HTTP status and request id only in the folded technical details.
+    // The error box says what to do; no codes or HTTP status, and the request id only in the folded details for support.
     const box = page.locator('#form-errors .family-error');
     expect(await flat(box)).toContain('请修改以下内容后再提交');
     expect(await flat(box)).not.toMatch(/VALIDATION_FAILED|HTTP 400/);
-    expect(await box.locator('details.tech-details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await box.locator('details.support-info').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/family-bad-id.png`, fullPage: true });
   });
 

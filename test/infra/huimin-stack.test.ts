@@ -238,6 +238,27 @@ describe('Cognito', () => {
     expect((client.WriteAttributes as string[]).filter((a) => a.startsWith('custom:'))).toEqual([]);
   });
 
+  it('has no hosted login unless the stage names its site', () => {
+    expect(props(logicalId(stack.identity.webClient))).toMatchObject({ AllowedOAuthFlowsUserPoolClient: false });
+    expect(ofType('AWS::Cognito::UserPoolDomain')).toEqual([]);
+  });
+
+  it("turns on the pages' hosted login for a stage's site: code flow only (PKCE), no secret, back to its sign-in page", () => {
+    const staged = createApp({ context: { 'aws:cdk:bundling-stacks': [], webOrigin: 'https://huimin.example.gov.cn/', loginDomainPrefix: 'huimin-js' } }).stack;
+    const t = Template.fromStack(staged);
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayWith(['openid', 'profile']),
+      CallbackURLs: ['https://huimin.example.gov.cn/signin.html'],
+      LogoutURLs: ['https://huimin.example.gov.cn/signin.html'],
+      GenerateSecret: false,
+    });
+    t.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    t.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'huimin-js' });
+    expect(Object.keys(t.findOutputs('OidcIssuer'))).toEqual(['OidcIssuer']);
+  });
+
   it('has a strong password policy and enforced threat protection', () => {
     expect(props(logicalId(stack.identity.userPool))).toMatchObject({
       Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },

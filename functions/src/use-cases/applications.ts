@@ -221,7 +221,7 @@ export async function applicationDetail(deps: Deps, app: ApplicationRecord): Pro
 
 /** The provider's contact as the family reads it once matched: where, when, and a phone. */
 function providerContact(p: ProviderRecord): NonNullable<NonNullable<ApplicationView['assignment']>['contact']> {
-  return { address: p.address ?? p.street, ...(p.phone ? { phone: p.phone } : {}), ...(p.openingHours ? { openingHours: p.openingHours } : {}) };
+  return { ...(p.address ? { address: p.address } : {}), ...(p.phone ? { phone: p.phone } : {}), ...(p.openingHours ? { openingHours: p.openingHours } : {}) };
 }
 
 /** What a stable round says to the family: the place offered, and why not each preference above it. */

@@ -1,6 +1,7 @@
 import { ASSIGNMENT_MACHINE, type AssignmentStatus, ageOn, ConflictError, NotFoundError, policyOn, programmeOf, SERVING_STATUSES, transition } from '@huimin/domain';
 import { AssignmentAccepted, AssignmentCompleted, AssignmentDeclined, AssignmentExpired, type EventDefinition } from '@huimin/events';
 import {
+  type ApplicationContact,
   type ApplicationRecord,
   type AssignmentRecord,
   Assignments,
@@ -48,7 +49,7 @@ export async function loadAssignmentFor(store: Store, actor: Extract<Actor, { ro
  * also carries the resident's age, and — only once the provider has accepted — how to reach the
  * resident: the minimum the service needs (PIPL), never the ID number.
  */
-export function assignmentView(a: AssignmentRecord, app?: ApplicationRecord, now = new Date()): AssignmentView {
+export function assignmentView(a: AssignmentRecord, app?: ApplicationContact, now = new Date()): AssignmentView {
   const { version: _v, ...view } = a;
   if (!app) return view;
   const age = ageOn(app.subject.birthDate, now);
@@ -71,7 +72,7 @@ export function assignmentView(a: AssignmentRecord, app?: ApplicationRecord, now
 
 /** A page of a provider's assignments, each with its resident as assignmentView shows them. */
 export async function assignmentPage(store: Store, items: readonly AssignmentRecord[], now: Date): Promise<AssignmentView[]> {
-  const apps = await store.getApplications(items.map((a) => a.applicationId));
+  const apps = await store.getApplicationContacts(items.map((a) => a.applicationId));
   return items.map((a) => assignmentView(a, apps.get(a.applicationId), now));
 }
 

@@ -50,6 +50,8 @@ interface Message {
   en: [title: string, body: string];
   /** Also sent to the applicant's phone as a text. */
   sms?: boolean;
+  /** The text's body when the inbox's may carry what a person typed (a reason), which a text never does. */
+  smsBodyZh?: string;
 }
 
 const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
@@ -59,7 +61,8 @@ const chinaTime = (iso: string) => CHINA_TIME.format(new Date(iso));
 function messagesFor(detailType: string, data: Record<string, unknown>, app: ApplicationRecord): Message[] {
   const p = programmeOf(app.type);
   const who = app.subject.name;
-  const provider = app.assignment?.providerName ?? p.providerNoun.zh;
+  // The event's own assignment: a late or redelivered event about an earlier offer names no newer provider.
+  const provider = app.assignment && app.assignment.id === data.assignmentId ? app.assignment.providerName : p.providerNoun.zh;
   const familyAnswers = p.offerAnsweredBy === 'family';
   switch (detailType) {
     case EligibilityAssessed.detailType:
@@ -124,9 +127,15 @@ function messagesFor(detailType: string, data: Record<string, unknown>, app: App
         {
           audience: 'family',
           kind: 'waitlisted',
-          zh: [`${who}正在排队等候${p.name.zh}`, `附近暂时没有空余名额，有名额时会立即为您匹配并通知您。`],
-          en: [`${who} is on the waiting list for ${p.name.en.toLowerCase()}`, 'No place is free nearby for now; you will be matched and told as soon as one is.'],
-          sms: true,
+          zh: [
+            `${who}正在排队等候${p.name.zh}`,
+            p.offersBy === 'rounds' ? '名额将在区民政部门的下一轮统一分配中安排，结果会通知您。' : '附近暂时没有空余名额，有名额时会立即为您匹配并通知您。',
+          ],
+          en: [
+            `${who} is on the waiting list for ${p.name.en.toLowerCase()}`,
+            p.offersBy === 'rounds' ? "Places are given in the district's next allocation round; you will be told the result." : 'No place is free nearby for now; you will be matched and told as soon as one is.',
+          ],
+          // No text: an application may wait again after each declined or lapsed offer; the inbox says it.
         },
       ];
     case SubsidyApproved.detailType:
@@ -145,6 +154,7 @@ function messagesFor(detailType: string, data: Record<string, unknown>, app: App
           audience: 'family',
           kind: 'subsidy-decided',
           zh: [`${who}的补贴未获批准`, `原因：${String(data.reason)}。如有疑问，请联系街道或区民政部门。`],
+          smsBodyZh: '原因请登录惠民查看；如有疑问，请联系街道或区民政部门。',
           en: [`The subsidy for ${who} was not approved`, `Reason: ${String(data.reason)}. Ask your street office or the district civil-affairs bureau if anything is unclear.`],
           sms: true,
         },
@@ -180,7 +190,7 @@ function record(m: Message, recipient: string, at: string, id: string, about: Pi
 }
 
 /** The text a family's phone receives: the message in Chinese, signed as the service. */
-const smsText = (m: Message) => `【惠民】${m.zh[0]}。${m.zh[1]}`;
+const smsText = (m: Message) => `【惠民】${m.zh[0]}。${m.smsBodyZh ?? m.zh[1]}`;
 
 /**
  * The notify consumer's work: the event's messages into each audience's inbox, committed once with
@@ -231,8 +241,9 @@ export async function remindDeadlines(deps: Deps, sms: SmsSender, offers: readon
     const due = chinaTime(a.expiresAt);
     const family = p.offerAnsweredBy === 'family';
     const app = family ? await deps.store.getApplication(a.applicationId) : undefined;
-    const recipient = family ? (app ? `user:${app.ownerSub}` : undefined) : `provider:${a.providerId}`;
-    if (!recipient) continue;
+    // The index the sweep reads can lag: a family that has answered already is not reminded.
+    if (family && !(app?.assignment?.id === a.id && app.assignment.status === 'OFFERED')) continue;
+    const recipient = family && app ? `user:${app.ownerSub}` : `provider:${a.providerId}`;
     const m: Message = family
       ? {
           audience: 'family',

@@ -35,6 +35,7 @@ export function programmeViews(at: Date): ProgrammeView[] {
       offerAnsweredBy: p.offerAnsweredBy,
       policyVersion: policyVersionOf(policy),
       policyName: p.policyName,
+      subjectNoun: p.subjectNoun,
       effectiveFrom: policy.effectiveFrom,
       providerNoun: p.providerNoun,
       capacity: { field: p.capacity.field, unit: p.capacity.unit, free: p.capacity.free, ...(p.capacity.classes ? { classes: p.capacity.classes.map((c) => ({ ...c })) } : {}) },

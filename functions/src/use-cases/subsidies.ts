@@ -1,6 +1,6 @@
-import { ForbiddenError, NotFoundError, programmeOf, SUBSIDY_MACHINE, transition } from '@huimin/domain';
+import { ageOn, ForbiddenError, NotFoundError, programmeOf, SUBSIDY_MACHINE, transition } from '@huimin/domain';
 import { SubsidyApproved, SubsidyRejected } from '@huimin/events';
-import { type ApplicationRecord, type Store, Subsidies, type SubsidyRecord } from '@huimin/store';
+import { type ApplicationContact, type Store, Subsidies, type SubsidyRecord } from '@huimin/store';
 import type { Actor } from '../lib/actor';
 import type { Deps } from '../lib/config';
 import { newEvent } from '../lib/events';
@@ -16,16 +16,16 @@ async function loadSubsidyFor(deps: Deps, actor: Staff, id: string): Promise<Sub
   return s;
 }
 
-/** A subsidy as staff read it; with its application, also who applied and how to reach them. */
-export function subsidyView(s: SubsidyRecord, app?: ApplicationRecord): SubsidyView {
+/** A subsidy as staff read it; with its application, also the resident's age and who applied and how to reach them. */
+export function subsidyView(s: SubsidyRecord, app?: ApplicationContact, now = new Date()): SubsidyView {
   const { version: _v, ...view } = s;
-  return app ? { ...view, applicant: app.applicant } : view;
+  return app ? { ...view, applicant: app.applicant, subjectAge: ageOn(app.subject.birthDate, now) } : view;
 }
 
 /** A page of a district's subsidies, each with its applicant (one batch read of the applications). */
-export async function subsidyPage(store: Store, items: readonly SubsidyRecord[]): Promise<SubsidyView[]> {
-  const apps = await store.getApplications(items.map((s) => s.applicationId));
-  return items.map((s) => subsidyView(s, apps.get(s.applicationId)));
+export async function subsidyPage(store: Store, items: readonly SubsidyRecord[], now: Date): Promise<SubsidyView[]> {
+  const apps = await store.getApplicationContacts(items.map((s) => s.applicationId));
+  return items.map((s) => subsidyView(s, apps.get(s.applicationId), now));
 }
 
 /**

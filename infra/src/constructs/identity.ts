@@ -13,6 +13,13 @@ const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
   staff: 'Civil-affairs staff, scoped to their district (custom:district)',
 };
 
+export interface IdentityProps {
+  /** The site's origin (`https://…`): turns on the hosted login with PKCE, back to `<origin>/signin.html`. */
+  webOrigin?: string;
+  /** The hosted login's Cognito domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
+  loginDomainPrefix?: string;
+}
+
 /**
  * Who may call the API: a Cognito user pool whose groups are the wiring's roles and whose ID tokens carry
  * the claims the handlers authorise with.
@@ -20,8 +27,10 @@ const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
 export class Identity extends Construct {
   readonly userPool: cognito.UserPool;
   readonly webClient: cognito.UserPoolClient;
+  /** The hosted login's domain, when the stage names one. */
+  readonly loginDomain?: cognito.UserPoolDomain;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: IdentityProps = {}) {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       // Accounts are provisioned by staff and grid workers until a sign-up flow that puts new users in the
@@ -75,9 +84,23 @@ export class Identity extends Construct {
     }
 
     const standard = { email: true, phoneNumber: true, fullname: true };
+    // The pages' hosted login (signin.html, oidc.js): OpenID Connect's authorisation code flow with
+    // PKCE for a public client, turned on when the stage names the site's origin (context `webOrigin`)
+    // — never the implicit flow, never a client secret in a browser.
+    const webOrigin = props.webOrigin?.replace(/\/$/, '');
+    const signIn = webOrigin ? `${webOrigin}/signin.html` : undefined;
     this.webClient = this.userPool.addClient('WebClient', {
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      ...(signIn
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.PROFILE, cognito.OAuthScope.PHONE, cognito.OAuthScope.EMAIL],
+              callbackUrls: [signIn],
+              logoutUrls: [signIn],
+            },
+          }
+        : { disableOAuth: true }),
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -91,5 +114,8 @@ export class Identity extends Construct {
       // client permissions) may write them.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes(standard),
     });
+    if (signIn && props.loginDomainPrefix) {
+      this.loginDomain = this.userPool.addDomain('HostedLogin', { cognitoDomain: { domainPrefix: props.loginDomainPrefix } });
+    }
   }
 }

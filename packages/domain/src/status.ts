@@ -17,14 +17,14 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const ASSIGNMENT_STATUSES = ['OFFERED', 'ACCEPTED', 'COMPLETED', 'DECLINED', 'EXPIRED', 'CANCELLED'] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
-/**
- * The assignment states in which the provider serves the resident: only then do the family and the
- * provider see each other's contact (minimum necessary, PIPL).
- */
 /** What an inbox message is about (functions/src/use-cases/notifications.ts writes one per audience of an event). */
 export const NOTIFICATION_KINDS = ['offer-made', 'offer-accepted', 'waitlisted', 'deadline-near', 'subsidy-decided', 'subsidy-requested'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/**
+ * The assignment states in which the provider serves the resident: only then do the family and the
+ * provider see each other's contact (minimum necessary, PIPL).
+ */
 export const SERVING_STATUSES: readonly AssignmentStatus[] = ['ACCEPTED', 'COMPLETED'];
 
 /** CANCELLED is this project's addition: a pending subsidy whose application was withdrawn. */

@@ -317,25 +317,6 @@ export function defList(rows) {
   );
 }
 
-/** Eligibility reasons `[{rule, code, message, messageZh}]` as a list, Chinese first. */
-export function reasonsList(reasons) {
-  if (!Array.isArray(reasons) || !reasons.length) return null;
-  return h(
-    'ul',
-    { class: 'reasons' },
-    reasons.map((r) =>
-      h(
-        'li',
-        {},
-        h('span', { lang: 'zh-CN' }, r.messageZh ?? ''),
-        ' ',
-        h('span', { lang: 'en', class: 'en' }, r.message ?? ''),
-        r.code || r.rule ? h('span', { class: 'meta' }, ` (${[r.rule, r.code].filter(Boolean).join(' · ')})`) : null,
-      ),
-    ),
-  );
-}
-
 /** Replace all children of `el`. */
 export function replaceChildren(el, ...children) {
   el.textContent = '';
@@ -584,11 +565,6 @@ function quantityTimesPrice(line) {
 }
 
 /**
- * A priced plan (`job.plan`): one row per item (quantity × unit price, price, the catalogue's
- * subsidy), then the totals: price, subsidy with the household cap, the household's share.
- * `shareZh`/`shareEn` name the household's share for the reader ("个人自付 Your share").
- */
-/**
  * A policy named in words, its version in small print: "《老年助餐服务补贴政策》 2026.1 版". `programme`
  * is GET /programmes' item (its `policyName`); `policyVersion` is a decision's `id/version`.
  */
@@ -603,6 +579,12 @@ export function policyText(programme, policyVersion) {
   );
 }
 
+/**
+ * A priced plan (`job.plan`): one row per item (quantity × unit price, price, the catalogue's
+ * subsidy), then the totals: price, subsidy with the household cap, the household's share.
+ * `shareZh`/`shareEn` name the household's share for the reader ("个人自付 Your share");
+ * `programme` names the policy.
+ */
 export function renderPlan(plan, { shareZh = '个人自付', shareEn = 'Household share', id, programme } = {}) {
   if (!plan || !Array.isArray(plan.lines)) return null;
   const catalogueSum = plan.lines.reduce((s, l) => s + (l.subsidyFen ?? 0), 0);
@@ -746,25 +728,49 @@ function fallbackError(status, requestId) {
 }
 
 /**
- * An alert box for an error, in words people act on: messageZh, then message, then the issues'
- * messages (without field paths). No codes or HTTP statuses; the request id, which support can
- * look up, is kept in a closed <details> in small print. `withIssues: false` leaves the issues out.
+ * What anyone can do about a failed call, by HTTP status (0: no connection); a page adds its own
+ * words. A 422 is the page's to explain (a refused record, an idempotency key reused), so it has none here.
  */
-export function errorBox(err, { titleZh, titleEn, withIssues = true } = {}) {
-  const e = err instanceof ApiError ? err : new ApiError({ message: 'Something went wrong. Please try again.', messageZh: '出现问题，请重试。' });
+const NEXT_STEPS = {
+  0: ['请检查网络连接，然后再试一次。', 'Check the connection, then try again.'],
+  400: ['请按提示修改后再提交。', 'Correct what is marked, then send it again.'],
+  401: ['登录已过期：请退出后重新登录。', 'Your sign-in has expired: sign out and sign in again.'],
+  404: ['请刷新页面查看最新状态。', 'Reload the page to see where things stand.'],
+  409: ['情况已有变化：请刷新后查看最新状态。', 'Something changed meanwhile: refresh to see where it stands.'],
+  429: ['请稍等片刻再试。', 'Wait a moment and try again.'],
+  500: ['请稍后再试；如果一直不成功，请联系客服并提供下方的请求编号。', 'Try again later; if it keeps failing, call support with the request number below.'],
+};
+
+/** An issue's message; "中文 / English" is shown as Chinese with the English beside it. */
+export function issueText(message) {
+  const text = String(message ?? '');
+  const at = text.indexOf(' / ');
+  return at > 0 ? bi(text.slice(0, at), text.slice(at + 3)) : h('span', {}, text);
+}
+
+/**
+ * An alert box for an error, in words people act on: the title, messageZh then message, each
+ * issue's message (without field paths), and what to do next — from `nextSteps` (a page's own words
+ * by HTTP status) over the general ones. No codes or HTTP statuses; the request id, which support
+ * can look up, is kept in a closed <details> in small print. `extra` (a node, e.g. a list of fields
+ * to correct) takes the place of the message and the next step; `withIssues: false` leaves the
+ * issues out.
+ */
+export function errorBox(err, { titleZh, titleEn, withIssues = true, nextSteps = {}, extra = null, className = '' } = {}) {
+  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? 'Something went wrong. Please try again.'), messageZh: '出现问题，请重试。' });
+  const steps = { ...NEXT_STEPS, ...nextSteps };
+  const status = e.code === 'NETWORK' ? 0 : e.status;
+  const next = steps[status] ?? (status >= 500 ? steps[500] : null);
+  const issues = withIssues ? e.issues.filter((i) => i?.message) : [];
   return h(
     'div',
-    { class: 'alert alert-error', role: 'alert' },
+    { class: `alert alert-error ${className}`.trim(), role: 'alert' },
     titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
-    e.messageZh ? h('p', { lang: 'zh-CN' }, e.messageZh) : null,
-    e.message && e.message !== e.messageZh ? h('p', { lang: 'en', class: 'en' }, e.message) : null,
-    withIssues && e.issues.length
-      ? h(
-          'ul',
-          { class: 'issue-list' },
-          e.issues.filter((i) => i?.message).map((i) => h('li', {}, i.message)),
-        )
-      : null,
+    !extra && (e.messageZh || e.message) ? h('p', {}, bi(e.messageZh || e.message, e.message && e.message !== e.messageZh ? e.message : '')) : null,
+    issues.length ? h('ul', { class: 'issue-list' }, issues.map((i) => h('li', {}, issueText(i.message)))) : null,
+    extra,
+    // Issues say what to correct themselves; a next step is for failures that list none.
+    !extra && !issues.length && next ? h('p', { class: 'what-to-do' }, bi(next[0], next[1])) : null,
     e.requestId
       ? h(
           'details',
@@ -792,11 +798,17 @@ export function uuid() {
 
 /** Seconds-since-epoch `exp` of a JWT, or undefined if it cannot be read (we never verify it). */
 function jwtExpiry(token) {
+  return jwtClaims(token)?.exp;
+}
+
+/** The claims of a JWT, read (not verified: the API verifies every token it is sent); null when unreadable. */
+export function jwtClaims(token) {
   try {
-    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(payload)).exp;
+    const part = String(token).split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -948,18 +960,6 @@ function safeSession(op, key, value) {
     // ignore
   }
   return null;
-}
-
-/** Fill the header's "signed in as" line (#identity) for the current demo identity. */
-export function showIdentity(claims) {
-  const el = document.getElementById('identity');
-  if (!el) return;
-  const extra = claims.providerId
-    ? ` · 服务机构 Provider: ${claims.providerId}`
-    : claims.district
-      ? ` · 辖区 District: ${claims.district}${claims.street ? ` ${claims.street}` : ''}`
-      : '';
-  replaceChildren(el, bi('演示身份', 'Demo identity'), `: ${claims.role} · ${claims.sub}${extra}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1125,14 +1125,14 @@ export function askDialog({
  * toast. Resolves to true on success. The caller reloads its lists either way (after a 409 the
  * item has changed under us, so the list should show its new state).
  */
-export async function runAction(buttons, action, { okZh, okEn, failZh, failEn }) {
+export async function runAction(buttons, action, { okZh, okEn, failZh, failEn, nextSteps }) {
   for (const b of buttons) b.disabled = true;
   try {
     await action();
     toast([okZh, okEn]);
     return true;
   } catch (err) {
-    toast(errorBox(err, { titleZh: failZh, titleEn: failEn }), 'error');
+    toast(errorBox(err, { titleZh: failZh, titleEn: failEn, nextSteps }), 'error');
     return false;
   } finally {
     for (const b of buttons) b.disabled = false;

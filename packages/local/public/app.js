@@ -15,7 +15,6 @@
 // which the family confirms, and how the work and its inspection go.
 
 import {
-  ApiError,
   announce,
   askDialog,
   badge,
@@ -25,6 +24,7 @@ import {
   classText,
   countdownEl,
   defList,
+  errorBox,
   familyAnswers,
   formatFen,
   formatLottery,
@@ -32,6 +32,7 @@ import {
   formatSubsidy,
   h,
   isJob,
+  issueText,
   JOB_STEPS,
   jobStep,
   label,
@@ -100,13 +101,13 @@ function plural(en) {
 }
 
 /**
- * Who the application is for, in the form's and the detail view's words. A programme may name it
- * (`subjectNoun` {zh, en} in GET /programmes); otherwise a programme for people of 60 and over
- * (its policy's `minAge`) is for "老人 the older person", and any other for "申请对象 the subject".
+ * Who the application is for, in the form's and the detail view's words: the programme names it
+ * (`subjectNoun` in GET /programmes). A programme for older people (its policy's `minAge` 60 or
+ * more) titles the form "为家中老人申请".
  */
 function subjectNoun(programme) {
-  if (programme?.subjectNoun?.zh) return programme.subjectNoun;
-  return (programme?.figures?.minAge ?? 0) >= 60 ? { zh: '老人', en: 'older person', elderly: true } : { zh: '申请对象', en: 'subject' };
+  const n = programme?.subjectNoun ?? { zh: '申请对象', en: 'subject' };
+  return { ...n, elderly: (programme?.figures?.minAge ?? 0) >= 60 };
 }
 
 function subjectWords(programme) {
@@ -1099,54 +1100,20 @@ function clearIssues(root) {
 // Plain language: errors that say what to do, reasons as sentences, places and policies in words
 // ---------------------------------------------------------------------------------------------
 
-/** What the family can do next, by HTTP status (0: no connection). */
-function whatToDo(status) {
-  if (status === 0) return ['请检查网络连接，然后再试一次。', 'Check the internet connection, then try again.'];
-  if (status === 400) return ['请按提示修改后再提交。', 'Correct what is marked, then send it again.'];
-  if (status === 401) return ['请重新登录后再试。', 'Sign in again, then try again.'];
-  if (status === 403) return ['请确认登录的是您自己的账号；如有疑问请联系客服。', 'Check that you are signed in as yourself; ask support if unsure.'];
-  if (status === 404) return ['请从「我的申请」中重新打开。', 'Open it again from "My applications".'];
-  if (status === 409) return ['情况已有变化：请点「刷新」查看最新状态后再试。', 'Something changed meanwhile: refresh to see the latest, then try again.'];
-  if (status === 422) return ['请再提交一次。', 'Please send it once more.'];
-  if (status === 429) return ['请稍等一分钟再试。', 'Wait a minute, then try again.'];
-  return ['请稍后再试；如果一直不成功，请联系客服，并告诉他们下方的技术信息。', 'Try again later; if it keeps failing, contact support and give them the technical details below.'];
-}
+/** What the family can do next, by HTTP status (api.js has the general words). */
+const FAMILY_STEPS = {
+  401: ['请重新登录后再试。', 'Sign in again, then try again.'],
+  403: ['请确认登录的是您自己的账号；如有疑问请联系客服。', 'Check that you are signed in as yourself; ask support if unsure.'],
+  404: ['请从「我的申请」中重新打开。', 'Open it again from "My applications".'],
+  409: ['情况已有变化：请点「刷新」查看最新状态后再试。', 'Something changed meanwhile: refresh to see the latest, then try again.'],
+  // The one 422 a family meets: the same submission key sent again with other content.
+  422: ['请再提交一次。', 'Please send it once more.'],
+  429: ['请稍等一分钟再试。', 'Wait a minute, then try again.'],
+};
 
-/**
- * An error for the family: what went wrong, what to do next, and the technical details (code,
- * HTTP status, request id) folded away in a <details> for support.
- */
-function familyError(err, { titleZh, titleEn, withIssues = true, extra = null } = {}) {
-  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? err), messageZh: '页面出了问题。' });
-  const [todoZh, todoEn] = whatToDo(e.status);
-  return h(
-    'div',
-    { class: 'alert alert-error family-error', role: 'alert' },
-    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
-    // With fields to correct, the list says what went wrong better than the general message.
-    !extra && (e.messageZh || e.message) ? h('p', {}, bi(e.messageZh || e.message, e.message && e.message !== e.messageZh ? e.message : '')) : null,
-    withIssues && e.issues.length ? h('ul', { class: 'issue-list' }, e.issues.map((i) => h('li', {}, issueText(i.message ?? '')))) : null,
-    extra,
-    extra ? null : h('p', { class: 'todo' }, bi(todoZh, todoEn)),
-    h(
-      'details',
-      { class: 'tech-details' },
-      h('summary', {}, bi('技术信息（供客服使用）', 'Technical details for support')),
-      h(
-        'p',
-        { class: 'meta' },
-        `${e.code}${e.status ? ` · HTTP ${e.status}` : ''}`,
-        e.requestId ? [h('br'), '请求编号 Request ID: ', h('code', {}, e.requestId)] : null,
-      ),
-    ),
-  );
-}
-
-/** An issue message; "中文 / English" is shown as Chinese with the English beside it. */
-function issueText(message) {
-  const text = String(message ?? '');
-  const at = text.indexOf(' / ');
-  return at > 0 ? bi(text.slice(0, at), text.slice(at + 3)) : h('span', {}, text);
+/** An error for the family: what went wrong and what to do next; the request id folded away for support. */
+function familyError(err, opts = {}) {
+  return errorBox(err, { ...opts, nextSteps: FAMILY_STEPS, className: 'family-error' });
 }
 
 /** District codes in a text replaced by their names ("居住地（320113）" → "居住地（栖霞区）"). */
@@ -1652,9 +1619,9 @@ function renderAllocation(app, programme) {
   const al = app.allocation;
   const place = placeWord(programme);
   const name = app.subject?.name ?? '';
-  const subject = programme?.subjectNoun;
-  // "您的孩子" when the programme names who it is for; otherwise the child's own name.
-  const who = subject ? { zh: `您的${subject.zh}`, en: `your ${subject.en} has` } : { zh: name, en: `${name} has` };
+  // The child by name ("王小米 10 分"); "您的幼儿" only where no name is known.
+  const subject = programme?.subjectNoun ?? { zh: '孩子', en: 'child' };
+  const who = name ? { zh: name, en: `${name} has` } : { zh: `您的${subject.zh}`, en: `your ${subject.en} has` };
   const prefs = Array.isArray(app.needs?.preferences) ? app.needs.preferences : [];
   const items = Array.isArray(al.explanation) ? al.explanation : [];
   const offered = Boolean(al.offeredProviderId);

@@ -7,6 +7,8 @@
 //   await beginOidcSignIn(config, next);             // goes to the provider's hosted login
 //   const done = await completeOidcSignIn(config);   // on return (?code=&state=): {idToken, claims, next}
 
+import { jwtClaims } from './api.js';
+
 const PENDING_KEY = 'huimin.oidc.pending';
 
 /** A sign-in that did not complete, in the users' words: Chinese first, English beside. */
@@ -81,15 +83,6 @@ export async function beginOidcSignIn(config, next, { fetchImpl = fetch, go = (u
   go(url.toString());
 }
 
-/** The claims of a JWT, read (not verified: the API verifies every token it is sent). */
-export function claimsOf(jwt) {
-  const part = jwt.split('.')[1] ?? '';
-  const json = decodeURIComponent(
-    Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
-  );
-  return JSON.parse(json);
-}
-
 /**
  * On the way back from the login (`?code=…&state=…`): checks the state, trades the code and the
  * verifier for tokens at the token endpoint, checks the ID token's nonce, and answers
@@ -117,7 +110,7 @@ export async function completeOidcSignIn(config, { fetchImpl = fetch, search = l
   if (!res.ok) throw new SignInError('统一身份认证未通过，请重新登录', `The identity provider refused the sign-in (${res.status}): please sign in again`);
   const body = await res.json();
   if (!body.id_token) throw new SignInError('统一身份认证未返回身份信息，请重新登录', 'The identity provider sent no ID token: please sign in again');
-  const claims = claimsOf(body.id_token);
+  const claims = jwtClaims(body.id_token) ?? {};
   if (claims.nonce !== pending.nonce) throw new SignInError('身份信息与本次登录不符，请重新登录', 'The ID token is for another sign-in (nonce mismatch): please sign in again');
   return { idToken: body.id_token, claims, next: pending.next };
 }

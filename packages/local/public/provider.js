@@ -19,6 +19,7 @@ import {
   chinaDay,
   classText,
   defList,
+  errorBox,
   familyAnswers,
   fillFromGeolocation,
   formatFen,
@@ -89,14 +90,9 @@ function ageText(age) {
   return bi(`${age} 岁`, `${age} ${age === 1 ? 'year' : 'years'} old`);
 }
 
-/**
- * Who is served, in words fitting their age: an older resident (老人), a young child (幼儿), or the
- * neutral "person served" (服务对象) when the age says neither or is not known.
- */
-function subjectWord(age) {
-  if (typeof age === 'number' && age >= 60) return { zh: '老人', en: 'resident' };
-  if (typeof age === 'number' && age < 7) return { zh: '幼儿', en: 'child' };
-  return { zh: '服务对象', en: 'person served' };
+/** Who is served, as the assignment's programme names them (老人, 幼儿). */
+function subjectWord(a) {
+  return vocab.byType.get(a.type)?.subjectNoun ?? { zh: '服务对象', en: 'person served' };
 }
 
 const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -201,25 +197,8 @@ const NEXT_STEP = {
   500: ['请稍后再试；如果一直不成功，请联系客服并提供下方的请求编号。', 'Try again later; if it keeps failing, call support with the request number below.'],
 };
 
-/**
- * An error in words: the title, what the server said (Chinese, then English), each reason (without
- * field paths), what to do next, and — out of the way, for support — the request number.
- */
-function problemBox(err, { titleZh, titleEn, withIssues = true } = {}) {
-  const e = err instanceof ApiError ? err : new ApiError({ message: String(err?.message ?? err), messageZh: '发生错误' });
-  const next = NEXT_STEP[e.status] ?? (e.status >= 500 ? NEXT_STEP[500] : null);
-  return h(
-    'div',
-    { class: 'alert alert-error', role: 'alert' },
-    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
-    e.messageZh || e.message ? h('p', {}, bi(e.messageZh || e.message, e.message && e.message !== e.messageZh ? e.message : '')) : null,
-    withIssues && e.issues.length ? h('ul', { class: 'issue-list' }, e.issues.map((i) => h('li', {}, i.message ?? ''))) : null,
-    next && !e.issues.length ? h('p', {}, bi(next[0], next[1])) : null,
-    e.requestId
-      ? h('details', { class: 'support-info' }, h('summary', {}, bi('联系客服时提供', 'For support')), h('p', { class: 'meta' }, `请求编号 Request number: ${e.requestId}`))
-      : null,
-  );
-}
+/** An error as the provider reads it: api.js's box with what the provider can do about it. */
+const problemBox = (err, opts = {}) => errorBox(err, { ...opts, nextSteps: NEXT_STEP });
 
 // ---------------------------------------------------------------------------------------------
 // One assignment
@@ -233,7 +212,7 @@ function renderContact(a, where) {
   const r = a.resident;
   const titleId = `${where}-${a.id}-contact`;
   const age = r.age ?? a.subjectAge;
-  const who = subjectWord(age);
+  const who = subjectWord(a);
   const addressParts = [streetText(a.district, r.address?.street ?? a.street), r.address?.detail ? h('span', { lang: 'zh-CN' }, r.address.detail) : null].filter(Boolean);
   // Most residents are reached through the family member who applied: one number, said once.
   const samePhone = r.phone && r.contactPhone && r.phone === r.contactPhone;
@@ -1198,7 +1177,7 @@ async function accept(a, buttons) {
 
 async function decline(a, buttons) {
   const noun = nounOf(a);
-  const who = subjectWord(a.subjectAge);
+  const who = subjectWord(a);
   const reason = await askDialog({
     titleZh: `拒绝${a.subjectName ?? ''}的派单？`,
     titleEn: 'Decline this offer?',
@@ -1230,7 +1209,7 @@ async function complete(a, buttons) {
     : recordsVisits(programme)
       ? ['已登记的上门服务按月结算；结束后不能再登记。', 'Visits recorded are settled monthly; none can be recorded after this.']
       : ['补贴随后结算。', 'The subsidy is then settled.'];
-  const who = subjectWord(a.subjectAge);
+  const who = subjectWord(a);
   const ok = await askDialog({
     input: false,
     titleZh: `确认${a.subjectName ?? ''}的服务已完成？`,

@@ -10,7 +10,7 @@
 // ?role=grid&sub=…, &district=…, &street=…) sign in as that identity directly, so scripted tests
 // can open a page as a fresh family without going through the sign-in page.
 
-import { bi, createApi, h, pageParams, replaceChildren, timeEl } from './api.js';
+import { bi, createApi, h, jwtClaims, pageParams, replaceChildren, timeEl } from './api.js';
 
 export const SESSION_KEY = 'huimin.session';
 const ELDERLY_KEY = 'huimin.elderly';
@@ -176,12 +176,8 @@ export async function startPage({ role, titleZh, titleEn }) {
 
 /** Whether a JWT's `exp` has passed (an unreadable token counts as expired). */
 function tokenExpired(token) {
-  try {
-    const payload = JSON.parse(atob(String(token).split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now();
-  } catch {
-    return true;
-  }
+  const claims = jwtClaims(token);
+  return !claims || (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import {
   classLabel,
   classOrder,
   defList,
+  errorBox,
   familyAnswers,
   formatDateTime,
   formatFen,
@@ -32,6 +33,7 @@ import {
   renderInspections,
   renderPlan,
   replaceChildren,
+  runAction,
   saveFile,
   stacked,
   svg,
@@ -61,57 +63,17 @@ const $ = (selector) => document.querySelector(selector);
 // Errors in plain words: what happened, what to do; the request id for support, folded away
 // ---------------------------------------------------------------------------------------------
 
-/** What the official can do about a failed call, by its HTTP status. */
-function whatToDo(status, code) {
-  if (code === 'NETWORK') return ['请检查网络连接，然后重试。', 'Check the network connection, then try again.'];
-  if (status === 401) return ['登录已过期：请退出后重新登录。', 'Your sign-in has expired: sign out and sign in again.'];
-  if (status === 403) return ['此事项不属于您的辖区或权限：如有疑问请联系管理员。', 'This is outside your district or role: ask your administrator if in doubt.'];
-  if (status === 404) return ['此事项已不存在：请刷新页面。', 'This is no longer there: reload the page.'];
-  if (status === 409) return ['此事项刚被他人处理或已有变化：请刷新后查看最新状态。', 'Someone else has just dealt with this, or it changed: refresh to see where it stands.'];
-  if (status === 400 || status === 422) return ['请检查填写的内容后重试。', 'Check what you entered and try again.'];
-  if (status >= 500) return ['请稍后重试；仍不成功请联系技术支持，并告知下方的请求编号。', 'Try again in a moment; if it still fails, call support with the request number below.'];
-  return ['请稍后重试。', 'Try again in a moment.'];
-}
-
-/** An alert for a failed call: its message, what to do, and (folded) the request id for support. */
-function errorBox(err, { titleZh, titleEn } = {}) {
-  const e = err ?? {};
-  const [todoZh, todoEn] = whatToDo(Number(e.status) || 0, e.code);
-  return h(
-    'div',
-    { class: 'alert alert-error', role: 'alert' },
-    titleZh ? h('p', { class: 'alert-title' }, bi(titleZh, titleEn ?? '')) : null,
-    e.messageZh ? h('p', { lang: 'zh-CN' }, e.messageZh) : null,
-    e.message && e.message !== e.messageZh ? h('p', { lang: 'en', class: 'en' }, e.message) : null,
-    h('p', { class: 'what-to-do' }, bi(todoZh, todoEn)),
-    e.requestId
-      ? h(
-          'details',
-          { class: 'support-info' },
-          h('summary', {}, bi('技术支持信息', 'For support')),
-          h('p', { class: 'meta' }, `请求编号 Request no. ${e.requestId}`),
-        )
-      : null,
-  );
-}
-
-/**
- * Run one button action (approve, pass…): `buttons` disabled meanwhile, then a toast saying how it
- * went. Resolves to true on success.
- */
-async function runAction(buttons, action, { okZh, okEn, failZh, failEn }) {
-  for (const b of buttons) b.disabled = true;
-  try {
-    await action();
-    toast([okZh, okEn]);
-    return true;
-  } catch (err) {
-    toast(errorBox(err, { titleZh: failZh, titleEn: failEn }), 'error');
-    return false;
-  } finally {
-    for (const b of buttons) b.disabled = false;
-  }
-}
+/** What the official can do about a failed call, by its HTTP status (api.js has the general words). */
+const STAFF_STEPS = {
+  403: ['此事项不属于您的辖区或权限：如有疑问请联系管理员。', 'This is outside your district or role: ask your administrator if in doubt.'],
+  404: ['此事项已不存在：请刷新页面。', 'This is no longer there: reload the page.'],
+  409: ['此事项刚被他人处理或已有变化：请刷新后查看最新状态。', 'Someone else has just dealt with this, or it changed: refresh to see where it stands.'],
+  400: ['请检查填写的内容后重试。', 'Check what you entered and try again.'],
+};
+/** An error as the official reads it: api.js's box with what staff can do about it. */
+const staffErrorBox = (err, opts = {}) => errorBox(err, { ...opts, nextSteps: STAFF_STEPS });
+/** One button action (approve, pass…) with the official's next steps on failure. */
+const runStaffAction = (buttons, action, words) => runAction(buttons, action, { ...words, nextSteps: STAFF_STEPS });
 
 // ---------------------------------------------------------------------------------------------
 // Subsidies
@@ -168,52 +130,9 @@ function applicantContact(applicant) {
   );
 }
 
-// Age is on the application: read it for each subsidy shown, a few at a time.
-const ageQueue = [];
-let ageRunning = 0;
-const AGE_PARALLEL = 3;
-
-const ages = new Map(); // applicationId → age (or null), read once per page
-
-function ageText(age) {
-  return typeof age === 'number' ? bi(`${age} 岁`, `${age} years`) : '—';
-}
-
-function fillAge(applicationId, el) {
-  if (ages.has(applicationId)) {
-    replaceChildren(el, ageText(ages.get(applicationId)));
-    return;
-  }
-  ageQueue.push({ applicationId, el });
-  pumpAges();
-}
-
-function pumpAges() {
-  while (ageRunning < AGE_PARALLEL && ageQueue.length) {
-    const { applicationId, el } = ageQueue.shift();
-    ageRunning++;
-    api
-      .get(`/applications/${encodeURIComponent(applicationId)}`)
-      .then((app) => {
-        const age = typeof app?.subject?.age === 'number' ? app.subject.age : null;
-        ages.set(applicationId, age);
-        replaceChildren(el, ageText(age));
-      })
-      .catch(() => replaceChildren(el, '—'))
-      .finally(() => {
-        ageRunning--;
-        pumpAges();
-      });
-  }
-}
-
+/** The resident's age (GET /subsidies carries it). */
 function ageOf(s) {
-  const age = s.subjectAge ?? s.subject?.age;
-  if (typeof age === 'number') return bi(`${age} 岁`, `${age} years`);
-  if (!s.applicationId) return null;
-  const el = h('span', { class: 'age' }, '…');
-  fillAge(s.applicationId, el);
-  return el;
+  return typeof s.subjectAge === 'number' ? bi(`${s.subjectAge} 岁`, `${s.subjectAge} years`) : null;
 }
 
 function renderSubsidy(s) {
@@ -275,7 +194,7 @@ async function approveSubsidy(s, buttons) {
     confirmEn: 'Approve',
   });
   if (note === null) return;
-  await runAction(buttons, () => api.post(`/subsidies/${encodeURIComponent(s.id)}/approve`, note ? { note } : {}), {
+  await runStaffAction(buttons, () => api.post(`/subsidies/${encodeURIComponent(s.id)}/approve`, note ? { note } : {}), {
     okZh: `已批准：${s.subjectName ?? ''}`,
     okEn: 'Subsidy approved.',
     failZh: '批准未成功',
@@ -298,7 +217,7 @@ async function rejectSubsidy(s, buttons) {
     danger: true,
   });
   if (reason === null) return;
-  await runAction(buttons, () => api.post(`/subsidies/${encodeURIComponent(s.id)}/reject`, { reason }), {
+  await runStaffAction(buttons, () => api.post(`/subsidies/${encodeURIComponent(s.id)}/reject`, { reason }), {
     okZh: `已驳回：${s.subjectName ?? ''}`,
     okEn: 'Subsidy rejected.',
     failZh: '驳回未成功',
@@ -350,7 +269,7 @@ async function toggleApplication(toggle, box, applicationId) {
       e ? reasonSentences(e.reasons) : null,
     );
   } catch (err) {
-    replaceChildren(box, errorBox(err, { titleZh: '无法加载申请', titleEn: 'Could not load the application' }));
+    replaceChildren(box, staffErrorBox(err, { titleZh: '无法加载申请', titleEn: 'Could not load the application' }));
   }
 }
 
@@ -437,7 +356,7 @@ async function loadInspections({ quiet = false } = {}) {
     replaceChildren(inspectionsList, waiting.map(renderInspection));
   } catch (err) {
     if (gen !== inspectionsGen) return;
-    replaceChildren(inspectionsStatus, errorBox(err, { titleZh: '无法加载待验收工程', titleEn: 'Could not load the inspection queue' }));
+    replaceChildren(inspectionsStatus, staffErrorBox(err, { titleZh: '无法加载待验收工程', titleEn: 'Could not load the inspection queue' }));
   }
 }
 
@@ -499,7 +418,7 @@ async function inspect(app, passed, buttons) {
         danger: true,
       });
   if (note === null) return;
-  await runAction(buttons, () => api.post(`/applications/${encodeURIComponent(app.id)}/inspection`, { passed, ...(note ? { note } : {}) }), {
+  await runStaffAction(buttons, () => api.post(`/applications/${encodeURIComponent(app.id)}/inspection`, { passed, ...(note ? { note } : {}) }), {
     okZh: passed ? `验收通过：${app.subject?.name ?? ''}` : `验收不通过，已退回整改：${app.subject?.name ?? ''}`,
     okEn: passed ? 'Inspection passed.' : 'Inspection failed; returned to the contractor.',
     failZh: '验收结果未提交',
@@ -630,7 +549,7 @@ async function openSettlement(id, { focus = true } = {}) {
     showSettlement(s, { focus });
   } catch (err) {
     if (shownSettlementId !== id) return;
-    replaceChildren(settlementDetail, errorBox(err, { titleZh: '无法加载结算单', titleEn: 'Could not load the statement' }));
+    replaceChildren(settlementDetail, staffErrorBox(err, { titleZh: '无法加载结算单', titleEn: 'Could not load the statement' }));
   }
 }
 
@@ -810,7 +729,7 @@ $('#settle-compute').addEventListener('click', async (event) => {
   });
   if (!ok) return;
   let created;
-  await runAction([button], async () => {
+  await runStaffAction([button], async () => {
     created = (await api.post('/settlements', { type: programme.type, month }))?.items ?? [];
   }, {
     okZh: `已计算${programme.nameZh}${monthZh}结算单`,
@@ -850,7 +769,7 @@ async function approveStatement(s, button) {
   });
   if (!ok) return;
   let approved;
-  await runAction([button], async () => {
+  await runStaffAction([button], async () => {
     approved = await api.post(`/settlements/${encodeURIComponent(s.id)}/approve`, {});
   }, {
     okZh: `已审批结算单：${s.providerName ?? ''}，${formatFen(s.totalFen)}`,
@@ -875,7 +794,7 @@ async function exportStatement(s, button) {
     saveFile(blob, name);
     toast([`已导出支付文件：${name}`, `Payment file exported: ${name}`]);
   } catch (err) {
-    toast(errorBox(err, { titleZh: '支付文件未导出', titleEn: 'Could not export the payment file' }), 'error');
+    toast(staffErrorBox(err, { titleZh: '支付文件未导出', titleEn: 'Could not export the payment file' }), 'error');
   } finally {
     button.disabled = false;
   }
@@ -934,7 +853,7 @@ async function loadReport({ before = null } = {}) {
     chartBox = null;
     replaceChildren(
       reportBox,
-      errorBox(err, {
+      staffErrorBox(err, {
         titleZh: '供需报表暂时无法加载，请稍后点“刷新”重试。',
         titleEn: 'The supply–demand report could not be loaded: press Refresh in a moment.',
       }),
@@ -1615,7 +1534,7 @@ $('#allocate').addEventListener('click', async (event) => {
   try {
     before = await roundState(programme);
   } catch (err) {
-    replaceChildren(resultBox, errorBox(err, { titleZh: '无法统计排队情况，请稍后重试。', titleEn: 'Could not count who is waiting: try again in a moment.' }));
+    replaceChildren(resultBox, staffErrorBox(err, { titleZh: '无法统计排队情况，请稍后重试。', titleEn: 'Could not count who is waiting: try again in a moment.' }));
     button.disabled = false;
     return;
   }
@@ -1627,7 +1546,7 @@ $('#allocate').addEventListener('click', async (event) => {
     return;
   }
   let result;
-  const ok = await runAction([button], async () => {
+  const ok = await runStaffAction([button], async () => {
     const started = await api.post('/allocation-rounds', { type: programme.type });
     replaceChildren(resultBox, h('p', { class: 'meta' }, bi('正在全区统筹分配…', 'Allocating district-wide…')));
     try {
@@ -1680,7 +1599,7 @@ async function loadLatestRound() {
     replaceChildren(box, round ? renderRound(round, programme, { fresh: false }) : null);
   } catch (err) {
     if (gen !== latestGen) return;
-    replaceChildren(box, errorBox(err, { titleZh: '无法加载最近一轮分配', titleEn: 'Could not load the latest round' }));
+    replaceChildren(box, staffErrorBox(err, { titleZh: '无法加载最近一轮分配', titleEn: 'Could not load the latest round' }));
   }
 }
 
@@ -1843,7 +1762,7 @@ async function start() {
   } catch (err) {
     replaceChildren(
       $('#signin-status'),
-      errorBox(err, { titleZh: '登录未成功，请刷新页面重试；仍不行请重新登录。', titleEn: 'Signing in did not work: reload the page, or sign in again.' }),
+      staffErrorBox(err, { titleZh: '登录未成功，请刷新页面重试；仍不行请重新登录。', titleEn: 'Signing in did not work: reload the page, or sign in again.' }),
     );
     return;
   }

@@ -50,7 +50,10 @@ describe('GET /assignments', () => {
     expect(res.status).toBe(200);
     // One batch read of the page's applications (the same application twice is asked once).
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 1);
-    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems?.['test-table']?.Keys).toEqual([Applications.key({ id: APP_ID })]);
+    const read = ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems?.['test-table'];
+    expect(read?.Keys).toEqual([Applications.key({ id: APP_ID })]);
+    // Only what the view shows is read: never the ID number or the history.
+    expect(Object.values(read?.ExpressionAttributeNames ?? {}).sort()).toEqual(['address', 'applicant', 'birthDate', 'id', 'name', 'phone', 'subject']);
     const [offer, accepted] = (res.body as { items: Record<string, unknown>[] }).items;
     expect(offer).toMatchObject({ status: 'OFFERED', subjectAge: expect.any(Number) });
     expect(offer).not.toHaveProperty('resident');

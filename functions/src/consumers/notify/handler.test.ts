@@ -124,10 +124,31 @@ describe('notify consumer', () => {
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
   });
 
-  it("gives the staff's reason when a subsidy is refused", async () => {
-    await handler(delivered(SubsidyRejected, { applicationId: APP_ID, subsidyId: SUBSIDY_ID, reason: '户籍不在本区', applicationStatus: 'REJECTED' }), context);
+  it("gives the staff's reason in the inbox when a subsidy is refused, and never in a text (staff type it freely)", async () => {
+    const before = texts().length;
+    const reason = `户籍不在本区，身份证 ${SUBJECT_ID_NUMBER}`;
+    await handler(delivered(SubsidyRejected, { applicationId: APP_ID, subsidyId: SUBSIDY_ID, reason, applicationStatus: 'REJECTED' }), context);
 
     expect(notes()[0]).toMatchObject({ kind: 'subsidy-decided', bodyZh: expect.stringContaining('原因：户籍不在本区') });
+    const [sent] = texts().slice(before);
+    expect(sent?.text).toMatch(/^【惠民】王秀英的补贴未获批准。原因请登录惠民查看/);
+    expect(sent?.text).not.toContain(SUBJECT_ID_NUMBER);
+  });
+
+  it('waits quietly: the waiting list is in the inbox, with no text, in words that fit how the programme offers', async () => {
+    const before = texts().length;
+    await handler(delivered(ApplicationWaitlisted, { applicationId: APP_ID, applicationStatus: 'WAITLISTED' }), context);
+    expect(notes()[0]).toMatchObject({ kind: 'waitlisted', bodyZh: expect.stringContaining('有名额时会立即为您匹配') });
+    expect(texts().length).toBe(before);
+
+    tableWith(ddb, Applications.toItem(applicationRecord({ type: 'childcare' })));
+    await handler(delivered(ApplicationWaitlisted, { applicationId: APP_ID, type: 'childcare', applicationStatus: 'WAITLISTED' }, 'e-child'), context);
+    expect(notes(1)[0]).toMatchObject({ kind: 'waitlisted', bodyZh: expect.stringContaining('下一轮统一分配') });
+  });
+
+  it('names the provider of the event’s own offer, not of a newer one', async () => {
+    await handler(delivered(AssignmentAccepted, { applicationId: APP_ID, assignmentId: 'an-earlier-offer', providerId: 'p-old', applicationStatus: 'ACTIVE' }), context);
+    expect(notes()[0]!.titleZh).not.toContain(offered.providerName);
   });
 
   it('does nothing for an application that is gone', async () => {
@@ -164,7 +185,12 @@ describe('deadline reminders', () => {
   });
 
   it('reminds and texts the family when the family answers the offer (a nursery place)', async () => {
-    const child = applicationRecord({ type: 'childcare', ownerSub: 'parent-1', applicant: { name: '赵敏', phone: '13800000000', relationship: 'parent' } });
+    const child = applicationRecord({
+      type: 'childcare',
+      ownerSub: 'parent-1',
+      applicant: { name: '赵敏', phone: '13800000000', relationship: 'parent' },
+      assignment: { id: ASSIGNMENT_ID, providerId: 'p-near', providerName: '仙林托育', status: 'OFFERED', expiresAt: at(3_600_000), distanceMetres: 300 },
+    });
     tableWith(ddb, Applications.toItem(child), Assignments.toItem(assignmentRecord()));
     const sent: { to: string; text: string }[] = [];
     const sms = { name: 'test', send: async (m: { to: string; text: string }) => void sent.push(m) };
@@ -173,6 +199,12 @@ describe('deadline reminders', () => {
 
     expect(notes()[0]).toMatchObject({ pk: 'NOTE#user:parent-1', kind: 'deadline-near' });
     expect(sent).toEqual([{ to: '13800000000', kind: 'deadline-near', text: expect.stringMatching(/^【惠民】请尽快答复/) }]);
+
+    // Once the family has answered, a lagging index does not bring a reminder.
+    ddb.resetHistory();
+    tableWith(ddb, Applications.toItem({ ...child, assignment: { ...child.assignment!, status: 'ACCEPTED' } }));
+    expect(await remindDeadlines(deps(), sms, [assignmentRecord({ type: 'childcare', expiresAt: at(3_600_000) })])).toBe(0);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
   it('sends through a file gateway as one JSON line per message', async () => {

@@ -251,6 +251,7 @@ export const childcareProgramme: Programme<'childcare', ChildcareNeeds, Childcar
   waitlistOrder: 'arrival',
   providerNoun: { zh: '托育机构', en: 'nursery' },
   policyName: { zh: '普惠托育招生政策', en: 'Childcare admission policy' },
+  subjectNoun: { zh: '幼儿', en: 'child' },
   capacity: {
     field: 'places',
     max: 10_000,

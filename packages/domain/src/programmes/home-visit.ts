@@ -207,6 +207,7 @@ export const homeVisitProgramme: Programme<'home-visit', HomeVisitNeeds, HomeVis
   waitlistOrder: 'priority',
   providerNoun: { zh: '服务机构', en: 'organisation' },
   policyName: { zh: '居家上门服务补贴政策', en: 'Home visit subsidy policy' },
+  subjectNoun: { zh: '老人', en: 'older person' },
   capacity: { field: 'hoursPerMonth', max: 1_000_000, unit: { zh: '小时/月', en: 'hours a month' }, free: { zh: '每月可用小时', en: 'hours a month free' } },
   subsidyUnit: { code: 'hour', label: { zh: '元/小时', en: 'yuan per hour' } },
   policies: HOME_VISIT_POLICIES,

@@ -160,6 +160,7 @@ export const mealProgramme: Programme<'meal', MealNeeds, MealDeclaration, MealPo
   waitlistOrder: 'arrival',
   providerNoun: { zh: '助餐点', en: 'meal point' },
   policyName: { zh: '老年助餐服务补贴政策', en: 'Meal service subsidy policy' },
+  subjectNoun: { zh: '老人', en: 'older person' },
   capacity: { field: 'capacity', max: 100_000, unit: { zh: '个餐位', en: 'places' }, free: { zh: '空余餐位', en: 'places free' } },
   subsidyUnit: { code: 'meal', label: { zh: '元/餐', en: 'yuan per meal' } },
   policies: MEAL_POLICIES,

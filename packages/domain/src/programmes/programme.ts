@@ -185,6 +185,8 @@ export interface Programme<T extends string = string, N = unknown, D = unknown, 
   readonly providerNoun: Label;
   /** The policy's name as people read it (its versions are `policies`): 助餐服务补贴政策. */
   readonly policyName: Label;
+  /** Who the service is for, as forms and consoles name them: 老人 / 幼儿. */
+  readonly subjectNoun: Label;
   readonly capacity: CapacitySpec;
   /** What a subsidy is counted in: `code` is stored on subsidies (`meal`, `hour`), `label` is read. */
   readonly subsidyUnit: { code: string; label: Label };

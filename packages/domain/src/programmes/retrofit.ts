@@ -236,6 +236,7 @@ export const retrofitProgramme: Programme<'retrofit', RetrofitNeeds, RetrofitDec
   waitlistOrder: 'priority',
   providerNoun: { zh: '改造施工单位', en: 'contractor' },
   policyName: { zh: '适老化改造补贴政策', en: 'Home adaptation subsidy policy' },
+  subjectNoun: { zh: '老人', en: 'older person' },
   capacity: { field: 'concurrentJobs', max: 10_000, unit: { zh: '项在施工程', en: 'concurrent jobs' }, free: { zh: '可接工程', en: 'jobs free' } },
   subsidyUnit: { code: 'household', label: { zh: '元/户（上限）', en: 'yuan per household (cap)' } },
   policies: RETROFIT_POLICIES,
