@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { checkCharFor } from '@huimin/domain';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/dynamo';
 import { DESKTOP, flat, localStackWithBrowser, PHONE, SHOTS, seriousViolations, text } from './support';
@@ -11,12 +10,6 @@ import { DESKTOP, flat, localStackWithBrowser, PHONE, SHOTS, seriousViolations, 
  */
 
 const env = localStackWithBrowser('web');
-
-/** axe once no toast is fading away (mid-fade a toast is half transparent: axe would measure it in passing). */
-async function violations(page: Page) {
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('.toast')).every((t) => t.getAnimations().length === 0));
-  return seriousViolations(page);
-}
 
 describe('the family web form', () => {
   it('applies for a meal place in Chinese and follows it to an offer', async () => {
@@ -92,7 +85,7 @@ describe('the family web form', () => {
       await page.goto(`${env.stack.url}/?sub=browser-${randomUUID()}`);
       await page.locator('#apply-form[data-ready]').waitFor();
       expect(await page.inputValue('#applicant-name')).toBe('');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       // Sent empty: each field says what is missing, the map asks for the home, no codes shown.
       await page.click('#submit');
@@ -100,7 +93,7 @@ describe('the family web form', () => {
       expect(await flat(page.locator('[data-path="subject.address.location"] .field-error'))).toContain('请在地图上点出家的位置');
       expect(await flat(page.locator('#form-errors'))).not.toMatch(/VALIDATION_FAILED|HTTP 400|subject\.|applicant\./);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/family-empty-errors-${viewport}.png`, fullPage: true });
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       await page.click('#fill-example');
       expect(await page.inputValue('#applicant-name')).toBe('王芳');
@@ -109,7 +102,7 @@ describe('the family web form', () => {
       expect(await flat(page.locator('#place-words'))).toContain('仙林街道');
       // The example fixed what was missing: the marks are gone.
       expect(await page.locator('[data-path="subject.address.location"] .field-error').count()).toBe(0);
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       await page.click('#clear-form');
       expect(await page.inputValue('#applicant-name')).toBe('');
@@ -146,13 +139,13 @@ describe('the family web form', () => {
       await expect.poll(text(page, '#detail'), { timeout: 15_000 }).toMatch(/待审批/);
       // A step that may take days: checked about every 30 s, and the page says so.
       await expect.poll(text(page, '#poll-status'), { timeout: 15_000 }).toContain('约每 30 秒');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       await page.click('#cancel-app');
       await page.locator('dialog[open] button[type="submit"]').click();
       await expect.poll(text(page, '#poll-status'), { timeout: 15_000 }).toContain('已是最终状态');
       expect(await flat(page.locator('#detail .card-status'))).toContain('已撤销');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
       await context.close();
     });
 
@@ -166,7 +159,7 @@ describe('the family web form', () => {
       await expect.poll(text(page, '#place-words')).toBe('仙林街道，距街道中心约 200 米 Xianlin, about 200 m from its centre');
       expect(await page.inputValue('#street-select')).toBe('仙林街道');
       expect(await page.inputValue('#lat')).toBe('32.1068');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
       await context.close();
 
       // Far from the district (Shanghai): not used, and the page says what to do instead.
@@ -177,7 +170,7 @@ describe('the family web form', () => {
       await elsewhere.click('#locate');
       await expect.poll(text(elsewhere, '#locate-status')).toContain('请在地图上点出家的位置');
       expect(await elsewhere.inputValue('#lat')).toBe('');
-      expect(await violations(elsewhere)).toEqual([]);
+      expect(await seriousViolations(elsewhere)).toEqual([]);
       await away.close();
     });
   }

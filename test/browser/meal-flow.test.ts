@@ -44,15 +44,6 @@ const fresh = (page: Page) => async () => {
   return flat(page.locator('#detail'));
 };
 
-/**
- * axe on the page once no toast is fading away (a toast mid-fade is half transparent: axe would
- * measure its contrast in passing).
- */
-async function violations(page: Page) {
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('.toast')).every((t) => t.getAnimations().length === 0));
-  return seriousViolations(page);
-}
-
 const RUNS: Array<{ viewport: string; options: BrowserContextOptions; family: string; subjectId: string }> = [
   { viewport: 'phone', options: PHONE, family: '王芳', subjectId: '320113194403150426' },
   // Another family, another older person (one open meal application per person).
@@ -80,7 +71,7 @@ describe('a family applies for a meal place and reaches the meal point once it a
       expect(await page.inputValue('#subject-id')).toBe('');
       expect(await page.inputValue('#lat')).toBe('');
       await shot('empty');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       // The example, then the street and a pin placed by clicking (tapping on the phone) the map.
       await page.click('#fill-example');
@@ -111,14 +102,14 @@ describe('a family applies for a meal place and reaches the meal point once it a
       // Coordinates stay hidden: the form shows the place in words only.
       expect(await flat(page.locator('#apply-form'))).not.toMatch(/\d+\.\d{3,}/);
       await shot('filled');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       await page.click('#submit');
       await page.locator('#detail-view').waitFor({ state: 'visible' });
       await expect.poll(text(page, '#detail'), { timeout: 15_000 }).toMatch(/待审批/);
       const id = new URL(page.url()).hash.replace('#app=', '');
       await shot('awaiting');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       // Staff approve the subsidy.
       const staff = await env.stack.tokens.sign({ role: 'staff', sub: `meal-flow-staff-${run.viewport}`, district: '320113' });
@@ -136,7 +127,7 @@ describe('a family applies for a meal place and reaches the meal point once it a
       expect(eligibility).toContain('补贴已获区民政部门批准');
       expect(eligibility).not.toContain('补贴需经区民政部门审批');
       await shot('offered');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       // The meal point accepts.
       const providerId = offered.body.assignment.providerId;
@@ -163,7 +154,7 @@ describe('a family applies for a meal place and reaches the meal point once it a
       expect(result).toMatch(/审核依据.*《老年助餐服务补贴政策》/);
       expect(result).toContain('栖霞区');
       await shot('accepted');
-      expect(await violations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
       await context.close();
     });
   }

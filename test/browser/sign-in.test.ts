@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { DemoIdentity as SeededIdentity } from '../../packages/local/src/seed';
 import { DESKTOP, type DemoIdentity, flat, HOME_PAGE, localStackWithBrowser, PHONE, SHOTS, seriousViolations, signIn, signOut } from './support';
 
 /**
@@ -11,14 +12,8 @@ import { DESKTOP, type DemoIdentity, flat, HOME_PAGE, localStackWithBrowser, PHO
 
 const env = localStackWithBrowser('signin');
 
-interface Listed extends DemoIdentity {
-  readonly sub: string;
-  readonly nameEn?: string;
-  readonly providerId?: string;
-  readonly district?: string;
-  readonly street?: string;
-  readonly kind?: string;
-}
+/** What GET /local/identities lists: the demo seed's own shape. */
+type Listed = SeededIdentity;
 
 async function identities(): Promise<Listed[]> {
   const res = await fetch(`${env.stack.url}/local/identities`);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
+import type { DemoIdentity as SeededIdentity } from '../../packages/local/src/seed';
 import { type LocalStack, startLocalStack } from '../../packages/local/src/stack';
 
 /** Debian's Chromium (`apt-get install -y chromium`; CI installs it), or CHROMIUM_PATH. */
@@ -68,6 +69,9 @@ export interface AxeFinding {
  * critical violations; `expect(await seriousViolations(page)).toEqual([])` names them on failure.
  */
 export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
+  // Once no toast is unfolding or fading away: mid-fade a toast is half transparent, and axe would
+  // measure its contrast in passing.
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.toast')).every((t) => t.getAnimations().length === 0));
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const found = await page.evaluate(async () => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global script
@@ -79,11 +83,8 @@ export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
   return (found as AxeFinding[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** A demo identity as the sign-in page lists it: its role and its displayed (Chinese) name. */
-export interface DemoIdentity {
-  readonly role: 'family' | 'provider' | 'staff' | 'grid';
-  readonly name: string;
-}
+/** A demo identity as the sign-in page shows it: its role and its displayed (Chinese) name. */
+export type DemoIdentity = Pick<SeededIdentity, 'role' | 'name'>;
 
 /** The page each role lands on after signing in (when no `next` is given). */
 export const HOME_PAGE: Record<DemoIdentity['role'], string> = { family: 'index.html', provider: 'provider.html', staff: 'staff.html', grid: 'index.html' };

@@ -986,10 +986,11 @@ export function toast(content, kind = 'ok') {
   if (kind !== 'error') setTimeout(() => fadeAway(el), 6000);
 }
 
-/** The toast region: the page's #toasts, moved (or made) just under the header. */
-function toastHost() {
+/** The toast region: the page's #toasts, moved (or made) just under the header, where it covers nothing. */
+export function toastHost() {
   let host = document.getElementById('toasts');
   if (!host) host = h('div', { id: 'toasts', class: 'toasts' });
+  host.classList.add('toasts');
   const header = document.querySelector('header.site-header');
   if (header && header.nextElementSibling !== host) header.after(host);
   else if (!host.isConnected) document.body.prepend(host);
@@ -1205,15 +1206,15 @@ export function pagedList({ api, path, query = () => ({}), list, more, status, r
 }
 
 /**
- * Fills `lat` and `lng` inputs from the browser's position, saying what happened in `status`
- * (Chinese first); `button` is disabled meanwhile. Resolves true when a position was filled in.
- * `fallback` ends the failure message: what the user can do instead.
+ * The browser's position, `{lat, lng, accuracy}` (metres), or null. `button` is disabled while it
+ * is found and `status` says so; when it cannot be had, `status` says why and then `fallback`
+ * ([zh, en], what to do instead). Saying where it was used is the caller's.
  */
-export function fillFromGeolocation({ button, status, lat, lng, fallback = ['请手动填写。', 'Type it in.'] }) {
+export function currentPosition({ button, status, fallback }) {
   return new Promise((resolve) => {
     if (!navigator.geolocation) {
       replaceChildren(status, bi(`此浏览器无法定位，${fallback[0]}`, `Location is not available in this browser. ${fallback[1]}`));
-      resolve(false);
+      resolve(null);
       return;
     }
     button.disabled = true;
@@ -1221,11 +1222,7 @@ export function fillFromGeolocation({ button, status, lat, lng, fallback = ['请
     navigator.geolocation.getCurrentPosition(
       (pos) => {
         button.disabled = false;
-        lat.value = pos.coords.latitude.toFixed(6);
-        lng.value = pos.coords.longitude.toFixed(6);
-        const acc = Math.round(pos.coords.accuracy);
-        replaceChildren(status, bi(`已填入当前位置（误差约 ${acc} 米）。`, `Filled in your location (within about ${acc} m).`));
-        resolve(true);
+        resolve({ lat: pos.coords.latitude, lng: pos.coords.longitude, accuracy: Math.round(pos.coords.accuracy) });
       },
       (err) => {
         button.disabled = false;
@@ -1236,9 +1233,23 @@ export function fillFromGeolocation({ button, status, lat, lng, fallback = ['请
               ? ['定位超时。', 'Finding the location took too long.']
               : ['暂时无法定位。', 'The location is not available now.'];
         replaceChildren(status, bi(`${why[0]}${fallback[0]}`, `${why[1]} ${fallback[1]}`));
-        resolve(false);
+        resolve(null);
       },
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
     );
   });
+}
+
+/**
+ * Fills `lat` and `lng` inputs from the browser's position, saying what happened in `status`
+ * (Chinese first); `button` is disabled meanwhile. Resolves true when a position was filled in.
+ * `fallback` ends the failure message: what the user can do instead.
+ */
+export async function fillFromGeolocation({ button, status, lat, lng, fallback = ['请手动填写。', 'Type it in.'] }) {
+  const pos = await currentPosition({ button, status, fallback });
+  if (!pos) return false;
+  lat.value = pos.lat.toFixed(6);
+  lng.value = pos.lng.toFixed(6);
+  replaceChildren(status, bi(`已填入当前位置（误差约 ${pos.accuracy} 米）。`, `Filled in your location (within about ${pos.accuracy} m).`));
+  return true;
 }

@@ -23,6 +23,7 @@ import {
   classLabel,
   classText,
   countdownEl,
+  currentPosition,
   defList,
   errorBox,
   familyAnswers,
@@ -904,45 +905,22 @@ function districtChanged() {
 }
 
 /** "使用我的位置": the browser's position, if it lies in the district on the map. */
-function useMyLocation() {
-  const button = $('#locate');
+async function useMyLocation() {
   const status = $('#locate-status');
-  if (!navigator.geolocation) {
-    replaceChildren(status, bi('此浏览器无法定位，请在地图上点选。', 'Location is not available in this browser: tap the map instead.'));
+  const point = await currentPosition({ button: $('#locate'), status, fallback: ['请在地图上点出家的位置。', 'Tap the map where the home is.'] });
+  if (!point) return;
+  if (districtHasStreets() && !streetMap.contains(point)) {
+    replaceChildren(status, bi('您现在不在所选的区内，请在地图上点出家的位置。', 'You are not in the district chosen now: tap the map where the home is.'));
     return;
   }
-  button.disabled = true;
-  replaceChildren(status, bi('正在定位…', 'Finding your location…'));
-  navigator.geolocation.getCurrentPosition(
-    (pos) => {
-      button.disabled = false;
-      const point = { lat: pos.coords.latitude, lng: pos.coords.longitude };
-      if (districtHasStreets() && !streetMap.contains(point)) {
-        replaceChildren(status, bi('您现在不在所选的区内，请在地图上点出家的位置。', 'You are not in the district chosen now: tap the map where the home is.'));
-        return;
-      }
-      if (districtHasStreets()) {
-        streetMap.setPin(point);
-        pinMoved(streetMap.pin, 'click');
-      } else {
-        setHome({ lat: Math.round(point.lat * 1e6) / 1e6, lng: Math.round(point.lng * 1e6) / 1e6 });
-        describePlace();
-      }
-      const acc = Math.round(pos.coords.accuracy);
-      replaceChildren(status, bi(`已使用您的当前位置（误差约 ${acc} 米）。`, `Your location is used (within about ${acc} m).`));
-    },
-    (err) => {
-      button.disabled = false;
-      const why =
-        err.code === err.PERMISSION_DENIED
-          ? ['您没有允许定位', 'Location permission was refused']
-          : err.code === err.TIMEOUT
-            ? ['定位超时', 'Finding the location took too long']
-            : ['暂时无法定位', 'The location is not available now'];
-      replaceChildren(status, bi(`${why[0]}，请在地图上点出家的位置。`, `${why[1]}: tap the map where the home is.`));
-    },
-    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
-  );
+  if (districtHasStreets()) {
+    streetMap.setPin(point);
+    pinMoved(streetMap.pin, 'click');
+  } else {
+    setHome({ lat: Math.round(point.lat * 1e6) / 1e6, lng: Math.round(point.lng * 1e6) / 1e6 });
+    describePlace();
+  }
+  replaceChildren(status, bi(`已使用您的当前位置（误差约 ${point.accuracy} 米）。`, `Your location is used (within about ${point.accuracy} m).`));
 }
 
 district.addEventListener('change', districtChanged);

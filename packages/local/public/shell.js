@@ -10,7 +10,7 @@
 // ?role=grid&sub=…, &district=…, &street=…) sign in as that identity directly, so scripted tests
 // can open a page as a fresh family without going through the sign-in page.
 
-import { bi, createApi, h, jwtClaims, pageParams, replaceChildren, timeEl } from './api.js';
+import { bi, createApi, h, jwtClaims, loadDirectory, loadVocabulary, pageParams, replaceChildren, timeEl, toastHost } from './api.js';
 
 export const SESSION_KEY = 'huimin.session';
 const ELDERLY_KEY = 'huimin.elderly';
@@ -125,18 +125,13 @@ async function shortcutSession(claims) {
   return { claims, ...fallbackName(claims) };
 }
 
-/** A provider's name from GET /programmes/{type}/providers of the district in its id (or every district). */
+/** A provider's name from the districts' provider directories (GET /programmes/{type}/providers), read through their cache. */
 export async function providerNameFromDirectory(api, providerId) {
-  const body = await api.get('/programmes');
-  const types = (body?.items ?? []).map((p) => p.type);
-  const inId = /(?:^|-)(\d{6})(?:-|$)/.exec(providerId ?? '')?.[1];
-  const districts = inId ? [inId] : (body?.vocabulary?.districts ?? []).map((d) => d.code);
-  for (const district of districts) {
-    const lists = await Promise.all(types.map((type) => api.get(`/programmes/${encodeURIComponent(type)}/providers`, { query: { district } }).catch(() => null)));
-    for (const list of lists) {
-      const hit = (list?.items ?? []).find((p) => p.id === providerId);
-      if (hit?.name) return hit.name;
-    }
+  const { districtList, programmes } = await loadVocabulary(api);
+  for (const district of districtList) {
+    const lists = await Promise.all(programmes.map((p) => loadDirectory(api, p, district.code).catch(() => [])));
+    const hit = lists.flat().find((p) => p.id === providerId);
+    if (hit?.name) return hit.name;
   }
   return undefined;
 }
@@ -170,7 +165,8 @@ export async function startPage({ role, titleZh, titleEn }) {
 
   const api = session.oidc ? createApi(session.claims, { token: session.oidc.idToken, baseUrl: session.oidc.apiBaseUrl ?? '' }) : createApi(session.claims);
   renderHeader(session, api);
-  placeToasts();
+  // Toasts in the flow under the header from the first one on.
+  toastHost();
   return { api, session };
 }
 
@@ -410,17 +406,4 @@ function ago(iso) {
   if (minutes < 60) return [' · ', bi(`${minutes} 分钟前`, `${minutes} min ago`)];
   const hours = Math.floor(minutes / 60);
   return [' · ', bi(`${hours} 小时前`, `${hours} h ago`)];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Toasts: in the flow under the header, never over the content
-// ---------------------------------------------------------------------------------------------
-
-/** Move the page's toast host (#toasts) to just under the header, where it covers nothing. */
-function placeToasts() {
-  const header = document.querySelector('header.site-header');
-  let host = document.getElementById('toasts');
-  if (!host) host = h('div', { id: 'toasts', class: 'toasts' });
-  host.classList.add('toasts');
-  if (header && header.nextElementSibling !== host) header.after(host);
 }
